@@ -1,0 +1,26 @@
+/*
+ * tcp_persona - unit test runner (Check)
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <check.h>
+#include <stdlib.h>
+
+#include "unit.h"
+
+int main(void)
+{
+	Suite *s = suite_create("tcp_persona");
+	SRunner *sr;
+	int failed;
+
+	suite_add_tcase(s, tp_tcase_rules());
+	suite_add_tcase(s, tp_tcase_match());
+	suite_add_tcase(s, tp_tcase_cache());
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

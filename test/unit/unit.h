@@ -1,0 +1,18 @@
+/*
+ * tcp_persona - unit tests: the test cases each file contributes
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef TP_UNIT_H
+#define TP_UNIT_H
+
+#include <check.h>
+
+#define TP_ERR_LEN 256
+
+TCase *tp_tcase_rules(void);
+TCase *tp_tcase_match(void);
+TCase *tp_tcase_cache(void);
+
+#endif

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Refuses a Kamailio source tree that does not match the installed binary:
+# another version, or defines that differ where the module's version/flags
+# strings cannot tell (STATISTICS, ADAPTIVE_WAIT_LOOPS, CC_GCC_LIKE_ASM).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+tree=${1:?usage: check-kamailio-tree.sh TREE}
+KAMAILIO=${KAMAILIO:-$(command -v kamailio || echo /usr/sbin/kamailio)}
+
+fail() {
+	echo "tcp_persona: refusing Kamailio tree $tree: $*" >&2
+	echo "tcp_persona: unset KAMAILIO_SRC to build against Debian's source" \
+		"package of the installed kamailio, or point it at a matching tree" >&2
+	exit 1
+}
+
+defs=$tree/src/Makefile.defs
+[[ -f $defs ]] || fail "no src/Makefile.defs (not a Kamailio source tree)"
+field() { sed -n "s/^$1 *= *\([^ ]*\) *$/\1/p" "$defs" | head -1; }
+tree_ver="$(field VERSION).$(field PATCHLEVEL).$(field SUBLEVEL)$(field EXTRAVERSION)"
+bin_ver=$("$here/kamailio-version.sh")
+[[ $tree_ver == "$bin_ver" ]] ||
+	fail "it is kamailio $tree_ver, the installed binary ($KAMAILIO) is $bin_ver"
+
+mak=$tree/src/config.mak
+[[ -f $mak ]] || fail "no src/config.mak (run tools/configure-kamailio-tree.sh $tree)"
+cdefs=$(sed -n 's/^C_DEFS=//p' "$mak")
+has_def() { [[ " $cdefs " == *" -D$1 "* || " $cdefs " == *" -D$1="* ]]; }
+
+loops_bin=$("$KAMAILIO" -v | sed -n 's/^ADAPTIVE_WAIT_LOOPS \([0-9]*\),.*/\1/p')
+loops_tree=$(sed -n 's/.*-DADAPTIVE_WAIT_LOOPS=\([0-9]*\).*/\1/p' <<<"$cdefs")
+[[ $loops_bin == "$loops_tree" ]] ||
+	fail "ADAPTIVE_WAIT_LOOPS is '$loops_tree', the binary has '$loops_bin'"
+
+# The binary's dynamic symbols betray the two defines -v does not print.
+syms=$(nm -D --defined-only "$KAMAILIO")
+if grep -qw register_stat <<<"$syms"; then bin_stats=1; else bin_stats=0; fi
+if has_def STATISTICS; then tree_stats=1; else tree_stats=0; fi
+[[ $bin_stats == "$tree_stats" ]] ||
+	fail "STATISTICS is $tree_stats in the tree, $bin_stats in the binary"
+if grep -qw _atomic_lock <<<"$syms"; then bin_asm=0; else bin_asm=1; fi
+if has_def CC_GCC_LIKE_ASM; then tree_asm=1; else tree_asm=0; fi
+[[ $bin_asm == "$tree_asm" ]] ||
+	fail "CC_GCC_LIKE_ASM is $tree_asm in the tree, $bin_asm in the binary"
+exit 0

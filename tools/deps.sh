@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages, everything the build, the demo and the tests
+# need on a Debian 12 machine. Idempotent: quiet and quick when all is there.
+set -euo pipefail
+
+packages=(
+	kamailio               # the binary we build for, kamcmd, tm/sl/textops/ctl
+	build-essential pkg-config libpcre2-dev
+	dpkg-dev               # apt-get source unpacks with dpkg-source
+	check libsubunit-dev   # unit tests
+	sip-tester             # sipp: the handsets in integration tests
+	tshark                 # wire truth
+	binutils iproute2 procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[[ $st == "install ok installed" ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ $(id -u) -ne 0 ]]; then
+	echo "tcp_persona: missing Debian packages: ${missing[*]}" >&2
+	echo "tcp_persona: run 'make deps' as root (or: apt-get install ${missing[*]})" >&2
+	exit 1
+fi
+
+echo "tcp_persona: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; the tests run as root.
+echo "wireshark-common wireshark-common/install-setuid boolean false" |
+	debconf-set-selections
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Fetches Debian's source package of the installed kamailio into DIR (default
+# build/) and configures it with Debian's build options, so its config.mak holds
+# the same defines the binary was compiled with. Prints the tree's path.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+dir=${1:-build}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+
+version=$("$here/kamailio-version.sh")
+pkgver=$(dpkg-query -W -f='${Version}' kamailio)
+tree="$dir/kamailio-$version"
+
+if [[ ! -f $tree/src/Makefile.defs ]]; then
+	if ! apt-get source --print-uris -q "kamailio=$pkgver" >/dev/null 2>&1; then
+		if [[ $(id -u) -ne 0 ]]; then
+			echo "tcp_persona: no deb-src entry for kamailio $pkgver;" \
+				"run 'make deps' as root once, or give KAMAILIO_SRC=/path" >&2
+			exit 1
+		fi
+		# a deb-src twin of the machine's Debian sources
+		sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources \
+			>/etc/apt/sources.list.d/tcp-persona-deb-src.sources
+		apt-get update -q >/dev/null
+	fi
+	rm -rf "$dir/src-pkg" && mkdir -p "$dir/src-pkg"
+	(cd "$dir/src-pkg" && apt-get source -q "kamailio=$pkgver" >/dev/null 2>&1) || {
+		echo "tcp_persona: 'apt-get source kamailio=$pkgver' failed" >&2
+		exit 1
+	}
+	rm -rf "$tree"
+	mv "$dir/src-pkg/kamailio-$version" "$tree"
+	rm -rf "$dir/src-pkg"
+fi
+
+[[ -f $tree/src/config.mak ]] || "$here/configure-kamailio-tree.sh" "$tree"
+echo "$tree"
