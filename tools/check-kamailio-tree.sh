@@ -4,7 +4,9 @@
 # strings cannot tell (STATISTICS, ADAPTIVE_WAIT_LOOPS, CC_GCC_LIKE_ASM).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-tree=${1:?usage: check-kamailio-tree.sh TREE}
+version_only=0
+if [[ ${1:-} == --version-only ]]; then version_only=1; shift; fi
+tree=${1:?usage: check-kamailio-tree.sh [--version-only] TREE}
 KAMAILIO=${KAMAILIO:-$(command -v kamailio || echo /usr/sbin/kamailio)}
 
 fail() {
@@ -21,6 +23,8 @@ tree_ver="$(field VERSION).$(field PATCHLEVEL).$(field SUBLEVEL)$(field EXTRAVER
 bin_ver=$("$here/kamailio-version.sh")
 [[ $tree_ver == "$bin_ver" ]] ||
 	fail "it is kamailio $tree_ver, the installed binary ($KAMAILIO) is $bin_ver"
+
+[[ $version_only == 1 ]] && exit 0
 
 mak=$tree/src/config.mak
 [[ -f $mak ]] || fail "no src/config.mak (run tools/configure-kamailio-tree.sh $tree)"

@@ -30,7 +30,6 @@ int tp_ruleset_init(tp_ruleset_t *rs, size_t ua_max_len, uint32_t match_limit,
 {
 	memset(rs, 0, sizeof(*rs));
 	rs->gen = tp_gen_next++;
-	rs->ua_max_len = ua_max_len;
 	rs->mctx = pcre2_match_context_create(NULL);
 	rs->md = pcre2_match_data_create(1, NULL);
 	if(rs->mctx == NULL || rs->md == NULL) {
@@ -38,10 +37,20 @@ int tp_ruleset_init(tp_ruleset_t *rs, size_t ua_max_len, uint32_t match_limit,
 		tp_ruleset_free(rs);
 		return -1;
 	}
+	tp_ruleset_set_limits(rs, ua_max_len, match_limit, depth_limit);
+	return 0;
+}
+
+void tp_ruleset_set_limits(tp_ruleset_t *rs, size_t ua_max_len,
+		uint32_t match_limit, uint32_t depth_limit)
+{
+	/* cached results were taken on another prefix length */
+	if(rs->ua_max_len != ua_max_len)
+		rs->gen = tp_gen_next++;
+	rs->ua_max_len = ua_max_len;
 	pcre2_set_match_limit(rs->mctx, match_limit);
 	pcre2_set_depth_limit(rs->mctx, depth_limit);
 	pcre2_set_heap_limit(rs->mctx, TP_HEAP_LIMIT_KIB);
-	return 0;
 }
 
 void tp_ruleset_free(tp_ruleset_t *rs)

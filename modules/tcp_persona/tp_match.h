@@ -76,6 +76,10 @@ typedef struct tp_class
 int tp_ruleset_init(tp_ruleset_t *rs, size_t ua_max_len, uint32_t match_limit,
 		uint32_t depth_limit);
 
+/*! applies new limits to every later match */
+void tp_ruleset_set_limits(tp_ruleset_t *rs, size_t ua_max_len,
+		uint32_t match_limit, uint32_t depth_limit);
+
 /*! frees the rules and the match context, leaves an empty set */
 void tp_ruleset_free(tp_ruleset_t *rs);
 

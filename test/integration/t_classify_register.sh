@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# A SIPp handset REGISTERs over TCP with a given User-Agent; the script
+# classifies it with persona_match("$ua") and reports the persona in a
+# header of its 200 OK.
+source "$(dirname "$0")/lib.sh"
+tp_workdir
+
+tp_cfg "$TP_IT_DIR/cfg/classify.cfg" "$TP_WORK/kamailio.cfg" \
+	RULES_FILE="$TP_IT_DIR/cfg/personas.rules"
+if ! tp_kamailio_start "$TP_WORK/kamailio.cfg"; then
+	tp_fail "kamailio starts with the module"
+	tp_done
+	exit
+fi
+
+n=0
+# register UA: prints the X-Persona header of the proxy's 200 OK
+register() {
+	local log=$TP_WORK/sipp-$((++n)).log
+	timeout 20 sipp "$TP_PROXY_IP:$TP_PROXY_PORT" \
+		-sf "$TP_IT_DIR/sipp/register.xml" -t t1 -i "$TP_UE_IP" \
+		-p "$TP_UE_PORT" -m 1 -timeout 10 -nostdin -key ua "$1" \
+		-trace_logs -log_file "$log" >"$log.out" 2>&1
+	sed -n 's/^X-Persona: *//p' "$log" 2>/dev/null | head -1
+}
+
+expect() {
+	local what=$1 ua=$2 want=$3
+	tp_eq "$what" "$want" "$(register "$ua")"
+}
+
+expect "modparam rule, first match wins over the file's catch-samsung" \
+	"SM-S916U1-S916U1UES7EZB6 Samsung IMS 6.0" \
+	"rc=1;name=samsung-s2x;mode=dialog;before=null"
+expect "second modparam rule" "iOS/16.7 iPhone" \
+	"rc=1;name=apple;mode=reuse;before=null"
+expect "rules_file rule" "Google_Pixel8_Android 16_BP4A.260205.001" \
+	"rc=1;name=pixel;mode=transaction;before=null"
+expect "rules_file rule after an indented line" \
+	"POCO_POCO F7 Pro_OS3.0.4.0.WOPOEUXM" \
+	"rc=1;name=xiaomi;mode=dialog;before=null"
+expect "rules_file regex holding ';' and '='" "odd;ua=x" \
+	"rc=1;name=odd;mode=reuse;before=null"
+expect "later file rule catches other Samsung stacks" \
+	"SM-G975W-G975WVLS5GUD1 Samsung IMS 6.0" \
+	"rc=1;name=catch-samsung;mode=none;before=null"
+expect "no match: empty name, default mode, -1" \
+	"Fairphone_Fairphone 6_FP6.QREL.15.151.0" \
+	"rc=-1;name=;mode=transaction;before=null"
+long="SM-S918B Samsung IMS 6.0 $(printf 'x%.0s' $(seq 1 3000))"
+expect "a 3 KB User-Agent is matched on its first ua_max_len bytes" "$long" \
+	"rc=1;name=samsung-s2x;mode=dialog;before=null"
+expect "the cache answers a repeated User-Agent the same way" "iOS/16.7 iPhone" \
+	"rc=1;name=apple;mode=reuse;before=null"
+hostile="$(printf 'a%.0s' $(seq 1 400))!"
+expect "a catastrophic-backtracking rule stops at the limit: default mode" \
+	"$hostile" "rc=-1;name=;mode=transaction;before=null"
+expect "the worker keeps serving after a hostile User-Agent" "iOS/17.1 iPhone" \
+	"rc=1;name=apple;mode=reuse;before=null"
+tp_check "one log line says why the hostile User-Agent got the default mode" \
+	grep -q "User-Agent \[aaaa.*\] (401 bytes) hit a PCRE2 limit (match limit exceeded) in rule 'evil': default mode 'transaction' used" \
+	"$TP_WORK/kamailio.log"
+
+tp_done
