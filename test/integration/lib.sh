@@ -42,6 +42,11 @@ tp_check() {
 	if "$@"; then tp_pass "$name"; else tp_fail "$name"; fi
 }
 
+# quiet CMD...: CMD with its output dropped, for tp_check
+tp_quiet() {
+	"$@" >/dev/null 2>&1
+}
+
 # tp_eq NAME EXPECTED ACTUAL
 tp_eq() {
 	if [[ "$2" == "$3" ]]; then
