@@ -40,7 +40,7 @@ integration: module
 	@test/integration/run.sh
 
 demo: module
-	@test/demo/run.sh
+	@demo/run.sh
 
 clean:
 	rm -f $(MODULE_DIR)/*.o $(MODULE_DIR)/*.d $(MODULE_DIR)/*.so \

@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
 	kamailio               # the binary we build for, kamcmd, tm/sl/textops/ctl
+	kamailio-lua-modules   # app_lua: the KEMI tests
 	build-essential pkg-config libpcre2-dev
 	dpkg-dev               # apt-get source unpacks with dpkg-source
 	check libsubunit-dev   # unit tests

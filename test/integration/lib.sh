@@ -15,13 +15,14 @@ KAMCMD=${KAMCMD:-$(command -v kamcmd || echo /usr/sbin/kamcmd)}
 TP_MODULES_DIR=${TP_MODULES_DIR:-$("$KAMAILIO" -h 2>&1 |
 	sed -n 's/.*Modules search path (default: \(.*\)).*/\1/p')}
 
+TP_TEST_NAME=${TP_TEST_NAME:-$(basename "$0" .sh)}
 tp_passed=0
 tp_failed=0
 tp_pids=()
 
 # a fresh folder for this test's files, kept under test/out for reading
 tp_workdir() {
-	TP_WORK=$TP_ROOT/test/out/$(basename "$0" .sh)
+	TP_WORK=$TP_ROOT/test/out/$TP_TEST_NAME
 	rm -rf "$TP_WORK" && mkdir -p "$TP_WORK"
 }
 
@@ -114,7 +115,7 @@ tp_stop_all() {
 # last line of every test file: the counts run.sh adds up
 tp_done() {
 	tp_stop_all
-	echo "$(basename "$0" .sh): $tp_passed passed, $tp_failed failed"
+	echo "$TP_TEST_NAME: $tp_passed passed, $tp_failed failed"
 	[[ $tp_failed -eq 0 ]]
 }
 

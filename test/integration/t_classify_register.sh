@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # A SIPp handset REGISTERs over TCP with a given User-Agent; the script
 # classifies it with persona_match("$ua") and reports the persona in a
-# header of its 200 OK.
+# header of its 200 OK. With "kemi" as argument the routing script is Lua
+# (classify.lua) and calls KSR.tcp_persona.persona_match().
 source "$(dirname "$0")/lib.sh"
 tp_workdir
 
-tp_cfg "$TP_IT_DIR/cfg/classify.cfg" "$TP_WORK/kamailio.cfg" \
-	RULES_FILE="$TP_IT_DIR/cfg/personas.rules"
+tp_cfg "$TP_IT_DIR/cfg/classify${TP_KEMI:+-kemi}.cfg" "$TP_WORK/kamailio.cfg" \
+	RULES_FILE="$TP_IT_DIR/cfg/personas.rules" LUA="$TP_IT_DIR/cfg/classify.lua"
 if ! tp_kamailio_start "$TP_WORK/kamailio.cfg"; then
 	tp_fail "kamailio starts with the module"
 	tp_done
