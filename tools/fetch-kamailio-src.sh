@@ -19,9 +19,14 @@ if [[ ! -f $tree/src/Makefile.defs ]]; then
 				"run 'make deps' as root once, or give KAMAILIO_SRC=/path" >&2
 			exit 1
 		fi
-		# a deb-src twin of the machine's Debian sources
-		sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources \
-			>/etc/apt/sources.list.d/tcp-persona-deb-src.sources
+		# a deb-src twin of the machine's Debian sources (deb822 or one-line)
+		if [[ -f /etc/apt/sources.list.d/debian.sources ]]; then
+			sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources \
+				>/etc/apt/sources.list.d/tcp-persona-deb-src.sources
+		else
+			sed -n 's/^deb /deb-src /p' /etc/apt/sources.list \
+				>/etc/apt/sources.list.d/tcp-persona-deb-src.list
+		fi
 		apt-get update -q >/dev/null
 	fi
 	rm -rf "$dir/src-pkg" && mkdir -p "$dir/src-pkg"

@@ -46,7 +46,6 @@ static int tp_cache_size = TP_CACHE_SIZE_DEFAULT;
 static tp_cache_t tp_ua_cache; /* per process: each child has its copy */
 
 static int mod_init(void);
-static void mod_destroy(void);
 static int w_persona_match(sip_msg_t *msg, char *ua, char *p2);
 
 /* clang-format off */
@@ -84,7 +83,7 @@ struct module_exports exports = {
 	0,               /* response handling function */
 	mod_init,        /* module init */
 	0,               /* per-child init */
-	mod_destroy      /* module destroy */
+	0                /* module destroy: nothing in shm yet */
 };
 /* clang-format on */
 
@@ -105,10 +104,8 @@ static int mod_init(void)
 	if(rs == NULL)
 		return -1;
 	if(tp_check_range("ua_max_len", tp_ua_max_len, 16, 65536) < 0
-			|| tp_check_range("match_limit", tp_match_limit, 100, 100000000)
-					   < 0
-			|| tp_check_range("depth_limit", tp_depth_limit, 100, 10000000)
-					   < 0
+			|| tp_check_range("match_limit", tp_match_limit, 100, 100000000) < 0
+			|| tp_check_range("depth_limit", tp_depth_limit, 100, 10000000) < 0
 			|| tp_check_range("cache_size", tp_cache_size, 0, 1048576) < 0)
 		return -1;
 	tp_ruleset_set_limits(rs, (size_t)tp_ua_max_len, (uint32_t)tp_match_limit,
@@ -125,11 +122,6 @@ static int mod_init(void)
 			tp_match_jit_available() ? "on" : "off",
 			tp_cache_capacity(&tp_ua_cache));
 	return 0;
-}
-
-static void mod_destroy(void)
-{
-	/* process memory goes with the process; nothing is in shm yet */
 }
 
 /* a log-safe copy of the first bytes of a User-Agent */

@@ -68,8 +68,8 @@ void tp_cache_free(tp_cache_t *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static void tp_entry_fill(tp_class_t *out, const tp_ruleset_t *rs,
-		const tp_cache_entry_t *e)
+static void tp_entry_fill(
+		tp_class_t *out, const tp_ruleset_t *rs, const tp_cache_entry_t *e)
 {
 	memset(out, 0, sizeof(*out));
 	out->status = e->status;

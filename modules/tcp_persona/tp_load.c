@@ -41,8 +41,8 @@ const char *tp_load_rules_file(void)
 }
 
 /* parses and adds one rule; origin names it in messages ("rule #2") */
-static int tp_load_one(const char *text, size_t len, int from_file,
-		const char *origin)
+static int tp_load_one(
+		const char *text, size_t len, int from_file, const char *origin)
 {
 	tp_ruleset_t *rs = tp_load_rules();
 	char err[TP_ERRBUF];
@@ -54,9 +54,8 @@ static int tp_load_one(const char *text, size_t len, int from_file,
 			&& tp_ruleset_add(rs, &spec, from_file, origin, err, sizeof(err))
 					   == 0)
 		return 0;
-	LM_ERR("%s%s%s%s [%.*s]: %s\n", origin, spec.name[0] ? " '" : "",
-			spec.name, spec.name[0] ? "'" : "", len > 200 ? 200 : (int)len,
-			text, err);
+	LM_ERR("%s%s%s%s [%.*s]: %s\n", origin, spec.name[0] ? " '" : "", spec.name,
+			spec.name[0] ? "'" : "", len > 200 ? 200 : (int)len, text, err);
 	return -1;
 }
 
@@ -69,8 +68,8 @@ int tp_param_rule(modparam_t type, void *val)
 	return tp_load_one((char *)val, strlen((char *)val), 0, origin);
 }
 
-static int tp_load_file_line(void *arg, int lineno, const char *line,
-		size_t len)
+static int tp_load_file_line(
+		void *arg, int lineno, const char *line, size_t len)
 {
 	char origin[TP_ORIGIN_MAX];
 

@@ -79,8 +79,8 @@ int tp_ruleset_find(const tp_ruleset_t *rs, const char *name)
 	return -1;
 }
 
-static pcre2_code *tp_compile(const tp_rule_spec_t *spec, char *err,
-		size_t errlen)
+static pcre2_code *tp_compile(
+		const tp_rule_spec_t *spec, char *err, size_t errlen)
 {
 	PCRE2_UCHAR msg[160];
 	PCRE2_SIZE off = 0;
@@ -176,8 +176,8 @@ tp_match_status_t tp_ruleset_match(
 	out->mode = rs->default_mode;
 	out->status = TP_MATCH_MISS;
 	for(i = 0; i < rs->count; i++) {
-		rc = pcre2_match(rs->rules[i].code, (PCRE2_SPTR)ua, len, 0, 0, rs->md,
-				rs->mctx);
+		rc = pcre2_match(
+				rs->rules[i].code, (PCRE2_SPTR)ua, len, 0, 0, rs->md, rs->mctx);
 		if(rc == PCRE2_ERROR_NOMATCH)
 			continue;
 		if(rc < 0) {

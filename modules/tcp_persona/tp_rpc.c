@@ -55,8 +55,9 @@ static void tp_rpc_match(rpc_t *rpc, void *ctx)
 		rpc->fault(ctx, 500, "internal error creating the reply");
 		return;
 	}
-	rpc->struct_add(th, "ssss", "rule", c.rule >= 0 ? rs->rules[c.rule].name : "",
-			"mode", tp_mode_name(c.mode), "result", tp_status_name(c.status),
+	rpc->struct_add(th, "ssss", "rule",
+			c.rule >= 0 ? rs->rules[c.rule].name : "", "mode",
+			tp_mode_name(c.mode), "result", tp_status_name(c.status),
 			"limit_rule",
 			c.limit_rule >= 0 ? rs->rules[c.limit_rule].name : "");
 }

@@ -84,8 +84,8 @@ static int tp_name_char_ok(char c)
 		   || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
 
-static int tp_set_name(tp_rule_spec_t *out, tp_span_t v, char *err,
-		size_t errlen)
+static int tp_set_name(
+		tp_rule_spec_t *out, tp_span_t v, char *err, size_t errlen)
 {
 	size_t i;
 
@@ -107,8 +107,8 @@ static int tp_set_name(tp_rule_spec_t *out, tp_span_t v, char *err,
 	return 0;
 }
 
-static int tp_set_mode(tp_rule_spec_t *out, tp_span_t v, char *err,
-		size_t errlen)
+static int tp_set_mode(
+		tp_rule_spec_t *out, tp_span_t v, char *err, size_t errlen)
 {
 	if(tp_mode_parse(v.s, v.len, &out->mode) < 0)
 		return tp_fail(err, errlen, v.col,
@@ -117,8 +117,8 @@ static int tp_set_mode(tp_rule_spec_t *out, tp_span_t v, char *err,
 	return 0;
 }
 
-int tp_rule_parse(const char *text, size_t len, tp_rule_spec_t *out,
-		char *err, size_t errlen)
+int tp_rule_parse(const char *text, size_t len, tp_rule_spec_t *out, char *err,
+		size_t errlen)
 {
 	const char *p = text, *end = text + len, *semi, *eq;
 	int have_name = 0, have_mode = 0;
@@ -142,8 +142,8 @@ int tp_rule_parse(const char *text, size_t len, tp_rule_spec_t *out,
 			out->regex_len = (size_t)(end - eq - 1);
 			out->regex_col = (size_t)(eq + 1 - text) + 1;
 			if(out->regex_len == 0)
-				return tp_fail(err, errlen, out->regex_col,
-						"empty regex after 'ua='");
+				return tp_fail(
+						err, errlen, out->regex_col, "empty regex after 'ua='");
 			break;
 		}
 		val = tp_trim(text, eq + 1, semi ? semi : end);
@@ -169,7 +169,8 @@ int tp_rule_parse(const char *text, size_t len, tp_rule_spec_t *out,
 	if(!have_mode)
 		return tp_fail(err, errlen, 1, "missing key 'mode'");
 	if(out->regex == NULL)
-		return tp_fail(err, errlen, len + 1, "missing key 'ua' (it comes last)");
+		return tp_fail(
+				err, errlen, len + 1, "missing key 'ua' (it comes last)");
 	return 0;
 }
 

@@ -50,12 +50,12 @@ int tp_mode_parse(const char *s, size_t len, tp_mode_t *mode);
  * and everything after "ua=" is the regex, verbatim.
  * \return 0, or -1 with a message in err (it names the column)
  */
-int tp_rule_parse(const char *text, size_t len, tp_rule_spec_t *out,
-		char *err, size_t errlen);
+int tp_rule_parse(const char *text, size_t len, tp_rule_spec_t *out, char *err,
+		size_t errlen);
 
 /*! called for each rule line of a rules file, with its 1-based number */
-typedef int (*tp_rule_line_f)(void *arg, int lineno, const char *line,
-		size_t len);
+typedef int (*tp_rule_line_f)(
+		void *arg, int lineno, const char *line, size_t len);
 
 /*!
  * Calls cb for each line of text that holds a rule: blank lines and lines

@@ -25,8 +25,8 @@
 #define tp_free(p) free(p)
 #define TP_ERR(fmt, ...) fprintf(stderr, "ERROR: " fmt, ##__VA_ARGS__)
 #define TP_WARN(fmt, ...) fprintf(stderr, "WARNING: " fmt, ##__VA_ARGS__)
-#define TP_DBG(fmt, ...) \
-	do {                 \
+#define TP_DBG(fmt, ...)                                                       \
+	do {                                                                       \
 	} while(0)
 #else
 #include "core/mem/mem.h"

@@ -69,6 +69,13 @@ tp_check "the module check accepts the built module" \
 tp_check "make with KAMAILIO_SRC set to the matching tree builds" \
 	tp_quiet make -s -C "$TP_ROOT" module KAMAILIO_SRC="$tree"
 
+# make install into a staging root: the binary's module directory
+stage=$TP_WORK/stage
+tp_check "make install puts the module into kamailio's module directory" \
+	tp_quiet make -s -C "$TP_ROOT" install DESTDIR="$stage"
+tp_check "the installed module is the built one" \
+	cmp "$TP_MODULE" "$stage$TP_MODULES_DIR/tcp_persona.so"
+
 # drop-in: the module folder inside a copy of the tree, built by its make
 cp -a "$tree" "$TP_WORK/tree"
 dst=$TP_WORK/tree/src/modules/tcp_persona

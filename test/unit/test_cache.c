@@ -19,7 +19,8 @@ static void add_ok(const char *text)
 	char err[TP_ERR_LEN] = "";
 	tp_rule_spec_t s;
 
-	ck_assert_int_eq(tp_rule_parse(text, strlen(text), &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(
+			tp_rule_parse(text, strlen(text), &s, err, sizeof(err)), 0);
 	ck_assert_msg(tp_ruleset_add(&rs, &s, 0, "rule", err, sizeof(err)) == 0,
 			"%s", err);
 }

@@ -132,8 +132,8 @@ START_TEST(test_match_regex_error_names_offset)
 {
 	char err[TP_ERR_LEN] = "";
 
-	ck_assert_int_eq(add("name=bad;mode=dialog;ua=^SM-(S9", 0, "rule #1", err),
-			-1);
+	ck_assert_int_eq(
+			add("name=bad;mode=dialog;ua=^SM-(S9", 0, "rule #1", err), -1);
 	ck_assert_str_eq(err, "column 32: regex error at offset 7: missing closing "
 						  "parenthesis");
 	ck_assert_int_eq(

@@ -21,14 +21,15 @@ START_TEST(test_rule_basic)
 	tp_rule_spec_t s;
 	char err[TP_ERR_LEN] = "";
 
-	ck_assert_int_eq(
-			parse("name=samsung-s2x;mode=dialog;ua=^SM-S9[0-9]{2}.* Samsung IMS",
-					&s, err),
+	ck_assert_int_eq(parse("name=samsung-s2x;mode=dialog;ua=^SM-S9[0-9]{2}.* "
+						   "Samsung IMS",
+							 &s, err),
 			0);
 	ck_assert_str_eq(s.name, "samsung-s2x");
 	ck_assert_int_eq(s.mode, TP_MODE_DIALOG);
 	ck_assert_int_eq(s.regex_len, strlen("^SM-S9[0-9]{2}.* Samsung IMS"));
-	ck_assert(memcmp(s.regex, "^SM-S9[0-9]{2}.* Samsung IMS", s.regex_len) == 0);
+	ck_assert(
+			memcmp(s.regex, "^SM-S9[0-9]{2}.* Samsung IMS", s.regex_len) == 0);
 	ck_assert_int_eq(s.regex_col, 33);
 }
 END_TEST
@@ -38,7 +39,8 @@ START_TEST(test_rule_keys_any_order_and_blanks)
 	tp_rule_spec_t s;
 	char err[TP_ERR_LEN] = "";
 
-	ck_assert_int_eq(parse(" mode = reuse ; name = apple ;ua=^iOS/", &s, err), 0);
+	ck_assert_int_eq(
+			parse(" mode = reuse ; name = apple ;ua=^iOS/", &s, err), 0);
 	ck_assert_str_eq(s.name, "apple");
 	ck_assert_int_eq(s.mode, TP_MODE_REUSE);
 	ck_assert_int_eq(s.regex_len, 5);
@@ -124,11 +126,13 @@ START_TEST(test_rule_name_length)
 
 	/* 64 characters are allowed, 65 are not */
 	snprintf(rule, sizeof(rule), "name=%.64s;mode=none;ua=x",
-			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-x");
+			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
+			"x");
 	ck_assert_int_eq(parse(rule, &s, err), 0);
 	ck_assert_int_eq(strlen(s.name), 64);
 	snprintf(rule, sizeof(rule), "name=%.65s;mode=none;ua=x",
-			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-x");
+			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
+			"x");
 	ck_assert_int_eq(parse(rule, &s, err), -1);
 	ck_assert_str_eq(err, "column 6: name 'abcdefghijklmnop...' is longer than "
 						  "64 characters");
