@@ -21,11 +21,16 @@ all: module
 deps:
 	@tools/deps.sh
 
-# Kamailio's module build decides what is out of date; the checks are cheap.
+# Kamailio's module build decides what is out of date, except when the tree
+# or the kamailio package changed: then everything is rebuilt.
+BUILT_FOR := $(MODULE_DIR)/.built-for
 module: deps
 	@tree=$$(tools/kamailio-tree.sh) && \
+		want="$$tree $$(dpkg-query -W -f='$${Version}' kamailio)" && \
+		if [ "$$(cat $(BUILT_FOR) 2>/dev/null)" != "$$want" ]; then \
+			rm -f $(MODULE_DIR)/*.o $(MODULE_DIR)/*.d $(MODULE_SO); fi && \
 		$(MAKE) -s -C $(MODULE_DIR) COREPATH="$$tree/src" && \
-		tools/check-module.sh $(MODULE_SO)
+		tools/check-module.sh $(MODULE_SO) && echo "$$want" >$(BUILT_FOR)
 
 install: module
 	install -d $(DESTDIR)$(MODULES_DIR)
@@ -44,7 +49,7 @@ demo: module
 
 clean:
 	rm -f $(MODULE_DIR)/*.o $(MODULE_DIR)/*.d $(MODULE_DIR)/*.so \
-		$(MODULE_DIR)/*.lst
+		$(MODULE_DIR)/*.lst $(BUILT_FOR)
 	$(MAKE) -s -C test/unit clean
 	rm -rf test/out
 

@@ -4,13 +4,22 @@
 # the same defines the binary was compiled with. Prints the tree's path.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-dir=${1:-build}
+dir=${1:-$here/../build}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
 version=$("$here/kamailio-version.sh")
 pkgver=$(dpkg-query -W -f='${Version}' kamailio)
 tree="$dir/kamailio-$version"
+
+# a Debian update keeps the version string: refetch when the package
+# changes (a tree fetched before the marker existed is adopted as it is)
+if [[ -f $tree/src/Makefile.defs && ! -f $tree/.debian-version ]]; then
+	echo "$pkgver" >"$tree/.debian-version"
+fi
+if [[ -f $tree/src/Makefile.defs && "$(cat "$tree/.debian-version")" != "$pkgver" ]]; then
+	rm -rf "$tree"
+fi
 
 if [[ ! -f $tree/src/Makefile.defs ]]; then
 	if ! apt-get source --print-uris -q "kamailio=$pkgver" >/dev/null 2>&1; then
@@ -37,6 +46,7 @@ if [[ ! -f $tree/src/Makefile.defs ]]; then
 	rm -rf "$tree"
 	mv "$dir/src-pkg/kamailio-$version" "$tree"
 	rm -rf "$dir/src-pkg"
+	echo "$pkgver" >"$tree/.debian-version"
 fi
 
 [[ -f $tree/src/config.mak ]] || "$here/configure-kamailio-tree.sh" "$tree"

@@ -16,7 +16,7 @@ if [[ -n ${KAMAILIO_SRC:-} ]]; then
 		"$here/configure-kamailio-tree.sh" "$tree"
 	fi
 else
-	tree=$("$here/fetch-kamailio-src.sh" "${BUILD_DIR:-build}")
+	tree=$("$here/fetch-kamailio-src.sh" "${BUILD_DIR:-$here/../build}")
 fi
 "$here/check-kamailio-tree.sh" "$tree"
 echo "$tree"

@@ -24,9 +24,11 @@
  */
 
 #include <ctype.h>
+#include <string.h>
 
 #include "core/sr_module.h"
 #include "core/dprint.h"
+#include "core/globals.h"
 #include "core/mod_fix.h"
 #include "core/kemi.h"
 #include "core/rpc_lookup.h"
@@ -97,19 +99,45 @@ static int tp_check_range(const char *name, int v, int lo, int hi)
 	return 0;
 }
 
+/* pkg allocator overhead per cached User-Agent copy, measured on Debian's
+ * build (it keeps debug info per fragment) */
+#define TP_PKG_FRAG_OVERHEAD 112
+
+/* Distinct hostile User-Agents can fill the whole cache: its worst case
+ * must leave most of a worker's pkg memory to tm and the parser. */
+static int tp_check_cache_budget(void)
+{
+	unsigned long per = (unsigned long)tp_ua_max_len + TP_PKG_FRAG_OVERHEAD
+						+ sizeof(tp_cache_entry_t);
+	unsigned long worst = per * (unsigned long)tp_cache_size;
+
+	if(worst > pkg_mem_size / 4) {
+		LM_ERR("cache_size %d x ua_max_len %d needs up to %lu bytes of pkg"
+			   " memory per process, more than a quarter of the %lu"
+			   " there are: lower cache_size or ua_max_len, or raise -M\n",
+				tp_cache_size, tp_ua_max_len, worst, pkg_mem_size);
+		return -1;
+	}
+	return 0;
+}
+
 static int mod_init(void)
 {
-	tp_ruleset_t *rs = tp_load_rules();
+	tp_ruleset_t *rs = tp_active_rules();
 
 	if(rs == NULL)
 		return -1;
-	if(tp_check_range("ua_max_len", tp_ua_max_len, 16, 65536) < 0
+	if(tp_check_range("ua_max_len", tp_ua_max_len, 16, TP_UA_MAX_LEN_MAX) < 0
 			|| tp_check_range("match_limit", tp_match_limit, 100, 100000000) < 0
 			|| tp_check_range("depth_limit", tp_depth_limit, 100, 10000000) < 0
 			|| tp_check_range("cache_size", tp_cache_size, 0, 1048576) < 0)
 		return -1;
-	tp_ruleset_set_limits(rs, (size_t)tp_ua_max_len, (uint32_t)tp_match_limit,
-			(uint32_t)tp_depth_limit);
+	if(tp_ruleset_set_limits(rs, (size_t)tp_ua_max_len,
+			   (uint32_t)tp_match_limit, (uint32_t)tp_depth_limit)
+			< 0)
+		return -1;
+	if(tp_check_cache_budget() < 0)
+		return -1;
 	if(tp_cache_init(&tp_ua_cache, (uint32_t)tp_cache_size) < 0) {
 		LM_ERR("no pkg memory for a cache of %d User-Agents\n", tp_cache_size);
 		return -1;
@@ -117,7 +145,7 @@ static int mod_init(void)
 	LM_INFO("%d persona rules (%d from modparam, %d from rules_file %s),"
 			" default mode '%s', PCRE2 JIT %s, cache %u User-Agents\n",
 			rs->count, rs->ncfg, rs->count - rs->ncfg,
-			tp_load_rules_file() ? tp_load_rules_file() : "-",
+			tp_active_rules_file() ? tp_active_rules_file() : "-",
 			tp_mode_name(rs->default_mode),
 			tp_match_jit_available() ? "on" : "off",
 			tp_cache_capacity(&tp_ua_cache));
@@ -138,7 +166,7 @@ static const char *tp_printable(const str *ua, char *buf, size_t size)
 /*! classifies ua; 1 when a rule matched, -1 when none did */
 static int ki_persona_match(sip_msg_t *msg, str *ua)
 {
-	tp_ruleset_t *rs = tp_load_rules();
+	tp_ruleset_t *rs = tp_active_rules();
 	uint64_t misses = tp_ua_cache.misses;
 	PCRE2_UCHAR why[64];
 	char shown[65];
@@ -160,11 +188,35 @@ static int ki_persona_match(sip_msg_t *msg, str *ua)
 	return c.status == TP_MATCH_HIT ? 1 : -1;
 }
 
+/* A lone pseudo-variable is read directly: "$ua" of a request without a
+ * User-Agent would otherwise print as the text "<null>". Null is empty. */
+static int tp_param_str(sip_msg_t *msg, gparam_t *gp, str *out)
+{
+	pv_elem_t *e = gp->v.pve;
+	pv_value_t v;
+
+	if(gp->type != GPARAM_TYPE_PVE || e == NULL || e->spec == NULL
+			|| e->text.len != 0 || e->next != NULL)
+		return fixup_get_svalue(msg, gp, out);
+	memset(&v, 0, sizeof(v));
+	if(pv_get_spec_value(msg, e->spec, &v) != 0)
+		return -1;
+	if(v.flags & PV_VAL_NULL) {
+		out->s = "";
+		out->len = 0;
+		return 0;
+	}
+	if(!(v.flags & PV_VAL_STR))
+		return fixup_get_svalue(msg, gp, out);
+	*out = v.rs;
+	return 0;
+}
+
 static int w_persona_match(sip_msg_t *msg, char *ua, char *p2)
 {
 	str s;
 
-	if(fixup_get_svalue(msg, (gparam_t *)ua, &s) < 0) {
+	if(tp_param_str(msg, (gparam_t *)ua, &s) < 0) {
 		LM_ERR("cannot evaluate the User-Agent parameter\n");
 		return -1;
 	}

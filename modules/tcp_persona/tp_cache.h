@@ -31,7 +31,7 @@ typedef struct tp_cache_entry
 	uint64_t hash;
 	char *ua; /*!< NULL: free way */
 	size_t len;
-	uint32_t used; /*!< tick of the last hit, for LRU */
+	uint64_t used; /*!< tick of the last hit, for LRU */
 	tp_match_status_t status;
 	int rule;
 	int limit_rule;
@@ -42,8 +42,8 @@ typedef struct tp_cache
 {
 	tp_cache_entry_t *e; /*!< nsets * TP_CACHE_WAYS */
 	uint32_t nsets;		 /*!< power of two */
-	uint32_t tick;
-	unsigned int gen; /*!< rule set generation of every entry */
+	uint64_t tick;		 /*!< 64 bits: never wraps, so LRU never inverts */
+	unsigned int gen;	 /*!< rule set generation of every entry */
 	uint64_t hits;
 	uint64_t misses;
 } tp_cache_t;

@@ -8,6 +8,7 @@
  */
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,9 @@ static tp_ruleset_t tp_rules;
 static int tp_rules_ready;
 static int tp_cfg_rule_no; /* modparam "rule" lines seen so far */
 static char *tp_rules_file;
+static int tp_default_mode_set;
 
-tp_ruleset_t *tp_load_rules(void)
+tp_ruleset_t *tp_active_rules(void)
 {
 	if(!tp_rules_ready) {
 		if(tp_ruleset_init(&tp_rules, TP_UA_MAX_LEN_DEFAULT,
@@ -35,7 +37,7 @@ tp_ruleset_t *tp_load_rules(void)
 	return &tp_rules;
 }
 
-const char *tp_load_rules_file(void)
+const char *tp_active_rules_file(void)
 {
 	return tp_rules_file;
 }
@@ -44,7 +46,7 @@ const char *tp_load_rules_file(void)
 static int tp_load_one(
 		const char *text, size_t len, int from_file, const char *origin)
 {
-	tp_ruleset_t *rs = tp_load_rules();
+	tp_ruleset_t *rs = tp_active_rules();
 	char err[TP_ERRBUF];
 	tp_rule_spec_t spec;
 
@@ -71,7 +73,7 @@ int tp_param_rule(modparam_t type, void *val)
 static int tp_load_file_line(
 		void *arg, int lineno, const char *line, size_t len)
 {
-	char origin[TP_ORIGIN_MAX];
+	char origin[PATH_MAX + 16];
 
 	snprintf(origin, sizeof(origin), "%s:%d", (const char *)arg, lineno);
 	return tp_load_one(line, len, 1, origin);
@@ -117,7 +119,7 @@ int tp_param_rules_file(modparam_t type, void *val)
 				tp_rules_file, path);
 		return -1;
 	}
-	if((tp_rules_file = strdup(path)) == NULL || tp_load_rules() == NULL)
+	if((tp_rules_file = strdup(path)) == NULL || tp_active_rules() == NULL)
 		return -1;
 	if((text = tp_read_file(path, &len)) == NULL)
 		return -1;
@@ -129,10 +131,14 @@ int tp_param_rules_file(modparam_t type, void *val)
 int tp_param_default_mode(modparam_t type, void *val)
 {
 	const char *s = (const char *)val;
-	tp_ruleset_t *rs = tp_load_rules();
+	tp_ruleset_t *rs = tp_active_rules();
 
 	if(rs == NULL)
 		return -1;
+	if(tp_default_mode_set++) {
+		LM_ERR("default_mode given twice (now '%s'): one value only\n", s);
+		return -1;
+	}
 	if(tp_mode_parse(s, strlen(s), &rs->default_mode) < 0) {
 		LM_ERR("invalid default_mode '%s' (use none, reuse, dialog or"
 			   " transaction)\n",

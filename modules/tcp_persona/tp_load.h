@@ -23,11 +23,11 @@
 /*! largest rules_file read */
 #define TP_RULES_FILE_MAX (1024 * 1024)
 
-/*! the process's rule set; created on first use with default limits */
-tp_ruleset_t *tp_load_rules(void);
+/*! the process's rule set, created on first use with default limits */
+tp_ruleset_t *tp_active_rules(void);
 
 /*! the rules_file parameter, or NULL */
-const char *tp_load_rules_file(void);
+const char *tp_active_rules_file(void);
 
 int tp_param_rule(modparam_t type, void *val);
 int tp_param_rules_file(modparam_t type, void *val);

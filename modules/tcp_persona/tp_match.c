@@ -37,20 +37,51 @@ int tp_ruleset_init(tp_ruleset_t *rs, size_t ua_max_len, uint32_t match_limit,
 		tp_ruleset_free(rs);
 		return -1;
 	}
-	tp_ruleset_set_limits(rs, ua_max_len, match_limit, depth_limit);
+	if(tp_ruleset_set_limits(rs, ua_max_len, match_limit, depth_limit) < 0) {
+		tp_ruleset_free(rs);
+		return -1;
+	}
 	return 0;
 }
 
-void tp_ruleset_set_limits(tp_ruleset_t *rs, size_t ua_max_len,
+/* measured: a group repeated per byte needs about 32 bytes of JIT stack
+ * and 2 KiB of interpreter heap per subject byte; twice that is room */
+#define TP_JIT_STACK_PER_BYTE 64
+#define TP_HEAP_KIB_PER_BYTE 4
+#define TP_JIT_STACK_MIN (32 * 1024)
+#define TP_HEAP_KIB_MIN 4096
+
+int tp_ruleset_set_limits(tp_ruleset_t *rs, size_t ua_max_len,
 		uint32_t match_limit, uint32_t depth_limit)
 {
+	size_t jit_max, heap_kib;
+
+	if(ua_max_len > TP_UA_MAX_LEN_MAX)
+		ua_max_len = TP_UA_MAX_LEN_MAX;
 	/* cached results were taken on another prefix length */
-	if(rs->ua_max_len != ua_max_len)
+	if(rs->ua_max_len != ua_max_len || rs->jit_stack == NULL) {
 		rs->gen = tp_gen_next++;
+		jit_max = TP_JIT_STACK_MIN + ua_max_len * TP_JIT_STACK_PER_BYTE;
+		pcre2_jit_stack_free(rs->jit_stack);
+		rs->jit_stack = NULL;
+		if(tp_match_jit_available()) {
+			rs->jit_stack =
+					pcre2_jit_stack_create(TP_JIT_STACK_MIN, jit_max, NULL);
+			if(rs->jit_stack == NULL) {
+				TP_ERR("no memory for a %zu byte PCRE2 JIT stack\n", jit_max);
+				return -1;
+			}
+		}
+		pcre2_jit_stack_assign(rs->mctx, NULL, rs->jit_stack);
+	}
 	rs->ua_max_len = ua_max_len;
+	heap_kib = ua_max_len * TP_HEAP_KIB_PER_BYTE;
+	if(heap_kib < TP_HEAP_KIB_MIN)
+		heap_kib = TP_HEAP_KIB_MIN;
 	pcre2_set_match_limit(rs->mctx, match_limit);
 	pcre2_set_depth_limit(rs->mctx, depth_limit);
-	pcre2_set_heap_limit(rs->mctx, TP_HEAP_LIMIT_KIB);
+	pcre2_set_heap_limit(rs->mctx, (uint32_t)heap_kib);
+	return 0;
 }
 
 void tp_ruleset_free(tp_ruleset_t *rs)
@@ -60,11 +91,13 @@ void tp_ruleset_free(tp_ruleset_t *rs)
 	for(i = 0; i < rs->count; i++) {
 		pcre2_code_free(rs->rules[i].code);
 		tp_free(rs->rules[i].regex);
+		tp_free(rs->rules[i].origin);
 	}
 	if(rs->rules)
 		tp_free(rs->rules);
 	pcre2_match_data_free(rs->md);
 	pcre2_match_context_free(rs->mctx);
+	pcre2_jit_stack_free(rs->jit_stack);
 	memset(rs, 0, sizeof(*rs));
 }
 
@@ -136,19 +169,22 @@ int tp_ruleset_add(tp_ruleset_t *rs, const tp_rule_spec_t *spec, int from_file,
 	if((r.code = tp_compile(spec, err, errlen)) == NULL)
 		return -1;
 	r.regex = tp_malloc(spec->regex_len + 1);
-	if(r.regex == NULL || tp_grow(rs) < 0) {
+	r.origin = tp_malloc(strlen(origin) + 1);
+	if(r.regex == NULL || r.origin == NULL || tp_grow(rs) < 0) {
 		snprintf(err, errlen, "out of memory");
 		pcre2_code_free(r.code);
 		if(r.regex)
 			tp_free(r.regex);
+		if(r.origin)
+			tp_free(r.origin);
 		return -1;
 	}
+	strcpy(r.origin, origin);
 	memcpy(r.regex, spec->regex, spec->regex_len);
 	r.regex[spec->regex_len] = '\0';
 	r.regex_len = spec->regex_len;
 	memcpy(r.name, spec->name, sizeof(r.name));
 	r.mode = spec->mode;
-	snprintf(r.origin, sizeof(r.origin), "%s", origin);
 
 	at = from_file ? rs->count : rs->ncfg;
 	memmove(&rs->rules[at + 1], &rs->rules[at],

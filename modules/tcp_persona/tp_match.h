@@ -23,14 +23,11 @@
 
 #include "tp_rules.h"
 
-#define TP_ORIGIN_MAX 96
-
 /*! defaults of the module parameters of the same names */
 #define TP_UA_MAX_LEN_DEFAULT 512
+#define TP_UA_MAX_LEN_MAX 8192
 #define TP_MATCH_LIMIT_DEFAULT 100000
 #define TP_DEPTH_LIMIT_DEFAULT 5000
-/*! PCRE2 heap for backtracking, in KiB: enough for ua_max_len subjects */
-#define TP_HEAP_LIMIT_KIB 4096
 
 typedef struct tp_rule
 {
@@ -38,7 +35,7 @@ typedef struct tp_rule
 	tp_mode_t mode;
 	char *regex; /*!< NUL-terminated copy of the rule's regex */
 	size_t regex_len;
-	char origin[TP_ORIGIN_MAX]; /*!< where it was defined, for messages */
+	char *origin; /*!< where it was defined ("rule #2", "FILE:LINE") */
 	pcre2_code *code;
 } tp_rule_t;
 
@@ -53,6 +50,7 @@ typedef struct tp_ruleset
 	size_t ua_max_len; /*!< longer User-Agents are matched on this prefix */
 	pcre2_match_context *mctx;
 	pcre2_match_data *md;
+	pcre2_jit_stack *jit_stack; /*!< sized for ua_max_len subjects */
 } tp_ruleset_t;
 
 /*! outcome of one classification */
@@ -76,8 +74,13 @@ typedef struct tp_class
 int tp_ruleset_init(tp_ruleset_t *rs, size_t ua_max_len, uint32_t match_limit,
 		uint32_t depth_limit);
 
-/*! applies new limits to every later match */
-void tp_ruleset_set_limits(tp_ruleset_t *rs, size_t ua_max_len,
+/*!
+ * Applies new limits to every later match. The JIT stack and the
+ * interpreter's heap limit grow with ua_max_len (at most TP_UA_MAX_LEN_MAX),
+ * so ordinary regexes never fail on a long User-Agent for lack of room.
+ * \return 0, or -1 when the JIT stack cannot be had
+ */
+int tp_ruleset_set_limits(tp_ruleset_t *rs, size_t ua_max_len,
 		uint32_t match_limit, uint32_t depth_limit);
 
 /*! frees the rules and the match context, leaves an empty set */

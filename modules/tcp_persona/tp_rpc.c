@@ -32,16 +32,17 @@ static const char *tp_rpc_match_doc[] = {
 
 static void tp_rpc_match(rpc_t *rpc, void *ctx)
 {
-	tp_ruleset_t *rs = tp_load_rules();
+	tp_ruleset_t *rs = tp_active_rules();
 	tp_class_t c;
 	void *th;
 	str ua = STR_NULL, extra = STR_NULL;
 
-	if(rpc->scan(ctx, "S", &ua) < 1) {
+	/* ".": a User-Agent that looks like a number is still a string */
+	if(rpc->scan(ctx, ".S", &ua) < 1) {
 		rpc->fault(ctx, 400, "missing parameter: the User-Agent to match");
 		return;
 	}
-	if(rpc->scan(ctx, "*S", &extra) > 0) {
+	if(rpc->scan(ctx, "*.S", &extra) > 0) {
 		rpc->fault(ctx, 400, "one parameter expected: the User-Agent, quoted");
 		return;
 	}
@@ -69,12 +70,12 @@ static const char *tp_rpc_rules_doc[] = {
 
 static void tp_rpc_rules(rpc_t *rpc, void *ctx)
 {
-	tp_ruleset_t *rs = tp_load_rules();
+	tp_ruleset_t *rs = tp_active_rules();
 	str extra = STR_NULL;
 	void *th;
 	int i;
 
-	if(rpc->scan(ctx, "*S", &extra) > 0) {
+	if(rpc->scan(ctx, "*.S", &extra) > 0) {
 		rpc->fault(ctx, 400, "no parameters expected");
 		return;
 	}

@@ -6,6 +6,9 @@ tp_workdir
 tools=$TP_ROOT/tools
 tree=$("$tools/kamailio-tree.sh") || { tp_fail "the build tree is there"; tp_done; exit; }
 binver=$("$tools/kamailio-version.sh")
+# "kamailio 5.6.3 (x86_64/linux)" and the adaptive wait loops of the binary
+fullver=$("$KAMAILIO" -v | sed -n 's/^version: \(.*[^ ]\) *$/\1/p')
+loops=$("$KAMAILIO" -v | sed -n 's/^ADAPTIVE_WAIT_LOOPS \([0-9]*\),.*/\1/p')
 
 # fake TREE: a copy of the real tree's Makefile.defs and config.mak only
 fake() {
@@ -39,12 +42,12 @@ refused "a tree configured without STATISTICS" \
 fake "$TP_WORK/loops"
 sed -i 's/-DADAPTIVE_WAIT_LOOPS=[0-9]*/-DADAPTIVE_WAIT_LOOPS=7/' "$TP_WORK/loops/src/config.mak"
 refused "a tree with another ADAPTIVE_WAIT_LOOPS" \
-	"ADAPTIVE_WAIT_LOOPS is '7', the binary has '1024'" "$TP_WORK/loops"
+	"ADAPTIVE_WAIT_LOOPS is '7', the binary has '$loops'" "$TP_WORK/loops"
 
 fake "$TP_WORK/no-asm"
 sed -i 's/ -DCC_GCC_LIKE_ASM / /' "$TP_WORK/no-asm/src/config.mak"
 refused "a tree without CC_GCC_LIKE_ASM" \
-	"CC_GCC_LIKE_ASM is 0 in the tree, 1 in the binary" "$TP_WORK/no-asm"
+	"CC_GCC_LIKE_ASM is 0 in the tree, the binary uses native atomics" "$TP_WORK/no-asm"
 
 refused "a folder that is no Kamailio tree" "no src/Makefile.defs" "$TP_WORK"
 
@@ -55,11 +58,11 @@ fakeso() {
 		>"$TP_WORK/$1.c"
 	gcc -shared -fPIC -o "$TP_WORK/$1.so" "$TP_WORK/$1.c"
 }
-fakeso oldver "kamailio 5.6.2 (x86_64/linux)" "$flags"
+fakeso oldver "${fullver/$binver/0.0.1}" "$flags"
 out=$("$tools/check-module.sh" "$TP_WORK/oldver.so" 2>&1)
 tp_check "the module check refuses another version string" \
-	grep -q "was not built for 'kamailio $binver (x86_64/linux)'" <<<"$out"
-fakeso noflags "kamailio $binver (x86_64/linux)" "${flags/USE_TLS, /}"
+	grep -qF "was not built for '$fullver'" <<<"$out"
+fakeso noflags "$fullver" "${flags/USE_TLS, /}"
 out=$("$tools/check-module.sh" "$TP_WORK/noflags.so" 2>&1)
 tp_check "the module check refuses other compile flags" \
 	grep -q "has other compile flags than" <<<"$out"

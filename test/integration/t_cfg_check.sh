@@ -109,6 +109,15 @@ rejects "a rules file that is not there" \
 rejects "two rules files" \
 	"rules_file given twice ('$good_file', then '$dup_file'): one file only" \
 	"$(mp rules_file "$good_file")" "$(mp rules_file "$dup_file")"
+rejects "default_mode given twice" \
+	"default_mode given twice (now 'dialog'): one value only" \
+	"$(mp default_mode none)" "$(mp default_mode dialog)"
+longdir=$TP_WORK/$(printf 'd%.0s' $(seq 1 60))/$(printf 'e%.0s' $(seq 1 60))
+mkdir -p "$longdir"
+printf 'name=a;mode=dialog;ua=a\nname=b;mode=often;ua=b\n' >"$longdir/long.rules"
+rejects "a bad rule in a file with a long path, still by line" \
+	"$longdir/long.rules:2 'b' [name=b;mode=often;ua=b]: column 13: unknown mode 'often'" \
+	"$(mp rules_file "$longdir/long.rules")"
 rejects "an unknown default mode" \
 	"invalid default_mode 'sometimes' (use none, reuse, dialog or transaction)" \
 	"$(mp default_mode sometimes)"
@@ -117,10 +126,20 @@ rejects "an unknown default mode" \
 cfg=$(mkcfg "modparam(\"tcp_persona\", \"ua_max_len\", 8)")
 out=$(timeout 20 "$KAMAILIO" -f "$cfg" -DD -E -m 16 -M 4 -Y "$TP_WORK" 2>&1)
 rc=$?
-if [[ $rc -ne 0 && $out == *'invalid "ua_max_len" value: 8, must be 16 to 65536'* ]]; then
+if [[ $rc -ne 0 && $out == *'invalid "ua_max_len" value: 8, must be 16 to 8192'* ]]; then
 	tp_pass "startup stops on ua_max_len out of range"
 else
 	tp_fail "startup stops on ua_max_len out of range (exit $rc)"
+fi
+
+# the classification cache must leave most of a worker's pkg memory free
+cfg=$(mkcfg "modparam(\"tcp_persona\", \"ua_max_len\", 8192)")
+out=$(timeout 20 "$KAMAILIO" -f "$cfg" -DD -E -m 16 -M 8 -Y "$TP_WORK" 2>&1)
+rc=$?
+if [[ $rc -ne 0 && $out == *'cache_size 1024 x ua_max_len 8192 needs up to'*'lower cache_size or ua_max_len, or raise -M'* ]]; then
+	tp_pass "startup stops when the cache could eat a worker's pkg memory"
+else
+	tp_fail "startup stops when the cache could eat a worker's pkg memory (exit $rc)"
 fi
 
 tp_done

@@ -19,7 +19,7 @@ n=0
 register() {
 	local log=$TP_WORK/sipp-$((++n)).log
 	timeout 20 sipp "$TP_PROXY_IP:$TP_PROXY_PORT" \
-		-sf "$TP_IT_DIR/sipp/register.xml" -t t1 -i "$TP_UE_IP" \
+		-sf "$TP_IT_DIR/sipp/${SCENARIO:-register.xml}" -t t1 -i "$TP_UE_IP" \
 		-p "$TP_UE_PORT" -m 1 -timeout 10 -nostdin -key ua "$1" \
 		-trace_logs -log_file "$log" >"$log.out" 2>&1
 	sed -n 's/^X-Persona: *//p' "$log" 2>/dev/null | head -1
@@ -51,8 +51,10 @@ expect "no match: empty name, default mode, -1" \
 long="SM-S918B Samsung IMS 6.0 $(printf 'x%.0s' $(seq 1 3000))"
 expect "a 3 KB User-Agent is matched on its first ua_max_len bytes" "$long" \
 	"rc=1;name=samsung-s2x;mode=dialog;before=null"
-expect "the cache answers a repeated User-Agent the same way" "iOS/16.7 iPhone" \
+expect "a repeated User-Agent gets the same persona" "iOS/16.7 iPhone" \
 	"rc=1;name=apple;mode=reuse;before=null"
+tp_eq "a REGISTER without User-Agent is matched as an empty string" \
+	"rc=1;name=no-ua;mode=reuse;before=null" "$(SCENARIO=register_no_ua.xml register)"
 hostile="$(printf 'a%.0s' $(seq 1 400))!"
 expect "a catastrophic-backtracking rule stops at the limit: default mode" \
 	"$hostile" "rc=-1;name=;mode=transaction;before=null"

@@ -35,16 +35,24 @@ tp_eq "match: missing parameter is an error reply" \
 tp_eq "match: two parameters are an error reply" \
 	"error: 400 - one parameter expected: the User-Agent, quoted" \
 	"$(flat tcp_persona.match iOS/16.7 iPhone)"
+tp_eq "match: a User-Agent that looks like a number is still a string" \
+	"rule= mode=transaction result=no match limit_rule=" \
+	"$(flat tcp_persona.match 12345)"
+tp_eq "match: an extra numeric parameter is an error reply" \
+	"error: 400 - one parameter expected: the User-Agent, quoted" \
+	"$(flat tcp_persona.match iOS/1 5)"
 
 rules=$(tp_kamcmd tcp_persona.rules | sed -n 's/^\tname: //p' | paste -sd' ')
 tp_eq "rules: in matching order, modparam rules first" \
-	"samsung-s2x apple pixel xiaomi odd catch-samsung evil" "$rules"
+	"samsung-s2x apple pixel xiaomi odd catch-samsung no-ua evil" "$rules"
 tp_eq "rules: each with index, name, mode, regex and origin" \
 	"index=5 name=odd mode=reuse regex=^odd;ua=x\$ origin=$TP_IT_DIR/cfg/personas.rules:7" \
 	"$(tp_kamcmd tcp_persona.rules | sed -n '/index: 5$/,/}/p' |
 		sed -n 's/^\t\([a-z_]*\): \(.*\)$/\1=\2/p' | paste -sd' ')"
 tp_eq "rules: a parameter is an error reply" "error: 400 - no parameters expected" \
 	"$(flat tcp_persona.rules extra)"
+tp_eq "rules: a numeric parameter is an error reply" \
+	"error: 400 - no parameters expected" "$(flat tcp_persona.rules 7)"
 
 tp_check "kamailio is still running after all replies" kill -0 "$TP_KAM_PID"
 tp_done

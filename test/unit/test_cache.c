@@ -101,20 +101,30 @@ END_TEST
 
 START_TEST(test_cache_is_bounded_and_evicts_lru)
 {
-	char ua[32];
-	uint32_t i, used = 0;
+	tp_cache_t one; /* one set of TP_CACHE_WAYS ways */
+	static const char *ua[] = {"ua-A", "ua-B", "ua-C", "ua-D", "ua-E"};
+	tp_class_t c;
+	int i;
 
-	ck_assert_uint_eq(tp_cache_capacity(&cache), 8);
-	classify("iOS/16.7 iPhone");
-	for(i = 0; i < 100; i++) {
-		snprintf(ua, sizeof(ua), "SM-%03u Samsung IMS", i);
-		classify(ua);
-		classify("iOS/16.7 iPhone"); /* kept warm: never the LRU way */
-	}
-	for(i = 0; i < tp_cache_capacity(&cache); i++)
-		used += cache.e[i].ua != NULL;
-	ck_assert_uint_le(used, 8);
-	ck_assert_uint_eq(cache.hits, 100);
+	ck_assert_int_eq(tp_cache_init(&one, 1), 0);
+	ck_assert_uint_eq(tp_cache_capacity(&one), TP_CACHE_WAYS);
+	for(i = 0; i < 4; i++)
+		tp_classify(&rs, &one, ua[i], 4, &c);
+	tp_classify(&rs, &one, ua[0], 4, &c); /* A is now the most recent */
+	ck_assert_uint_eq(one.hits, 1);
+	tp_classify(&rs, &one, ua[4], 4, &c); /* E evicts B, the LRU */
+	ck_assert_uint_eq(one.misses, 5);
+	for(i = 0; i < TP_CACHE_WAYS; i++)
+		ck_assert_msg(one.e[i].ua == NULL || memcmp(one.e[i].ua, "ua-B", 4),
+				"B should have been evicted");
+	tp_classify(&rs, &one, ua[0], 4, &c);
+	tp_classify(&rs, &one, ua[2], 4, &c);
+	tp_classify(&rs, &one, ua[3], 4, &c);
+	tp_classify(&rs, &one, ua[4], 4, &c);
+	ck_assert_uint_eq(one.hits, 5);
+	tp_classify(&rs, &one, ua[1], 4, &c);
+	ck_assert_uint_eq(one.misses, 6);
+	tp_cache_free(&one);
 }
 END_TEST
 

@@ -221,6 +221,45 @@ START_TEST(test_match_generation_changes)
 }
 END_TEST
 
+START_TEST(test_match_long_ua_with_per_byte_backtracking)
+{
+	size_t n = TP_UA_MAX_LEN_MAX;
+	char *ua = malloc(n);
+	tp_class_t c;
+
+	ck_assert_ptr_nonnull(ua);
+	ck_assert_int_eq(tp_ruleset_set_limits(&rs, TP_UA_MAX_LEN_MAX,
+							 TP_MATCH_LIMIT_DEFAULT, TP_DEPTH_LIMIT_DEFAULT),
+			0);
+	/* a group per byte: PCRE2's default 32 KiB JIT stack fails at ~1 KB */
+	add_ok("name=grp;mode=dialog;ua=^(?:(x)|y)+ Samsung IMS", 0, "rule #1");
+	memset(ua, 'x', n);
+	memcpy(ua + n - 12, " Samsung IMS", 12);
+	tp_ruleset_match(&rs, ua, n, &c);
+	ck_assert_msg(c.status == TP_MATCH_HIT, "status %d, PCRE2 error %d",
+			c.status, c.pcre2_error);
+	free(ua);
+}
+END_TEST
+
+START_TEST(test_match_ua_max_len_is_capped)
+{
+	ck_assert_int_eq(tp_ruleset_set_limits(&rs, 1 << 20, 1000, 1000), 0);
+	ck_assert_uint_eq(rs.ua_max_len, TP_UA_MAX_LEN_MAX);
+}
+END_TEST
+
+START_TEST(test_match_long_origin_is_kept_whole)
+{
+	char origin[300];
+
+	memset(origin, 'p', sizeof(origin));
+	strcpy(origin + 250, ".rules:4242");
+	add_ok("name=a;mode=dialog;ua=a", 1, origin);
+	ck_assert_str_eq(rs.rules[0].origin, origin);
+}
+END_TEST
+
 TCase *tp_tcase_match(void)
 {
 	TCase *tc = tcase_create("match");
@@ -236,5 +275,8 @@ TCase *tp_tcase_match(void)
 	tcase_add_test(tc, test_match_catastrophic_backtracking_is_bounded);
 	tcase_add_test(tc, test_match_empty_and_null_ua);
 	tcase_add_test(tc, test_match_generation_changes);
+	tcase_add_test(tc, test_match_long_ua_with_per_byte_backtracking);
+	tcase_add_test(tc, test_match_ua_max_len_is_capped);
+	tcase_add_test(tc, test_match_long_origin_is_kept_whole);
 	return tc;
 }
