@@ -12,6 +12,7 @@ packages=(
 	sip-tester             # sipp: the handsets in integration tests
 	tshark                 # wire truth
 	binutils iproute2 procps
+	python3                # test/wire: rebuilds TCP connections from captures
 )
 
 missing=()

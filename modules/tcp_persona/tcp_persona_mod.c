@@ -23,17 +23,18 @@
  * both the native cfg (w_) and KEMI (ki_).
  */
 
-#include <ctype.h>
 #include <string.h>
 
 #include "core/sr_module.h"
 #include "core/dprint.h"
-#include "core/globals.h"
 #include "core/mod_fix.h"
 #include "core/kemi.h"
 #include "core/rpc_lookup.h"
 
 #include "tp_cache.h"
+#include "tp_classify.h"
+#include "tp_enforce.h"
+#include "tp_hooks.h"
 #include "tp_load.h"
 #include "tp_pv.h"
 #include "tp_rpc.h"
@@ -45,15 +46,18 @@ static int tp_match_limit = TP_MATCH_LIMIT_DEFAULT;
 static int tp_depth_limit = TP_DEPTH_LIMIT_DEFAULT;
 static int tp_cache_size = TP_CACHE_SIZE_DEFAULT;
 
-static tp_cache_t tp_ua_cache; /* per process: each child has its copy */
-
 static int mod_init(void);
 static int w_persona_match(sip_msg_t *msg, char *ua, char *p2);
+static int w_persona_bind(sip_msg_t *msg, char *p1, char *p2);
+static int w_persona_enforce(sip_msg_t *msg, char *p1, char *p2);
 
 /* clang-format off */
 static cmd_export_t cmds[] = {
 	{"persona_match", (cmd_function)w_persona_match, 1, fixup_spve_null,
 		fixup_free_spve_null, ANY_ROUTE},
+	{"persona_bind", (cmd_function)w_persona_bind, 0, 0, 0, REQUEST_ROUTE},
+	{"persona_enforce", (cmd_function)w_persona_enforce, 0, 0, 0,
+		REQUEST_ROUTE | FAILURE_ROUTE | BRANCH_ROUTE},
 	{0, 0, 0, 0, 0, 0}
 };
 
@@ -99,28 +103,6 @@ static int tp_check_range(const char *name, int v, int lo, int hi)
 	return 0;
 }
 
-/* pkg allocator overhead per cached User-Agent copy, measured on Debian's
- * build (it keeps debug info per fragment) */
-#define TP_PKG_FRAG_OVERHEAD 112
-
-/* Distinct hostile User-Agents can fill the whole cache: its worst case
- * must leave most of a worker's pkg memory to tm and the parser. */
-static int tp_check_cache_budget(void)
-{
-	unsigned long per = (unsigned long)tp_ua_max_len + TP_PKG_FRAG_OVERHEAD
-						+ sizeof(tp_cache_entry_t);
-	unsigned long worst = per * (unsigned long)tp_cache_size;
-
-	if(worst > pkg_mem_size / 4) {
-		LM_ERR("cache_size %d x ua_max_len %d needs up to %lu bytes of pkg"
-			   " memory per process, more than a quarter of the %lu"
-			   " there are: lower cache_size or ua_max_len, or raise -M\n",
-				tp_cache_size, tp_ua_max_len, worst, pkg_mem_size);
-		return -1;
-	}
-	return 0;
-}
-
 static int mod_init(void)
 {
 	tp_ruleset_t *rs = tp_active_rules();
@@ -136,55 +118,29 @@ static int mod_init(void)
 			   (uint32_t)tp_match_limit, (uint32_t)tp_depth_limit)
 			< 0)
 		return -1;
-	if(tp_check_cache_budget() < 0)
+	if(tp_classify_init(tp_cache_size, tp_ua_max_len) < 0)
 		return -1;
-	if(tp_cache_init(&tp_ua_cache, (uint32_t)tp_cache_size) < 0) {
-		LM_ERR("no pkg memory for a cache of %d User-Agents\n", tp_cache_size);
+	if(tp_hooks_init() < 0)
 		return -1;
-	}
 	LM_INFO("%d persona rules (%d from modparam, %d from rules_file %s),"
 			" default mode '%s', PCRE2 JIT %s, cache %u User-Agents\n",
 			rs->count, rs->ncfg, rs->count - rs->ncfg,
 			tp_active_rules_file() ? tp_active_rules_file() : "-",
 			tp_mode_name(rs->default_mode),
 			tp_match_jit_available() ? "on" : "off",
-			tp_cache_capacity(&tp_ua_cache));
+			tp_classify_cache_capacity());
 	return 0;
-}
-
-/* a log-safe copy of the first bytes of a User-Agent */
-static const char *tp_printable(const str *ua, char *buf, size_t size)
-{
-	size_t i, n = (size_t)ua->len < size - 1 ? (size_t)ua->len : size - 1;
-
-	for(i = 0; i < n; i++)
-		buf[i] = isprint((unsigned char)ua->s[i]) ? ua->s[i] : '.';
-	buf[n] = '\0';
-	return buf;
 }
 
 /*! classifies ua; 1 when a rule matched, -1 when none did */
 static int ki_persona_match(sip_msg_t *msg, str *ua)
 {
-	tp_ruleset_t *rs = tp_active_rules();
-	uint64_t misses = tp_ua_cache.misses;
-	PCRE2_UCHAR why[64];
-	char shown[65];
 	tp_class_t c;
+	const char *name;
 
-	if(rs == NULL)
+	if(tp_classify_ua(ua, &c, &name) < 0)
 		return -1;
-	tp_classify(rs, &tp_ua_cache, ua->s, (size_t)ua->len, &c);
-	if(c.status == TP_MATCH_LIMIT
-			&& (tp_ua_cache.misses != misses || tp_ua_cache.e == NULL)) {
-		/* logged when first seen; the cache answers the repeats */
-		pcre2_get_error_message(c.pcre2_error, why, sizeof(why));
-		LM_WARN("User-Agent [%s] (%d bytes) hit a PCRE2 limit (%s) in rule"
-				" '%s': default mode '%s' used\n",
-				tp_printable(ua, shown, sizeof(shown)), ua->len, (char *)why,
-				rs->rules[c.limit_rule].name, tp_mode_name(c.mode));
-	}
-	tp_pv_set(msg, c.rule >= 0 ? rs->rules[c.rule].name : "", c.mode);
+	tp_pv_set(msg, name, c.mode);
 	return c.status == TP_MATCH_HIT ? 1 : -1;
 }
 
@@ -223,11 +179,41 @@ static int w_persona_match(sip_msg_t *msg, char *ua, char *p2)
 	return ki_persona_match(msg, &s);
 }
 
+static int ki_persona_bind(sip_msg_t *msg)
+{
+	return tp_persona_bind(msg);
+}
+
+static int ki_persona_enforce(sip_msg_t *msg)
+{
+	return tp_persona_enforce(msg);
+}
+
+static int w_persona_bind(sip_msg_t *msg, char *p1, char *p2)
+{
+	return ki_persona_bind(msg);
+}
+
+static int w_persona_enforce(sip_msg_t *msg, char *p1, char *p2)
+{
+	return ki_persona_enforce(msg);
+}
+
 /* clang-format off */
 static sr_kemi_t tp_kemi_exports[] = {
 	{ str_init("tcp_persona"), str_init("persona_match"),
 		SR_KEMIP_INT, ki_persona_match,
 		{ SR_KEMIP_STR, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("tcp_persona"), str_init("persona_bind"),
+		SR_KEMIP_INT, ki_persona_bind,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("tcp_persona"), str_init("persona_enforce"),
+		SR_KEMIP_INT, ki_persona_enforce,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
 			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
 	},
 	{ {0, 0}, {0, 0}, 0, NULL, { 0, 0, 0, 0, 0, 0 } }

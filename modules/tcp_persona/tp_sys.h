@@ -16,13 +16,25 @@
 #ifndef TP_SYS_H
 #define TP_SYS_H
 
+#include <stdint.h>
+#include <time.h>
+
 #ifdef TP_STANDALONE
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #define tp_malloc(sz) malloc(sz)
 #define tp_zalloc(sz) calloc(1, (sz))
 #define tp_free(p) free(p)
+#define tp_shm_zalloc(sz) calloc(1, (sz))
+#define tp_shm_free(p) free(p)
+
+typedef pthread_mutex_t tp_lock_t;
+#define tp_lock_init(l) pthread_mutex_init((l), NULL)
+#define tp_lock_destroy(l) pthread_mutex_destroy(l)
+#define tp_lock(l) pthread_mutex_lock(l)
+#define tp_unlock(l) pthread_mutex_unlock(l)
 #define TP_ERR(fmt, ...) fprintf(stderr, "ERROR: " fmt, ##__VA_ARGS__)
 #define TP_WARN(fmt, ...) fprintf(stderr, "WARNING: " fmt, ##__VA_ARGS__)
 #define TP_DBG(fmt, ...)                                                       \
@@ -30,14 +42,33 @@
 	} while(0)
 #else
 #include "core/mem/mem.h"
+#include "core/mem/shm_mem.h"
+#include "core/locking.h"
 #include "core/dprint.h"
 
 #define tp_malloc(sz) pkg_malloc(sz)
 #define tp_zalloc(sz) pkg_mallocxz(sz)
 #define tp_free(p) pkg_free(p)
+#define tp_shm_zalloc(sz) shm_mallocxz(sz)
+#define tp_shm_free(p) shm_free(p)
+
+typedef gen_lock_t tp_lock_t;
+#define tp_lock_init(l) lock_init(l)
+#define tp_lock_destroy(l) lock_destroy(l)
+#define tp_lock(l) lock_get(l)
+#define tp_unlock(l) lock_release(l)
 #define TP_ERR(fmt, ...) LM_ERR(fmt, ##__VA_ARGS__)
 #define TP_WARN(fmt, ...) LM_WARN(fmt, ##__VA_ARGS__)
 #define TP_DBG(fmt, ...) LM_DBG(fmt, ##__VA_ARGS__)
 #endif
+
+/*! milliseconds of a monotonic clock, for short waits and markers */
+static inline uint64_t tp_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 #endif /* TP_SYS_H */

@@ -18,6 +18,8 @@ int main(void)
 	suite_add_tcase(s, tp_tcase_rules());
 	suite_add_tcase(s, tp_tcase_match());
 	suite_add_tcase(s, tp_tcase_cache());
+	suite_add_tcase(s, tp_tcase_bind());
+	suite_add_tcase(s, tp_tcase_track());
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -14,5 +14,7 @@
 TCase *tp_tcase_rules(void);
 TCase *tp_tcase_match(void);
 TCase *tp_tcase_cache(void);
+TCase *tp_tcase_bind(void);
+TCase *tp_tcase_track(void);
 
 #endif

@@ -1,0 +1,358 @@
+/*
+ * tcp_persona - the binding table: which persona a registered UE has
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "tp_sys.h"
+#include "tp_bind.h"
+
+/* A UE is one primary entry, in the slot of its contact IP. When the
+ * REGISTER came from another IP (NAT), a secondary copy sits in the slot of
+ * that IP, so that both lookups scan a single slot. */
+typedef struct tp_bind_entry
+{
+	struct tp_bind_entry *next;
+	tp_binding_t b;
+	int primary;
+	char *ua; /* primary only */
+	size_t ua_len;
+	int open_owner; /* primary only: who opens a connection now */
+	uint64_t open_until;
+} tp_bind_entry_t;
+
+typedef struct tp_bind_slot
+{
+	tp_lock_t lock;
+	tp_bind_entry_t *head;
+} tp_bind_slot_t;
+
+struct tp_bind_table
+{
+	unsigned int mask;
+	unsigned int count;
+	tp_bind_slot_t slots[];
+};
+
+int tp_addr_eq(const tp_addr_t *a, const tp_addr_t *b)
+{
+	return tp_addr_ip_eq(a, b) && a->port == b->port;
+}
+
+int tp_addr_ip_eq(const tp_addr_t *a, const tp_addr_t *b)
+{
+	return a->af != 0 && a->af == b->af
+		   && memcmp(a->ip, b->ip, a->af == 4 ? 4 : 16) == 0;
+}
+
+const char *tp_addr_str(const tp_addr_t *a, char *buf, size_t size)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+
+	if(a->af == 4 || a->af == 6)
+		inet_ntop(a->af == 4 ? AF_INET : AF_INET6, a->ip, ip, sizeof(ip));
+	snprintf(buf, size, a->af == 6 ? "[%s]:%u" : "%s:%u", ip, a->port);
+	return buf;
+}
+
+static unsigned int tp_ip_hash(const tp_addr_t *a)
+{
+	unsigned int h = 2166136261u, i, n = a->af == 4 ? 4 : 16;
+
+	for(i = 0; i < n; i++)
+		h = (h ^ a->ip[i]) * 16777619u;
+	return h ^ (h >> 15);
+}
+
+tp_bind_table_t *tp_bind_create(unsigned int size_log2)
+{
+	unsigned int i, n = 1u << size_log2;
+	tp_bind_table_t *t;
+
+	t = tp_shm_zalloc(sizeof(*t) + n * sizeof(tp_bind_slot_t));
+	if(t == NULL)
+		return NULL;
+	t->mask = n - 1;
+	for(i = 0; i < n; i++)
+		tp_lock_init(&t->slots[i].lock);
+	return t;
+}
+
+static void tp_entry_free(tp_bind_entry_t *e)
+{
+	if(e->ua)
+		tp_shm_free(e->ua);
+	tp_shm_free(e);
+}
+
+void tp_bind_destroy(tp_bind_table_t *t)
+{
+	tp_bind_entry_t *e, *n;
+	unsigned int i;
+
+	if(t == NULL)
+		return;
+	for(i = 0; i <= t->mask; i++) {
+		for(e = t->slots[i].head; e; e = n) {
+			n = e->next;
+			tp_entry_free(e);
+		}
+		tp_lock_destroy(&t->slots[i].lock);
+	}
+	tp_shm_free(t);
+}
+
+static tp_bind_slot_t *tp_slot(tp_bind_table_t *t, const tp_addr_t *a)
+{
+	return &t->slots[tp_ip_hash(a) & t->mask];
+}
+
+/* unlinks and returns the entry of contact of the given kind, if any */
+static tp_bind_entry_t *tp_unlink(
+		tp_bind_slot_t *s, const tp_addr_t *contact, int primary)
+{
+	tp_bind_entry_t **pp, *e;
+
+	for(pp = &s->head; (e = *pp) != NULL; pp = &e->next) {
+		if(e->primary == primary && tp_addr_eq(&e->b.contact, contact)) {
+			*pp = e->next;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* drops the NAT copy of a UE whose REGISTER came from another IP */
+static void tp_drop_secondary(tp_bind_table_t *t, const tp_binding_t *old)
+{
+	tp_bind_slot_t *s;
+	tp_bind_entry_t *e;
+
+	if(old->source.af == 0 || tp_addr_ip_eq(&old->source, &old->contact))
+		return;
+	s = tp_slot(t, &old->source);
+	tp_lock(&s->lock);
+	e = tp_unlink(s, &old->contact, 0);
+	tp_unlock(&s->lock);
+	if(e)
+		tp_entry_free(e);
+}
+
+static int tp_add_secondary(tp_bind_table_t *t, const tp_binding_t *b)
+{
+	tp_bind_slot_t *s;
+	tp_bind_entry_t *e;
+
+	if(b->source.af == 0 || tp_addr_ip_eq(&b->source, &b->contact))
+		return 0;
+	if((e = tp_shm_zalloc(sizeof(*e))) == NULL)
+		return -1;
+	e->b = *b;
+	s = tp_slot(t, &b->source);
+	tp_lock(&s->lock);
+	e->next = s->head;
+	s->head = e;
+	tp_unlock(&s->lock);
+	return 0;
+}
+
+int tp_bind_put(tp_bind_table_t *t, const tp_binding_t *b, const char *ua,
+		size_t ua_len)
+{
+	tp_bind_slot_t *s = tp_slot(t, &b->contact);
+	tp_bind_entry_t *e, *fresh;
+	char *ua_copy;
+	tp_binding_t old;
+	int existed;
+
+	fresh = tp_shm_zalloc(sizeof(*fresh));
+	ua_copy = tp_shm_zalloc(ua_len + 1);
+	if(fresh == NULL || ua_copy == NULL) {
+		if(fresh)
+			tp_shm_free(fresh);
+		if(ua_copy)
+			tp_shm_free(ua_copy);
+		return -1;
+	}
+	memcpy(ua_copy, ua, ua_len);
+	fresh->b = *b;
+	fresh->primary = 1;
+	fresh->ua = ua_copy;
+	fresh->ua_len = ua_len;
+
+	tp_lock(&s->lock);
+	e = tp_unlink(s, &b->contact, 1);
+	existed = e != NULL;
+	if(e) {
+		old = e->b;
+		fresh->open_owner = e->open_owner;
+		fresh->open_until = e->open_until;
+	}
+	fresh->next = s->head;
+	s->head = fresh;
+	tp_unlock(&s->lock);
+
+	if(existed) {
+		tp_drop_secondary(t, &old);
+		tp_entry_free(e);
+	} else {
+		__atomic_add_fetch(&t->count, 1, __ATOMIC_RELAXED);
+	}
+	return tp_add_secondary(t, b);
+}
+
+int tp_bind_del(tp_bind_table_t *t, const tp_addr_t *contact)
+{
+	tp_bind_slot_t *s = tp_slot(t, contact);
+	tp_bind_entry_t *e;
+
+	tp_lock(&s->lock);
+	e = tp_unlink(s, contact, 1);
+	tp_unlock(&s->lock);
+	if(e == NULL)
+		return -1;
+	__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
+	tp_drop_secondary(t, &e->b);
+	tp_entry_free(e);
+	return 1;
+}
+
+/* how well an entry answers a lookup: 0 not at all, higher is better */
+typedef int (*tp_score_f)(const tp_bind_entry_t *e, const tp_addr_t *a);
+
+static int tp_score_dst(const tp_bind_entry_t *e, const tp_addr_t *a)
+{
+	if(tp_addr_eq(&e->b.contact, a))
+		return 2;
+	return tp_addr_eq(&e->b.source, a) ? 1 : 0;
+}
+
+static int tp_score_src(const tp_bind_entry_t *e, const tp_addr_t *a)
+{
+	if(tp_addr_eq(&e->b.source, a))
+		return 3;
+	if(tp_addr_eq(&e->b.contact, a))
+		return 2;
+	return tp_addr_ip_eq(&e->b.source, a) || tp_addr_ip_eq(&e->b.contact, a);
+}
+
+static int tp_bind_get(tp_bind_table_t *t, const tp_addr_t *a, time_t now,
+		tp_score_f score, tp_binding_t *out)
+{
+	tp_bind_slot_t *s = tp_slot(t, a);
+	const tp_bind_entry_t *e, *best = NULL;
+	int sc, best_sc = 0, ret = -1;
+
+	tp_lock(&s->lock);
+	for(e = s->head; e; e = e->next) {
+		if(e->b.expires <= now || (sc = score(e, a)) == 0)
+			continue;
+		/* same score: the later expiry was registered last */
+		if(sc > best_sc || (sc == best_sc && e->b.expires > best->b.expires)) {
+			best = e;
+			best_sc = sc;
+		}
+	}
+	if(best) {
+		*out = best->b; /* a copy: nothing of the table escapes the lock */
+		ret = 1;
+	}
+	tp_unlock(&s->lock);
+	return ret;
+}
+
+int tp_bind_get_dst(
+		tp_bind_table_t *t, const tp_addr_t *dst, time_t now, tp_binding_t *out)
+{
+	return tp_bind_get(t, dst, now, tp_score_dst, out);
+}
+
+int tp_bind_get_src(
+		tp_bind_table_t *t, const tp_addr_t *src, time_t now, tp_binding_t *out)
+{
+	return tp_bind_get(t, src, now, tp_score_src, out);
+}
+
+int tp_bind_open_begin(tp_bind_table_t *t, const tp_addr_t *contact, int owner,
+		uint64_t now_ms, uint64_t hold_ms)
+{
+	tp_bind_slot_t *s = tp_slot(t, contact);
+	tp_bind_entry_t *e;
+	int ret = -1;
+
+	tp_lock(&s->lock);
+	for(e = s->head; e; e = e->next) {
+		if(!e->primary || !tp_addr_eq(&e->b.contact, contact))
+			continue;
+		if(e->open_owner == 0 || e->open_owner == owner
+				|| e->open_until <= now_ms) {
+			e->open_owner = owner;
+			e->open_until = now_ms + hold_ms;
+			ret = 1;
+		} else {
+			ret = 0;
+		}
+		break;
+	}
+	tp_unlock(&s->lock);
+	return ret;
+}
+
+void tp_bind_open_end(tp_bind_table_t *t, const tp_addr_t *contact, int owner)
+{
+	tp_bind_slot_t *s = tp_slot(t, contact);
+	tp_bind_entry_t *e;
+
+	tp_lock(&s->lock);
+	for(e = s->head; e; e = e->next) {
+		if(e->primary && e->open_owner == owner
+				&& tp_addr_eq(&e->b.contact, contact)) {
+			e->open_owner = 0;
+			break;
+		}
+	}
+	tp_unlock(&s->lock);
+}
+
+int tp_bind_sweep(tp_bind_table_t *t, time_t now)
+{
+	tp_bind_entry_t **pp, *e, *dead = NULL;
+	unsigned int i;
+	int n = 0;
+
+	for(i = 0; i <= t->mask; i++) {
+		tp_lock(&t->slots[i].lock);
+		for(pp = &t->slots[i].head; (e = *pp) != NULL;) {
+			if(e->b.expires > now) {
+				pp = &e->next;
+				continue;
+			}
+			*pp = e->next;
+			e->next = dead; /* freed outside the lock */
+			dead = e;
+		}
+		tp_unlock(&t->slots[i].lock);
+	}
+	for(; dead; dead = e) {
+		e = dead->next;
+		if(dead->primary) {
+			__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
+			n++;
+		}
+		tp_entry_free(dead);
+	}
+	return n;
+}
+
+unsigned int tp_bind_count(tp_bind_table_t *t)
+{
+	return __atomic_load_n(&t->count, __ATOMIC_RELAXED);
+}

@@ -1,0 +1,101 @@
+/*
+ * tcp_persona - the binding table: which persona a registered UE has
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*! \file
+ * PURE (through tp_sys.h): a hash table in shared memory that binds a UE's
+ * contact address, and the source address of its REGISTER, to its persona
+ * for as long as the registration lives. Terminating requests find the UE
+ * by their destination, originating ones by their source. Lookups copy the
+ * binding out: no pointer into the table escapes its lock.
+ */
+
+#ifndef TP_BIND_H
+#define TP_BIND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "tp_rules.h"
+
+#define TP_AOR_MAX 127
+
+/*! an IPv4 or IPv6 address and port, the key of a binding */
+typedef struct tp_addr
+{
+	uint8_t af; /*!< 4 or 6, 0 for none */
+	uint16_t port;
+	uint8_t ip[16];
+} tp_addr_t;
+
+/*! what is known of a registered UE; lookups return a copy */
+typedef struct tp_binding
+{
+	tp_addr_t contact; /*!< host:port of the Contact */
+	tp_addr_t source;  /*!< where the REGISTER came from */
+	tp_mode_t mode;
+	char rule[TP_NAME_MAX + 1]; /*!< empty when no rule matched */
+	char aor[TP_AOR_MAX + 1];	/*!< To URI of the REGISTER (cut) */
+	int reg_conn_id;			/*!< connection of the REGISTER, 0 if none */
+	time_t expires;				/*!< absolute, seconds */
+} tp_binding_t;
+
+typedef struct tp_bind_table tp_bind_table_t;
+
+/*! \return a table with 2^size_log2 slots, or NULL */
+tp_bind_table_t *tp_bind_create(unsigned int size_log2);
+void tp_bind_destroy(tp_bind_table_t *t);
+
+int tp_addr_eq(const tp_addr_t *a, const tp_addr_t *b);
+int tp_addr_ip_eq(const tp_addr_t *a, const tp_addr_t *b);
+/*! "1.2.3.4:5060" or "[::1]:5060" into buf; \return buf */
+const char *tp_addr_str(const tp_addr_t *a, char *buf, size_t size);
+
+/*!
+ * Binds b (keyed by b->contact) or refreshes the binding of that contact.
+ * ua is kept for re-classification. \return 0, or -1 (no memory)
+ */
+int tp_bind_put(tp_bind_table_t *t, const tp_binding_t *b, const char *ua,
+		size_t ua_len);
+
+/*! removes the binding of contact (expires=0); \return 1 removed, -1 none */
+int tp_bind_del(tp_bind_table_t *t, const tp_addr_t *contact);
+
+/*!
+ * The UE a request is sent to: a binding whose contact, else whose source,
+ * is dst. \return 1 and *out, or -1
+ */
+int tp_bind_get_dst(tp_bind_table_t *t, const tp_addr_t *dst, time_t now,
+		tp_binding_t *out);
+
+/*!
+ * The UE a request came from: a binding whose source, else contact, is
+ * src; else the freshest binding of the same IP (a UE opens new
+ * connections from other ports). \return 1 and *out, or -1
+ */
+int tp_bind_get_src(tp_bind_table_t *t, const tp_addr_t *src, time_t now,
+		tp_binding_t *out);
+
+/*!
+ * Serialises the opening of new connections to one UE across processes:
+ * takes the marker of contact for owner until now_ms + hold_ms.
+ * \return 1 taken, 0 held by another owner, -1 no binding
+ */
+int tp_bind_open_begin(tp_bind_table_t *t, const tp_addr_t *contact, int owner,
+		uint64_t now_ms, uint64_t hold_ms);
+/*! releases the marker if owner holds it */
+void tp_bind_open_end(tp_bind_table_t *t, const tp_addr_t *contact, int owner);
+
+/*! removes expired bindings; \return how many */
+int tp_bind_sweep(tp_bind_table_t *t, time_t now);
+
+/*! number of UEs bound (contact keys) */
+unsigned int tp_bind_count(tp_bind_table_t *t);
+
+#endif /* TP_BIND_H */

@@ -1,0 +1,118 @@
+/*
+ * tcp_persona - the core TCP connections the module steers
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include "core/dprint.h"
+#include "core/pass_fd.h"
+#include "core/tcp_conn.h"
+#include "core/tcp_options.h"
+#include "core/timer_ticks.h"
+#include "core/cfg/cfg.h"
+
+#include "tp_conn.h"
+
+/* exported by the core without a declaration in a header */
+extern gen_lock_t *tcpconn_lock;
+extern struct tcp_conn_alias **tcpconn_aliases_hash;
+extern int unix_tcp_sock;
+struct tcp_connection *_tcpconn_find(int id, struct ip_addr *ip, int port,
+		struct ip_addr *l_ip, int l_port);
+struct tcp_connection *tcpconn_get(int id, struct ip_addr *ip, int port,
+		union sockaddr_union *local_addr, ticks_t timeout);
+
+int tp_conn_async_ok(void)
+{
+	return cfg_get(tcp, tcp_cfg, async)
+		   && cfg_get(tcp, tcp_cfg, tcp_connect_wait);
+}
+
+int tp_conn_newest_to(struct ip_addr *ip, unsigned short port)
+{
+	struct tcp_connection *c;
+	struct ip_addr any;
+	int id = 0;
+
+	ip_addr_mk_any(ip->af, &any);
+	TCPCONN_LOCK;
+	/* aliases are added at the head of their chain: newest first */
+	c = _tcpconn_find(0, ip, port, &any, 0);
+	if(c)
+		id = c->id;
+	TCPCONN_UNLOCK;
+	return id;
+}
+
+int tp_conn_hide(int id)
+{
+	struct tcp_connection *c;
+	int r, ret = -1;
+
+	TCPCONN_LOCK;
+	c = _tcpconn_find(id, 0, 0, 0, 0);
+	if(c) {
+		for(r = 0; r < c->aliases; r++)
+			tcpconn_listrm(tcpconn_aliases_hash[c->con_aliases[r].hash],
+					&c->con_aliases[r], next, prev);
+		/* the core unlinks c->aliases entries when it frees c: none now */
+		c->aliases = 0;
+		ret = 1;
+	}
+	TCPCONN_UNLOCK;
+	return ret;
+}
+
+int tp_conn_alive(int id)
+{
+	struct tcp_connection *c;
+	int alive = 0;
+
+	if(id <= 0)
+		return 0;
+	TCPCONN_LOCK;
+	c = _tcpconn_find(id, 0, 0, 0, 0);
+	if(c && c->state != S_CONN_BAD && !(c->flags & F_CONN_FORCE_EOF)
+			&& !(c->send_flags.f & SND_F_CON_CLOSE))
+		alive = 1;
+	TCPCONN_UNLOCK;
+	return alive;
+}
+
+int tp_conn_close(int id)
+{
+	struct tcp_connection *c;
+	long cmd[2];
+
+	if(id <= 0 || (c = tcpconn_get(id, 0, 0, 0, 0)) == NULL)
+		return -1;
+	c->send_flags.f |= SND_F_CON_CLOSE;
+	c->flags |= F_CONN_FORCE_EOF;
+	cmd[0] = (long)c;
+	cmd[1] = CONN_EOF; /* tcp_main consumes the reference tcpconn_get took */
+	if(send_all(unix_tcp_sock, cmd, sizeof(cmd)) <= 0) {
+		LM_ERR("connection %d: close request to tcp_main failed: %s\n", id,
+				strerror(errno));
+		return -2;
+	}
+	return 1;
+}
+
+int tp_conn_keep(int id, unsigned int secs)
+{
+	struct tcp_connection *c;
+
+	if(id <= 0 || (c = tcpconn_get(id, 0, 0, 0, 0)) == NULL)
+		return -1;
+	/* idle based: every send restarts it, a re-REGISTER stretches it */
+	c->lifetime = S_TO_TICKS(secs);
+	c->timeout = get_ticks_raw() + c->lifetime;
+	tcpconn_put(c);
+	return 1;
+}

@@ -1,0 +1,48 @@
+/*
+ * tcp_persona - the core TCP connections the module steers
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*! \file
+ * A thin layer over Kamailio's TCP connection table (tcp_main): finding a
+ * connection, hiding it from address lookups, asking tcp_main to close it,
+ * and stretching its idle lifetime. Everything else in the module talks to
+ * connections by id through these functions.
+ *
+ * Why hiding: tcp_send() sends a request without a connection id on the
+ * newest connection to the destination address, if there is one. A UE of
+ * persona dialog or transaction wants a NEW connection for a new dialog or
+ * transaction, and only that dialog's or transaction's messages on it. So
+ * every connection the module opens for such a UE is taken out of the
+ * address index as soon as it exists: only sends by id reach it, and the
+ * next request without an id makes tcp_send() open a new one.
+ */
+
+#ifndef TP_CONN_H
+#define TP_CONN_H
+
+#include "core/ip_addr.h"
+
+/*! id of the newest connection to ip:port found by address, or 0 */
+int tp_conn_newest_to(struct ip_addr *ip, unsigned short port);
+
+/*! removes connection id from the address index; \return 1, or -1 if gone */
+int tp_conn_hide(int id);
+
+/*! \return 1 when connection id exists and is usable, else 0 */
+int tp_conn_alive(int id);
+
+/*! asks tcp_main to close id now (FIN); \return 1, -1 gone, -2 error */
+int tp_conn_close(int id);
+
+/*! keeps id open while idle for up to secs; \return 1, or -1 if gone */
+int tp_conn_keep(int id, unsigned int secs);
+
+/*! 1 when tcp_main runs in async mode with connect wait (needed) */
+int tp_conn_async_ok(void);
+
+#endif /* TP_CONN_H */

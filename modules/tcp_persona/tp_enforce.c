@@ -1,0 +1,378 @@
+/*
+ * tcp_persona - persona_bind() and persona_enforce()
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <string.h>
+#include <unistd.h>
+
+#include "core/dprint.h"
+#include "core/pt.h"
+#include "core/resolve.h"
+#include "core/ut.h"
+#include "core/parser/contact/parse_contact.h"
+#include "core/parser/parse_expires.h"
+#include "core/parser/parse_to.h"
+#include "core/parser/parse_uri.h"
+
+#include "tp_classify.h"
+#include "tp_conn.h"
+#include "tp_enforce.h"
+#include "tp_hooks.h"
+#include "tp_pv.h"
+#include "tp_sys.h"
+
+#define TP_DEFAULT_EXPIRES 3600
+/* how long a process may hold a UE's connection-opening marker, and how
+ * long another one waits for it */
+#define TP_OPEN_HOLD_MS 200
+#define TP_OPEN_WAIT_MS 250
+
+static void tp_addr_from_ip(
+		tp_addr_t *a, const struct ip_addr *ip, unsigned short port)
+{
+	memset(a, 0, sizeof(*a));
+	a->af = ip->af == AF_INET6 ? 6 : 4;
+	a->port = port;
+	memcpy(a->ip, ip->u.addr, ip->len);
+}
+
+/* host:port of a SIP URI whose host is an IP; \return 0, or -1 */
+static int tp_uri_addr(str *uri_s, tp_addr_t *a, int *proto)
+{
+	struct sip_uri u;
+	struct ip_addr *ip;
+	unsigned short port;
+
+	if(parse_uri(uri_s->s, uri_s->len, &u) < 0)
+		return -1;
+	if((ip = str2ipx(&u.host)) == NULL)
+		return -1; /* a name: no UE is bound to it */
+	port = u.port_no;
+	if(port == 0)
+		port = (u.type == SIPS_URI_T || u.proto == PROTO_TLS) ? 5061 : 5060;
+	tp_addr_from_ip(a, ip, port);
+	if(proto)
+		*proto = u.type == SIPS_URI_T ? PROTO_TLS : u.proto;
+	return 0;
+}
+
+static str tp_callid(sip_msg_t *msg)
+{
+	static str none = str_init("-");
+
+	if(msg->callid == NULL && parse_headers(msg, HDR_CALLID_F, 0) < 0)
+		return none;
+	return msg->callid ? msg->callid->body : none;
+}
+
+/* seconds a Contact asks for: its expires parameter, else the Expires
+ * header, else the default */
+static unsigned int tp_contact_expires(sip_msg_t *msg, contact_t *c)
+{
+	unsigned int v;
+
+	if(c->expires && c->expires->body.len > 0
+			&& str2int(&c->expires->body, &v) == 0)
+		return v;
+	if(msg->expires && parse_expires(msg->expires) == 0
+			&& ((exp_body_t *)msg->expires->parsed)->valid)
+		return ((exp_body_t *)msg->expires->parsed)->val;
+	return TP_DEFAULT_EXPIRES;
+}
+
+static void tp_bind_contact(sip_msg_t *msg, tp_binding_t *b, contact_t *c,
+		const str *ua, int *bound)
+{
+	unsigned int exp = tp_contact_expires(msg, c);
+	char where[64];
+
+	if(tp_uri_addr(&c->uri, &b->contact, NULL) < 0) {
+		LM_DBG("contact [%.*s] has no IP host: not bound\n", c->uri.len,
+				c->uri.s);
+		return;
+	}
+	if(exp == 0) {
+		tp_bind_del(tp_bindings, &b->contact);
+		(*bound)++;
+		return;
+	}
+	b->expires = time(NULL) + exp;
+	if(tp_bind_put(tp_bindings, b, ua->s, (size_t)ua->len) < 0) {
+		LM_ERR("no shared memory to bind %s (AoR %s)\n",
+				tp_addr_str(&b->contact, where, sizeof(where)), b->aor);
+		return;
+	}
+	/* reuse: the registration's connection must outlive idle periods */
+	if(b->mode == TP_MODE_REUSE && b->reg_conn_id > 0)
+		tp_conn_keep(b->reg_conn_id, exp + 30);
+	(*bound)++;
+}
+
+/* fills what every Contact of a REGISTER shares: persona, AoR, source */
+static int tp_binding_base(sip_msg_t *msg, tp_binding_t *b, str *ua)
+{
+	tp_class_t cls;
+	const char *name;
+	struct to_body *to;
+
+	memset(b, 0, sizeof(*b));
+	ua->s = "";
+	ua->len = 0;
+	if(parse_headers(msg, HDR_USERAGENT_F | HDR_EXPIRES_F, 0) == 0
+			&& msg->user_agent)
+		*ua = msg->user_agent->body;
+	if(tp_classify_ua(ua, &cls, &name) < 0)
+		return -1;
+	b->mode = cls.mode;
+	strncpy(b->rule, name, TP_NAME_MAX);
+	if(parse_to_header(msg) == 0 && (to = get_to(msg)) != NULL)
+		snprintf(b->aor, sizeof(b->aor), "%.*s", to->uri.len, to->uri.s);
+	tp_addr_from_ip(&b->source, &msg->rcv.src_ip, msg->rcv.src_port);
+	if(msg->rcv.proto == PROTO_TCP || msg->rcv.proto == PROTO_TLS)
+		b->reg_conn_id = msg->rcv.proto_reserved1;
+	tp_pv_set(msg, b->rule, b->mode);
+	return 0;
+}
+
+int tp_persona_bind(sip_msg_t *msg)
+{
+	struct hdr_field *h;
+	contact_t *c;
+	tp_binding_t b;
+	int bound = 0;
+	str ua;
+
+	if(msg->first_line.type != SIP_REQUEST
+			|| msg->REQ_METHOD != METHOD_REGISTER) {
+		LM_ERR("persona_bind() is for REGISTER requests\n");
+		return -1;
+	}
+	if(parse_headers(msg, HDR_EOH_F, 0) < 0 || tp_binding_base(msg, &b, &ua) < 0)
+		return -3;
+	for(h = msg->contact; h; h = next_sibling_hdr(h)) {
+		if(parse_contact(h) < 0 || h->parsed == NULL)
+			continue;
+		for(c = ((contact_body_t *)h->parsed)->contacts; c; c = c->next)
+			tp_bind_contact(msg, &b, c, &ua, &bound);
+	}
+	if(bound == 0) {
+		LM_DBG("REGISTER [%.*s] from AoR %s: no IP Contact to bind\n",
+				tp_callid(msg).len, tp_callid(msg).s, b.aor);
+		return -1;
+	}
+	return 1;
+}
+
+/* The next hop of a request: its destination URI, else its R-URI */
+static int tp_next_hop(sip_msg_t *msg, tp_addr_t *a, int *proto)
+{
+	str *hop = GET_NEXT_HOP(msg);
+
+	if(hop == NULL || hop->len == 0)
+		return -1;
+	return tp_uri_addr(hop, a, proto);
+}
+
+static int tp_is_dialog_creating(sip_msg_t *msg)
+{
+	return msg->REQ_METHOD
+		   & (METHOD_INVITE | METHOD_SUBSCRIBE | METHOD_REFER);
+}
+
+static int tp_has_totag(sip_msg_t *msg)
+{
+	return parse_to_header(msg) == 0 && get_to(msg)->tag_value.len > 0;
+}
+
+/* pins the request (and what tm sends for its transaction) to conn */
+static void tp_pin(sip_msg_t *msg, int conn)
+{
+	msg->otcpid = conn;
+	msg->msg_flags |= FL_USE_OTCPID;
+}
+
+/* A new connection for this request: wait for any other process opening
+ * one to the same UE, so that its connection is hidden before ours is
+ * looked for, then let tm open ours. */
+static void tp_arm_new(sip_msg_t *msg, const tp_binding_t *b,
+		tp_arm_kind_t kind)
+{
+	uint64_t start = tp_now_ms();
+	tp_arm_t a;
+
+	while(tp_bind_open_begin(tp_bindings, &b->contact, my_pid(), tp_now_ms(),
+				  TP_OPEN_HOLD_MS)
+			== 0) {
+		if(tp_now_ms() - start > TP_OPEN_WAIT_MS)
+			break; /* the holder died or hangs: its marker runs out */
+		usleep(1000);
+	}
+	memset(&a, 0, sizeof(a));
+	a.kind = kind;
+	a.mode = b->mode;
+	a.ue = b->contact;
+	a.is_invite = msg->REQ_METHOD == METHOD_INVITE;
+	tp_hooks_arm(msg, &a);
+}
+
+static void tp_arm_end(sip_msg_t *msg, const tp_binding_t *b)
+{
+	tp_arm_t a;
+
+	memset(&a, 0, sizeof(a));
+	a.kind = TP_ARM_END_DIALOG;
+	a.mode = b->mode;
+	a.ue = b->contact;
+	tp_hooks_arm(msg, &a);
+}
+
+static int tp_enforce_reuse(sip_msg_t *msg, const tp_binding_t *b)
+{
+	char where[64];
+	str cid;
+
+	if(!tp_conn_alive(b->reg_conn_id)) {
+		cid = tp_callid(msg);
+		LM_NOTICE("reuse UE %s (AoR %s): registration connection %d is"
+				  " gone, not opening one for [%.*s]\n",
+				tp_addr_str(&b->contact, where, sizeof(where)), b->aor,
+				b->reg_conn_id, cid.len, cid.s);
+		return TP_ENF_REUSE_GONE;
+	}
+	tp_pin(msg, b->reg_conn_id);
+	msg->fwd_send_flags.f |= SND_F_FORCE_CON_REUSE;
+	return TP_ENF_APPLIED;
+}
+
+/* a terminating request toward a UE of persona dialog */
+static int tp_enforce_mt_dialog(sip_msg_t *msg, const tp_binding_t *b)
+{
+	str cid = tp_callid(msg);
+	tp_call_t c;
+
+	if(!tp_has_totag(msg)) {
+		if(!tp_is_dialog_creating(msg)) {
+			/* a lone transaction is a dialog of its own */
+			tp_arm_new(msg, b, TP_ARM_NEW_TX);
+			return TP_ENF_APPLIED;
+		}
+		tp_arm_new(msg, b, TP_ARM_NEW_DIALOG);
+		if(msg->REQ_METHOD == METHOD_INVITE)
+			tp_hooks_track_dialog(msg);
+		return TP_ENF_APPLIED;
+	}
+	if(tp_track_get(tp_calls, cid.s, cid.len, &c) < 0)
+		return TP_ENF_NOTHING; /* a dialog the module never saw */
+	if(c.conn_id > 0 && tp_conn_alive(c.conn_id)) {
+		tp_pin(msg, c.conn_id);
+		if(msg->REQ_METHOD == METHOD_BYE)
+			tp_arm_end(msg, b);
+		return TP_ENF_APPLIED;
+	}
+	if(msg->REQ_METHOD == METHOD_ACK)
+		return TP_ENF_NOTHING; /* no transaction to follow a new one */
+	/* the dialog's connection is gone: open the proxy's own */
+	tp_arm_new(msg, b, TP_ARM_NEW_DIALOG);
+	return TP_ENF_APPLIED;
+}
+
+/* a terminating request toward a UE of persona transaction */
+static int tp_enforce_mt_tx(sip_msg_t *msg, const tp_binding_t *b)
+{
+	str cid = tp_callid(msg);
+	tp_call_t c;
+
+	if(msg->REQ_METHOD != METHOD_ACK) {
+		tp_arm_new(msg, b, TP_ARM_NEW_TX);
+		return TP_ENF_APPLIED;
+	}
+	/* the ACK of a 2xx ends the INVITE's transaction on its connection */
+	if(tp_track_get(tp_calls, cid.s, cid.len, &c) < 0 || c.inv_conn_id <= 0
+			|| !tp_conn_alive(c.inv_conn_id))
+		return TP_ENF_NOTHING;
+	tp_pin(msg, c.inv_conn_id);
+	msg->fwd_send_flags.f |= SND_F_CON_CLOSE;
+	tp_track_del(tp_calls, cid.s, cid.len, NULL);
+	return TP_ENF_APPLIED;
+}
+
+/* an originating request from a UE of persona dialog */
+static int tp_enforce_mo_dialog(sip_msg_t *msg, const tp_binding_t *b)
+{
+	str cid = tp_callid(msg);
+	tp_call_t c;
+
+	if(!tp_has_totag(msg)) {
+		if(!tp_is_dialog_creating(msg) || msg->rcv.proto != PROTO_TCP)
+			return TP_ENF_APPLIED;
+		/* the UE's own connection carries the dialog while it lives */
+		memset(&c, 0, sizeof(c));
+		c.conn_id = msg->rcv.proto_reserved1;
+		c.mode = b->mode;
+		c.ue = b->contact;
+		c.expires = time(NULL) + TP_CALL_MAX_SECS;
+		if(tp_track_set(tp_calls, cid.s, cid.len, &c) < 0)
+			return TP_ENF_ERROR;
+		if(msg->REQ_METHOD == METHOD_INVITE)
+			tp_hooks_track_dialog(msg);
+		return TP_ENF_APPLIED;
+	}
+	if(msg->REQ_METHOD == METHOD_BYE
+			&& tp_track_get(tp_calls, cid.s, cid.len, &c) > 0) {
+		/* a BYE on the proxy's connection: the 200 is its last message */
+		if(c.owned && c.conn_id == msg->rcv.proto_reserved1) {
+			msg->rpl_send_flags.f |= SND_F_CON_CLOSE;
+			c.owned = 0;
+			tp_track_set(tp_calls, cid.s, cid.len, &c);
+		}
+		tp_arm_end(msg, b);
+	}
+	return TP_ENF_APPLIED;
+}
+
+static int tp_enforce_mode(sip_msg_t *msg, const tp_binding_t *b, int mt)
+{
+	if(b->mode == TP_MODE_NONE)
+		return TP_ENF_NOTHING;
+	if(!mt)
+		return b->mode == TP_MODE_DIALOG ? tp_enforce_mo_dialog(msg, b)
+										 : TP_ENF_APPLIED;
+	if(b->mode == TP_MODE_REUSE)
+		return tp_enforce_reuse(msg, b);
+	if(msg->REQ_METHOD == METHOD_CANCEL)
+		return TP_ENF_APPLIED; /* tm cancels on the INVITE's connection */
+	if(b->mode == TP_MODE_DIALOG)
+		return tp_enforce_mt_dialog(msg, b);
+	return tp_enforce_mt_tx(msg, b);
+}
+
+int tp_persona_enforce(sip_msg_t *msg)
+{
+	tp_binding_t b;
+	tp_addr_t a;
+	time_t now = time(NULL);
+	int proto = PROTO_NONE, mt;
+
+	if(msg->first_line.type != SIP_REQUEST) {
+		LM_ERR("persona_enforce() is for requests\n");
+		return TP_ENF_ERROR;
+	}
+	if(tp_next_hop(msg, &a, &proto) == 0
+			&& (proto == PROTO_TCP || proto == PROTO_TLS)
+			&& tp_bind_get_dst(tp_bindings, &a, now, &b) > 0) {
+		mt = 1;
+	} else if((msg->rcv.proto == PROTO_TCP || msg->rcv.proto == PROTO_TLS)
+			  && (tp_addr_from_ip(&a, &msg->rcv.src_ip, msg->rcv.src_port), 1)
+			  && tp_bind_get_src(tp_bindings, &a, now, &b) > 0) {
+		mt = 0;
+	} else {
+		return TP_ENF_NOTHING;
+	}
+	tp_pv_set(msg, b.rule, b.mode);
+	return tp_enforce_mode(msg, &b, mt);
+}

@@ -1,0 +1,185 @@
+/*
+ * tcp_persona - calls in progress and the connections they ride on
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <string.h>
+
+#include "tp_sys.h"
+#include "tp_track.h"
+
+typedef struct tp_track_entry
+{
+	struct tp_track_entry *next;
+	tp_call_t c;
+	size_t len;
+	char callid[]; /* len bytes */
+} tp_track_entry_t;
+
+typedef struct tp_track_slot
+{
+	tp_lock_t lock;
+	tp_track_entry_t *head;
+} tp_track_slot_t;
+
+struct tp_track
+{
+	unsigned int mask;
+	unsigned int count;
+	tp_track_slot_t slots[];
+};
+
+static unsigned int tp_str_hash(const char *s, size_t len)
+{
+	unsigned int h = 2166136261u;
+	size_t i;
+
+	for(i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h ^ (h >> 15);
+}
+
+tp_track_t *tp_track_create(unsigned int size_log2)
+{
+	unsigned int i, n = 1u << size_log2;
+	tp_track_t *t = tp_shm_zalloc(sizeof(*t) + n * sizeof(tp_track_slot_t));
+
+	if(t == NULL)
+		return NULL;
+	t->mask = n - 1;
+	for(i = 0; i < n; i++)
+		tp_lock_init(&t->slots[i].lock);
+	return t;
+}
+
+void tp_track_destroy(tp_track_t *t)
+{
+	tp_track_entry_t *e, *n;
+	unsigned int i;
+
+	if(t == NULL)
+		return;
+	for(i = 0; i <= t->mask; i++) {
+		for(e = t->slots[i].head; e; e = n) {
+			n = e->next;
+			tp_shm_free(e);
+		}
+		tp_lock_destroy(&t->slots[i].lock);
+	}
+	tp_shm_free(t);
+}
+
+static tp_track_slot_t *tp_track_slot(
+		tp_track_t *t, const char *callid, size_t len)
+{
+	return &t->slots[tp_str_hash(callid, len) & t->mask];
+}
+
+static tp_track_entry_t **tp_track_find(
+		tp_track_slot_t *s, const char *callid, size_t len)
+{
+	tp_track_entry_t **pp;
+
+	for(pp = &s->head; *pp; pp = &(*pp)->next) {
+		if((*pp)->len == len && memcmp((*pp)->callid, callid, len) == 0)
+			break;
+	}
+	return pp;
+}
+
+int tp_track_set(
+		tp_track_t *t, const char *callid, size_t len, const tp_call_t *c)
+{
+	tp_track_slot_t *s = tp_track_slot(t, callid, len);
+	tp_track_entry_t **pp, *fresh, *old = NULL;
+
+	/* allocated before the lock: the lock guards pointers, not malloc */
+	if((fresh = tp_shm_zalloc(sizeof(*fresh) + len)) == NULL)
+		return -1;
+	fresh->c = *c;
+	fresh->len = len;
+	memcpy(fresh->callid, callid, len);
+	tp_lock(&s->lock);
+	pp = tp_track_find(s, callid, len);
+	if((old = *pp) != NULL)
+		fresh->next = old->next;
+	*pp = fresh;
+	tp_unlock(&s->lock);
+	if(old)
+		tp_shm_free(old);
+	else
+		__atomic_add_fetch(&t->count, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int tp_track_get(tp_track_t *t, const char *callid, size_t len, tp_call_t *out)
+{
+	tp_track_slot_t *s = tp_track_slot(t, callid, len);
+	tp_track_entry_t *e;
+	int ret = -1;
+
+	tp_lock(&s->lock);
+	if((e = *tp_track_find(s, callid, len)) != NULL) {
+		*out = e->c;
+		ret = 1;
+	}
+	tp_unlock(&s->lock);
+	return ret;
+}
+
+int tp_track_del(tp_track_t *t, const char *callid, size_t len, tp_call_t *out)
+{
+	tp_track_slot_t *s = tp_track_slot(t, callid, len);
+	tp_track_entry_t **pp, *e;
+
+	tp_lock(&s->lock);
+	pp = tp_track_find(s, callid, len);
+	if((e = *pp) != NULL)
+		*pp = e->next;
+	tp_unlock(&s->lock);
+	if(e == NULL)
+		return -1;
+	if(out)
+		*out = e->c;
+	tp_shm_free(e);
+	__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
+	return 1;
+}
+
+int tp_track_sweep(tp_track_t *t, time_t now, tp_track_gone_f gone)
+{
+	tp_track_entry_t **pp, *e, *dead = NULL;
+	unsigned int i;
+	int n = 0;
+
+	for(i = 0; i <= t->mask; i++) {
+		tp_lock(&t->slots[i].lock);
+		for(pp = &t->slots[i].head; (e = *pp) != NULL;) {
+			if(e->c.expires > now) {
+				pp = &e->next;
+				continue;
+			}
+			*pp = e->next;
+			e->next = dead;
+			dead = e;
+		}
+		tp_unlock(&t->slots[i].lock);
+	}
+	for(; dead; dead = e, n++) {
+		e = dead->next;
+		if(gone)
+			gone(dead->callid, dead->len, &dead->c);
+		tp_shm_free(dead);
+		__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
+	}
+	return n;
+}
+
+unsigned int tp_track_count(tp_track_t *t)
+{
+	return __atomic_load_n(&t->count, __ATOMIC_RELAXED);
+}

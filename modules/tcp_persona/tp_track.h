@@ -1,0 +1,61 @@
+/*
+ * tcp_persona - calls in progress and the connections they ride on
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*! \file
+ * PURE (through tp_sys.h): a shared-memory table keyed by Call-ID that
+ * remembers, for a dialog with a bound UE, the connection its terminating
+ * messages ride on and whether the proxy opened it (and so must close it).
+ * Lookups copy the entry out.
+ */
+
+#ifndef TP_TRACK_H
+#define TP_TRACK_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "tp_bind.h"
+
+typedef struct tp_call
+{
+	int conn_id;	 /*!< connection toward the UE, 0 for none yet */
+	int owned;		 /*!< opened by the proxy: it closes it at the end */
+	int inv_conn_id; /*!< transaction mode: the last INVITE's connection,
+					  *   where the ACK for its 2xx goes */
+	tp_mode_t mode;
+	tp_addr_t ue;	/*!< the UE's contact */
+	time_t expires; /*!< forgotten after this even if never ended */
+} tp_call_t;
+
+typedef struct tp_track tp_track_t;
+
+/*! called for each entry a sweep drops, outside any lock */
+typedef void (*tp_track_gone_f)(
+		const char *callid, size_t len, const tp_call_t *c);
+
+tp_track_t *tp_track_create(unsigned int size_log2);
+void tp_track_destroy(tp_track_t *t);
+
+/*! inserts or replaces the entry of callid; \return 0, -1 no memory */
+int tp_track_set(
+		tp_track_t *t, const char *callid, size_t len, const tp_call_t *c);
+
+/*! \return 1 and a copy in *out, or -1 */
+int tp_track_get(tp_track_t *t, const char *callid, size_t len, tp_call_t *out);
+
+/*! removes the entry; \return 1 and its last state in *out (may be NULL),
+ * or -1 when there was none */
+int tp_track_del(tp_track_t *t, const char *callid, size_t len, tp_call_t *out);
+
+/*! drops entries expired at now, calling gone for each; \return how many */
+int tp_track_sweep(tp_track_t *t, time_t now, tp_track_gone_f gone);
+
+unsigned int tp_track_count(tp_track_t *t);
+
+#endif /* TP_TRACK_H */

@@ -1,0 +1,182 @@
+/*
+ * tcp_persona - unit tests: the binding table
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <arpa/inet.h>
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tp_bind.h"
+#include "unit.h"
+
+static tp_bind_table_t *t;
+
+static void setup(void)
+{
+	t = tp_bind_create(4);
+	ck_assert_ptr_nonnull(t);
+}
+
+static void teardown(void)
+{
+	tp_bind_destroy(t);
+}
+
+static tp_addr_t addr(const char *ip, unsigned int port)
+{
+	tp_addr_t a;
+
+	memset(&a, 0, sizeof(a));
+	a.af = 4;
+	a.port = (uint16_t)port;
+	ck_assert_int_eq(inet_pton(AF_INET, ip, a.ip), 1);
+	return a;
+}
+
+static void bind_ue(const char *cip, unsigned int cport, const char *sip,
+		unsigned int sport, tp_mode_t mode, int conn, time_t expires)
+{
+	tp_binding_t b;
+
+	memset(&b, 0, sizeof(b));
+	b.contact = addr(cip, cport);
+	b.source = addr(sip, sport);
+	b.mode = mode;
+	b.reg_conn_id = conn;
+	b.expires = expires;
+	snprintf(b.rule, sizeof(b.rule), "rule-%d", conn);
+	snprintf(b.aor, sizeof(b.aor), "sip:ue%d@ims", conn);
+	ck_assert_int_eq(tp_bind_put(t, &b, "UA", 2), 0);
+}
+
+START_TEST(test_bind_dst_and_src_lookups)
+{
+	tp_binding_t out;
+	tp_addr_t a;
+
+	bind_ue("127.0.0.81", 5060, "127.0.0.81", 40001, TP_MODE_DIALOG, 7, 100);
+	a = addr("127.0.0.81", 5060);
+	ck_assert_int_eq(tp_bind_get_dst(t, &a, 10, &out), 1);
+	ck_assert_int_eq(out.mode, TP_MODE_DIALOG);
+	ck_assert_int_eq(out.reg_conn_id, 7);
+	ck_assert_str_eq(out.aor, "sip:ue7@ims");
+	a = addr("127.0.0.81", 40001);
+	ck_assert_int_eq(tp_bind_get_dst(t, &a, 10, &out), 1);
+	ck_assert_int_eq(tp_bind_get_src(t, &a, 10, &out), 1);
+	/* a UE opens new connections from other ports: same IP is enough */
+	a = addr("127.0.0.81", 40999);
+	ck_assert_int_eq(tp_bind_get_dst(t, &a, 10, &out), -1);
+	ck_assert_int_eq(tp_bind_get_src(t, &a, 10, &out), 1);
+	a = addr("127.0.0.82", 5060);
+	ck_assert_int_eq(tp_bind_get_dst(t, &a, 10, &out), -1);
+	ck_assert_int_eq(tp_bind_get_src(t, &a, 10, &out), -1);
+	ck_assert_uint_eq(tp_bind_count(t), 1);
+}
+END_TEST
+
+START_TEST(test_bind_refresh_moves_the_registration)
+{
+	tp_binding_t out;
+	tp_addr_t c = addr("127.0.0.83", 5060), old = addr("127.0.0.83", 40001);
+
+	bind_ue("127.0.0.83", 5060, "127.0.0.83", 40001, TP_MODE_REUSE, 7, 100);
+	bind_ue("127.0.0.83", 5060, "127.0.0.83", 40002, TP_MODE_REUSE, 9, 200);
+	ck_assert_uint_eq(tp_bind_count(t), 1);
+	ck_assert_int_eq(tp_bind_get_dst(t, &c, 150, &out), 1);
+	ck_assert_int_eq(out.reg_conn_id, 9);
+	ck_assert_int_eq(out.expires, 200);
+	/* the old source port is no longer an exact match for the UE */
+	ck_assert_int_eq(tp_bind_get_dst(t, &old, 150, &out), -1);
+}
+END_TEST
+
+START_TEST(test_bind_expiry_and_removal)
+{
+	tp_binding_t out;
+	tp_addr_t c = addr("127.0.0.81", 5060);
+
+	bind_ue("127.0.0.81", 5060, "127.0.0.81", 40001, TP_MODE_DIALOG, 7, 100);
+	bind_ue("127.0.0.82", 5060, "127.0.0.82", 40001, TP_MODE_DIALOG, 8, 300);
+	ck_assert_int_eq(tp_bind_get_dst(t, &c, 100, &out), -1); /* expired */
+	ck_assert_int_eq(tp_bind_sweep(t, 100), 1);
+	ck_assert_uint_eq(tp_bind_count(t), 1);
+	c = addr("127.0.0.82", 5060);
+	ck_assert_int_eq(tp_bind_del(t, &c), 1);
+	ck_assert_int_eq(tp_bind_del(t, &c), -1);
+	ck_assert_int_eq(tp_bind_get_dst(t, &c, 10, &out), -1);
+	ck_assert_uint_eq(tp_bind_count(t), 0);
+}
+END_TEST
+
+START_TEST(test_bind_nat_source_on_another_ip)
+{
+	tp_binding_t out;
+	tp_addr_t pub = addr("127.0.0.99", 61000);
+
+	/* Contact has the private address, the REGISTER came via NAT */
+	bind_ue("127.0.0.85", 5060, "127.0.0.99", 61000, TP_MODE_TRANSACTION, 5,
+			100);
+	ck_assert_int_eq(tp_bind_get_dst(t, &pub, 10, &out), 1);
+	ck_assert_int_eq(out.mode, TP_MODE_TRANSACTION);
+	ck_assert_int_eq(tp_bind_get_src(t, &pub, 10, &out), 1);
+	/* refreshed from another public address: the old copy goes */
+	bind_ue("127.0.0.85", 5060, "127.0.0.98", 61000, TP_MODE_TRANSACTION, 6,
+			100);
+	ck_assert_int_eq(tp_bind_get_dst(t, &pub, 10, &out), -1);
+	pub = addr("127.0.0.98", 61000);
+	ck_assert_int_eq(tp_bind_get_dst(t, &pub, 10, &out), 1);
+	ck_assert_int_eq(tp_bind_sweep(t, 1000), 1);
+	ck_assert_int_eq(tp_bind_get_src(t, &pub, 10, &out), -1);
+}
+END_TEST
+
+START_TEST(test_bind_open_marker)
+{
+	tp_addr_t c = addr("127.0.0.81", 5060), none = addr("127.0.0.9", 1);
+
+	bind_ue("127.0.0.81", 5060, "127.0.0.81", 40001, TP_MODE_DIALOG, 7, 100);
+	ck_assert_int_eq(tp_bind_open_begin(t, &c, 11, 1000, 200), 1);
+	ck_assert_int_eq(tp_bind_open_begin(t, &c, 12, 1100, 200), 0);
+	ck_assert_int_eq(tp_bind_open_begin(t, &c, 12, 1200, 200), 1); /* stale */
+	tp_bind_open_end(t, &c, 11); /* not the owner any more: no effect */
+	ck_assert_int_eq(tp_bind_open_begin(t, &c, 13, 1250, 200), 0);
+	tp_bind_open_end(t, &c, 12);
+	ck_assert_int_eq(tp_bind_open_begin(t, &c, 13, 1250, 200), 1);
+	/* a refresh keeps the marker */
+	bind_ue("127.0.0.81", 5060, "127.0.0.81", 40001, TP_MODE_DIALOG, 7, 100);
+	ck_assert_int_eq(tp_bind_open_begin(t, &c, 14, 1260, 200), 0);
+	ck_assert_int_eq(tp_bind_open_begin(t, &none, 14, 1260, 200), -1);
+}
+END_TEST
+
+START_TEST(test_bind_addr_str)
+{
+	tp_addr_t a = addr("127.0.0.81", 5060), b;
+	char buf[64];
+
+	ck_assert_str_eq(tp_addr_str(&a, buf, sizeof(buf)), "127.0.0.81:5060");
+	memset(&b, 0, sizeof(b));
+	b.af = 6;
+	b.port = 5061;
+	b.ip[15] = 1;
+	ck_assert_str_eq(tp_addr_str(&b, buf, sizeof(buf)), "[::1]:5061");
+	ck_assert(!tp_addr_ip_eq(&a, &b));
+}
+END_TEST
+
+TCase *tp_tcase_bind(void)
+{
+	TCase *tc = tcase_create("bind");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_bind_dst_and_src_lookups);
+	tcase_add_test(tc, test_bind_refresh_moves_the_registration);
+	tcase_add_test(tc, test_bind_expiry_and_removal);
+	tcase_add_test(tc, test_bind_nat_source_on_another_ip);
+	tcase_add_test(tc, test_bind_open_marker);
+	tcase_add_test(tc, test_bind_addr_str);
+	return tc;
+}

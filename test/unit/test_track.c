@@ -1,0 +1,103 @@
+/*
+ * tcp_persona - unit tests: the call tracking table
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tp_track.h"
+#include "unit.h"
+
+static tp_track_t *t;
+static int gone_calls, gone_conn;
+
+static void setup(void)
+{
+	t = tp_track_create(3);
+	ck_assert_ptr_nonnull(t);
+	gone_calls = gone_conn = 0;
+}
+
+static void teardown(void)
+{
+	tp_track_destroy(t);
+}
+
+static tp_call_t call(int conn, int owned, time_t expires)
+{
+	tp_call_t c;
+
+	memset(&c, 0, sizeof(c));
+	c.conn_id = conn;
+	c.owned = owned;
+	c.mode = TP_MODE_DIALOG;
+	c.expires = expires;
+	return c;
+}
+
+#define ID(s) (s), strlen(s)
+
+START_TEST(test_track_set_get_replace_del)
+{
+	tp_call_t c = call(5, 1, 100), out;
+
+	ck_assert_int_eq(tp_track_get(t, ID("a@x"), &out), -1);
+	ck_assert_int_eq(tp_track_set(t, ID("a@x"), &c), 0);
+	ck_assert_int_eq(tp_track_get(t, ID("a@x"), &out), 1);
+	ck_assert_int_eq(out.conn_id, 5);
+	ck_assert_int_eq(out.owned, 1);
+	c = call(6, 0, 100);
+	ck_assert_int_eq(tp_track_set(t, ID("a@x"), &c), 0);
+	ck_assert_uint_eq(tp_track_count(t), 1);
+	ck_assert_int_eq(tp_track_get(t, ID("a@x"), &out), 1);
+	ck_assert_int_eq(out.conn_id, 6);
+	/* a prefix of a Call-ID is another Call-ID */
+	ck_assert_int_eq(tp_track_get(t, "a@", 2, &out), -1);
+	ck_assert_int_eq(tp_track_del(t, ID("a@x"), &out), 1);
+	ck_assert_int_eq(out.conn_id, 6);
+	ck_assert_int_eq(tp_track_del(t, ID("a@x"), NULL), -1);
+	ck_assert_uint_eq(tp_track_count(t), 0);
+}
+END_TEST
+
+static void gone(const char *callid, size_t len, const tp_call_t *c)
+{
+	ck_assert_int_eq(len, 3);
+	ck_assert(memcmp(callid, "old", 3) == 0);
+	gone_calls++;
+	gone_conn = c->conn_id;
+}
+
+START_TEST(test_track_sweep_reports_what_it_drops)
+{
+	tp_call_t c = call(7, 1, 50), out;
+	int i;
+	char id[16];
+
+	ck_assert_int_eq(tp_track_set(t, ID("old"), &c), 0);
+	for(i = 0; i < 40; i++) { /* more than slots: chains */
+		c = call(100 + i, 0, 500);
+		snprintf(id, sizeof(id), "new-%d", i);
+		ck_assert_int_eq(tp_track_set(t, ID(id), &c), 0);
+	}
+	ck_assert_int_eq(tp_track_sweep(t, 50, gone), 1);
+	ck_assert_int_eq(gone_calls, 1);
+	ck_assert_int_eq(gone_conn, 7);
+	ck_assert_uint_eq(tp_track_count(t), 40);
+	ck_assert_int_eq(tp_track_get(t, ID("new-39"), &out), 1);
+	ck_assert_int_eq(out.conn_id, 139);
+}
+END_TEST
+
+TCase *tp_tcase_track(void)
+{
+	TCase *tc = tcase_create("track");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_track_set_get_replace_del);
+	tcase_add_test(tc, test_track_sweep_reports_what_it_drops);
+	return tc;
+}
