@@ -38,6 +38,7 @@
 #include "tp_load.h"
 #include "tp_pv.h"
 #include "tp_rpc.h"
+#include "tp_stats.h"
 
 MODULE_VERSION
 
@@ -120,7 +121,7 @@ static int mod_init(void)
 		return -1;
 	if(tp_classify_init(tp_cache_size, tp_ua_max_len) < 0)
 		return -1;
-	if(tp_hooks_init() < 0)
+	if(tp_stats_init() < 0 || tp_hooks_init() < 0)
 		return -1;
 	LM_INFO("%d persona rules (%d from modparam, %d from rules_file %s),"
 			" default mode '%s', PCRE2 JIT %s, cache %u User-Agents\n",

@@ -322,6 +322,39 @@ void tp_bind_open_end(tp_bind_table_t *t, const tp_addr_t *contact, int owner)
 	tp_unlock(&s->lock);
 }
 
+#define TP_REUSE_BATCH 64
+
+void tp_bind_each_reuse(
+		tp_bind_table_t *t, time_t now, tp_bind_reuse_f f, void *arg)
+{
+	int ids[TP_REUSE_BATCH];
+	unsigned int left[TP_REUSE_BATCH];
+	const tp_bind_entry_t *e;
+	unsigned int i, skip, n, k;
+
+	for(i = 0; i <= t->mask; i++) {
+		/* a slot in batches: copy under the lock, call without it */
+		for(skip = 0;; skip += TP_REUSE_BATCH) {
+			n = k = 0;
+			tp_lock(&t->slots[i].lock);
+			for(e = t->slots[i].head; e && n < TP_REUSE_BATCH; e = e->next) {
+				if(!e->primary || e->b.mode != TP_MODE_REUSE
+						|| e->b.reg_conn_id <= 0 || e->b.expires <= now)
+					continue;
+				if(k++ < skip)
+					continue;
+				ids[n] = e->b.reg_conn_id;
+				left[n++] = (unsigned int)(e->b.expires - now);
+			}
+			tp_unlock(&t->slots[i].lock);
+			for(k = 0; k < n; k++)
+				f(ids[k], left[k], arg);
+			if(n < TP_REUSE_BATCH)
+				break;
+		}
+	}
+}
+
 int tp_bind_sweep(tp_bind_table_t *t, time_t now)
 {
 	tp_bind_entry_t **pp, *e, *dead = NULL;

@@ -92,6 +92,14 @@ int tp_bind_open_begin(tp_bind_table_t *t, const tp_addr_t *contact, int owner,
 /*! releases the marker if owner holds it */
 void tp_bind_open_end(tp_bind_table_t *t, const tp_addr_t *contact, int owner);
 
+/*! called with the registration connection of a reuse UE and the seconds
+ * its registration has left */
+typedef void (*tp_bind_reuse_f)(int conn_id, unsigned int secs, void *arg);
+
+/*! calls f for every live reuse UE, outside the table's locks */
+void tp_bind_each_reuse(
+		tp_bind_table_t *t, time_t now, tp_bind_reuse_f f, void *arg);
+
 /*! removes expired bindings; \return how many */
 int tp_bind_sweep(tp_bind_table_t *t, time_t now);
 

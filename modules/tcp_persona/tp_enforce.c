@@ -24,6 +24,7 @@
 #include "tp_enforce.h"
 #include "tp_hooks.h"
 #include "tp_pv.h"
+#include "tp_stats.h"
 #include "tp_sys.h"
 
 #define TP_DEFAULT_EXPIRES 3600
@@ -242,6 +243,7 @@ static int tp_enforce_reuse(sip_msg_t *msg, const tp_binding_t *b)
 				  " gone, not opening one for [%.*s]\n",
 				tp_addr_str(&b->contact, where, sizeof(where)), b->aor,
 				b->reg_conn_id, cid.len, cid.s);
+		update_stat(tp_stat_reuse_refused, 1);
 		return TP_ENF_REUSE_GONE;
 	}
 	tp_pin(msg, b->reg_conn_id);

@@ -14,8 +14,11 @@
 #include "core/script_cb.h"
 #include "core/sr_module.h"
 #include "core/timer.h"
+#include "core/timer_ticks.h"
+#include "core/tcp_options.h"
+#include "core/cfg/cfg.h"
 #include "core/mem/shm_mem.h"
-#include "core/parser/parse_from.h"
+#include "core/parser/parse_cseq.h"
 
 #include "tp_conn.h"
 #include "tp_hooks.h"
@@ -23,6 +26,7 @@
 #define TP_BIND_SLOTS_LOG2 12
 #define TP_CALL_SLOTS_LOG2 12
 #define TP_SWEEP_SECS 5
+#define TP_KEEP_MARGIN_SECS 30
 
 tp_bind_table_t *tp_bindings;
 tp_track_t *tp_calls;
@@ -137,11 +141,21 @@ static void tp_close_after_ack(struct cell *t, tp_tx_t *tx)
 	}
 }
 
+/* tm matches the answer to its own CANCEL to the INVITE's transaction */
+static int tp_is_cancel_reply(sip_msg_t *rpl)
+{
+	if(rpl == NULL || rpl == FAKED_REPLY)
+		return 0;
+	if(rpl->cseq == NULL && parse_headers(rpl, HDR_CSEQ_F, 0) < 0)
+		return 0;
+	return rpl->cseq && get_cseq(rpl)->method_id == METHOD_CANCEL;
+}
+
 static void tp_on_final(struct cell *t, int type, struct tmcb_params *ps)
 {
 	tp_tx_t *tx = (tp_tx_t *)*ps->param;
 
-	if(ps->code < 200 || tx->final_code != 0)
+	if(ps->code < 200 || tx->final_code != 0 || tp_is_cancel_reply(ps->rpl))
 		return;
 	tx->final_code = ps->code;
 	switch(tx->a.kind) {
@@ -241,15 +255,6 @@ static int tp_post_script(sip_msg_t *msg, unsigned int flags, void *param)
 	return 1;
 }
 
-int tp_hooks_track_dialog(sip_msg_t *msg)
-{
-	if(tp_dlg_manage == NULL)
-		return -1;
-	tp_set_cur(msg);
-	tp_cur.want_dialog = 1;
-	return tp_dlg_manage(msg, NULL, NULL) > 0 ? 1 : -1;
-}
-
 static void tp_free_str(void *p)
 {
 	shm_free(p);
@@ -264,13 +269,12 @@ static void tp_on_dlg_expired(
 	tp_call_end(cid);
 }
 
-static void tp_on_dlg_created(
-		struct dlg_cell *dlg, int type, struct dlg_cb_params *p)
+/* the dialog module's timeout of this dialog ends the call for us too */
+static void tp_watch_dialog(struct dlg_cell *dlg, sip_msg_t *msg)
 {
-	sip_msg_t *msg = p->req;
 	str *cid;
 
-	if(!tp_is_cur(msg) || !tp_cur.want_dialog || msg->callid == NULL)
+	if(msg->callid == NULL)
 		return;
 	cid = shm_malloc(sizeof(str) + msg->callid->body.len);
 	if(cid == NULL)
@@ -284,10 +288,45 @@ static void tp_on_dlg_created(
 		shm_free(cid);
 }
 
+static void tp_on_dlg_created(
+		struct dlg_cell *dlg, int type, struct dlg_cb_params *p)
+{
+	if(tp_is_cur(p->req) && tp_cur.want_dialog)
+		tp_watch_dialog(dlg, p->req);
+}
+
+int tp_hooks_track_dialog(sip_msg_t *msg)
+{
+	struct dlg_cell *dlg;
+
+	tp_set_cur(msg);
+	/* the script may have called dlg_manage() already */
+	if((dlg = tp_dlgb.get_dlg(msg)) != NULL) {
+		tp_watch_dialog(dlg, msg);
+		tp_dlgb.release_dlg(dlg);
+		return 1;
+	}
+	tp_cur.want_dialog = 1;
+	return tp_dlg_manage(msg, NULL, NULL) > 0 ? 1 : -1;
+}
+
 static void tp_on_gone(const char *callid, size_t len, const tp_call_t *c)
 {
 	if(c->owned && c->conn_id > 0)
 		tp_conn_close(c->conn_id);
+}
+
+static void tp_keep_one(int conn_id, unsigned int secs, void *arg)
+{
+	tp_conn_keep(conn_id, secs + TP_KEEP_MARGIN_SECS);
+}
+
+/* Every send on a connection resets its idle timeout to
+ * tcp_connection_lifetime: a reuse UE's registration connection is
+ * stretched again, more often than that lifetime, while it is bound. */
+static void tp_keep_reuse(unsigned int ticks, void *param)
+{
+	tp_bind_each_reuse(tp_bindings, time(NULL), tp_keep_one, NULL);
 }
 
 static void tp_sweep(unsigned int ticks, void *param)
@@ -296,6 +335,14 @@ static void tp_sweep(unsigned int ticks, void *param)
 
 	tp_bind_sweep(tp_bindings, now);
 	tp_track_sweep(tp_calls, now, tp_on_gone);
+}
+
+/* a third of tcp_connection_lifetime, between 1 and 5 seconds */
+static unsigned int tp_keep_interval(void)
+{
+	unsigned int secs = TICKS_TO_S(cfg_get(tcp, tcp_cfg, con_lifetime)) / 3;
+
+	return secs < 1 ? 1 : secs > 5 ? 5 : secs;
 }
 
 static int tp_need(const char *mod)
@@ -338,7 +385,8 @@ int tp_hooks_init(void)
 			|| register_script_cb(tp_post_script, POST_SCRIPT_CB | REQUEST_CB,
 					   0)
 					   < 0
-			|| register_timer(tp_sweep, 0, TP_SWEEP_SECS) < 0) {
+			|| register_timer(tp_sweep, 0, TP_SWEEP_SECS) < 0
+			|| register_timer(tp_keep_reuse, 0, tp_keep_interval()) < 0) {
 		LM_ERR("cannot register the tm, dialog, script or timer callbacks\n");
 		return -1;
 	}

@@ -71,12 +71,17 @@ tp_cfg() {
 	sed "${args[@]}" "$in" >"$out"
 }
 
-# tp_kamailio_start CFG: runs kamailio in the foreground mode, in the
-# background of this shell; waits until its control socket answers
+# tp_kamailio_start CFG [ARG...]: runs kamailio in the foreground mode, in
+# the background of this shell; waits until its control socket answers.
+# Extra kamailio arguments come from the ARGs and from $TP_KAMAILIO_ARGS
+# (split on blanks), e.g. TP_KAMAILIO_ARGS="-A WITH_PERSONA"
 tp_kamailio_start() {
-	local cfg=$1 i
+	local cfg=$1 i extra=()
+	shift
+	read -r -a extra <<<"${TP_KAMAILIO_ARGS:-}"
 	"$KAMAILIO" -f "$cfg" -DD -E -m 64 -M 8 -Y "$TP_WORK" \
-		-P "$TP_WORK/kamailio.pid" >"$TP_WORK/kamailio.log" 2>&1 &
+		-P "$TP_WORK/kamailio.pid" "${extra[@]}" "$@" \
+		>"$TP_WORK/kamailio.log" 2>&1 &
 	TP_KAM_PID=$!
 	tp_pids+=("$TP_KAM_PID")
 	for i in $(seq 1 100); do

@@ -167,6 +167,66 @@ START_TEST(test_bind_addr_str)
 }
 END_TEST
 
+static int reuse_seen[4];
+static unsigned int reuse_left[4];
+
+static void on_reuse(int conn_id, unsigned int secs, void *arg)
+{
+	ck_assert_int_lt(conn_id, 4);
+	reuse_seen[conn_id]++;
+	reuse_left[conn_id] = secs;
+	(*(int *)arg)++;
+}
+
+START_TEST(test_bind_each_reuse)
+{
+	int calls = 0;
+
+	memset(reuse_seen, 0, sizeof(reuse_seen));
+	bind_ue("127.0.0.81", 5060, "127.0.0.81", 40001, TP_MODE_REUSE, 1, 100);
+	bind_ue("127.0.0.82", 5060, "127.0.0.82", 40001, TP_MODE_DIALOG, 2, 100);
+	bind_ue("127.0.0.83", 5060, "127.0.0.83", 40001, TP_MODE_REUSE, 3, 50);
+	/* NAT copies are not visited twice */
+	bind_ue("127.0.0.84", 5060, "127.0.0.99", 40001, TP_MODE_REUSE, 0, 100);
+	tp_bind_each_reuse(t, 40, on_reuse, &calls);
+	ck_assert_int_eq(calls, 2);
+	ck_assert_int_eq(reuse_seen[1], 1);
+	ck_assert_uint_eq(reuse_left[1], 60);
+	ck_assert_int_eq(reuse_seen[2], 0);
+	ck_assert_int_eq(reuse_seen[3], 1);
+	calls = 0;
+	tp_bind_each_reuse(t, 50, on_reuse, &calls); /* 3 has expired */
+	ck_assert_int_eq(calls, 1);
+}
+END_TEST
+
+static void count_reuse(int conn_id, unsigned int secs, void *arg)
+{
+	ck_assert_int_gt(conn_id, 0);
+	ck_assert_uint_eq(secs, 99);
+	(*(int *)arg)++;
+}
+
+START_TEST(test_bind_each_reuse_in_batches)
+{
+	tp_bind_table_t *one = tp_bind_create(0); /* one slot, long chain */
+	tp_binding_t b;
+	int i, calls = 0;
+
+	for(i = 0; i < 150; i++) {
+		memset(&b, 0, sizeof(b));
+		b.contact = addr("127.0.0.81", 1000 + i);
+		b.mode = TP_MODE_REUSE;
+		b.reg_conn_id = i + 1;
+		b.expires = 100;
+		ck_assert_int_eq(tp_bind_put(one, &b, "", 0), 0);
+	}
+	tp_bind_each_reuse(one, 1, count_reuse, &calls);
+	ck_assert_int_eq(calls, 150);
+	tp_bind_destroy(one);
+}
+END_TEST
+
 TCase *tp_tcase_bind(void)
 {
 	TCase *tc = tcase_create("bind");
@@ -178,5 +238,7 @@ TCase *tp_tcase_bind(void)
 	tcase_add_test(tc, test_bind_nat_source_on_another_ip);
 	tcase_add_test(tc, test_bind_open_marker);
 	tcase_add_test(tc, test_bind_addr_str);
+	tcase_add_test(tc, test_bind_each_reuse);
+	tcase_add_test(tc, test_bind_each_reuse_in_batches);
 	return tc;
 }

@@ -1,0 +1,308 @@
+# tcp_persona wire tests: helpers for tests that observe the TCP connections
+# on the wire (sourced after lib.sh, not run). See
+# /work/shared/notes/wire-testing.md for why things are done this way.
+#
+# Roles, each on its own loopback address (overridable from the environment):
+#   proxy   $TP_PROXY_IP:$TP_PROXY_PORT, TCP and UDP (Kamailio, pcscf.cfg)
+#   UEs     $TP_UE_IPS, one sipp per UE over TCP; its main socket (the
+#           Contact) is IP:$TP_UE_PORT, its REGISTER leaves from an
+#           ephemeral port; MO calls from a UE use IP:$TP_UE_MO_PORT
+#   network $TP_NET_IP:$TP_NET_PORT over UDP (an S-CSCF stand-in: the MT
+#           caller, tp_net_call, and the MO callee, tp_net_answer_start;
+#           pcscf.cfg sends MO requests to port 5060)
+#
+# Every process started here is bounded in time (timeout) and in count
+# (-m), and its PID is put in tp_pids so that tp_stop_all stops it.
+
+TP_WIRE_DIR=$TP_ROOT/test/wire
+TP_SIPP_DIR=$TP_IT_DIR/sipp
+TP_PROXY_IP=${TP_PROXY_IP:-127.0.0.61}
+TP_PROXY_PORT=${TP_PROXY_PORT:-15060}
+# lib.sh gives TP_UE_PORT the default 15062 for its own tests; here the
+# default is 5060 unless TP_UE_PORT came from the environment (exported).
+# Keep 5060: sipp picks it without -p; with -p sipp also binds its outgoing
+# connection (the REGISTER's) to that port, and the Contact port would then
+# equal the REGISTER source port, hiding connection reuse by address.
+[[ ${TP_UE_PORT@a} == *x* ]] || TP_UE_PORT=5060
+TP_UE_MO_PORT=${TP_UE_MO_PORT:-5070}
+TP_UE_IPS=${TP_UE_IPS:-"127.0.0.81 127.0.0.82 127.0.0.83"}
+TP_NET_IP=${TP_NET_IP:-127.0.0.90}
+TP_NET_PORT=${TP_NET_PORT:-5060}
+TP_NET_UAC_PORT=${TP_NET_UAC_PORT:-$TP_NET_PORT}
+# UE behaviour (ue_answer.xml): ok, 486, slow, bye; delay in ms (slow, bye)
+TP_UE_MODE=${TP_UE_MODE:-ok}
+TP_UE_DELAY=${TP_UE_DELAY:-2000}
+# how long a UE sipp lives (ms) unless stopped before; time bound of others
+TP_UE_LIFE=${TP_UE_LIFE:-60000}
+TP_SIPP_TIMEOUT=${TP_SIPP_TIMEOUT:-30}
+# ms between ACK and BYE in net_call.xml and friends, ue_call.xml
+TP_HOLD=${TP_HOLD:-500}
+TSHARK=${TSHARK:-tshark}
+SIPP=${SIPP:-sipp}
+
+declare -A tp_ue_pids=()
+tp_sipp_n=0
+
+# tp_wire_cfg OUT [KEY=VALUE...]: pcscf.cfg filled for this test
+tp_wire_cfg() {
+	local out=$1
+	shift
+	tp_cfg "$TP_IT_DIR/cfg/pcscf.cfg" "$out" NET_IP="$TP_NET_IP" "$@"
+}
+
+# _tp_forget PID: drops PID from tp_pids (it was stopped and waited for)
+_tp_forget() {
+	local i
+	for i in "${!tp_pids[@]}"; do
+		[[ ${tp_pids[$i]} == "$1" ]] && unset 'tp_pids[i]'
+	done
+	tp_pids=("${tp_pids[@]}")
+}
+
+# _tp_scenario NAME: path of a scenario (NAME, NAME.xml, or a path)
+_tp_scenario() {
+	local s=$1
+	[[ $s == */* ]] || s=$TP_SIPP_DIR/$s
+	[[ -f $s || $s == *.xml ]] || s=$s.xml
+	echo "$s"
+}
+
+# _tp_sipp_logs TAG: sipp options writing its logs as $TP_WORK/TAG.*
+_tp_sipp_logs() {
+	local p=$TP_WORK/$1
+	echo "-trace_msg -message_file $p.msg -trace_err -error_file $p.err" \
+		"-trace_logs -log_file $p.log"
+}
+
+# _tp_capture_mark: sends sentinel datagrams to $TP_NET_IP:9 (nobody
+# listens; ladder.py ignores them) until the capture shows one more than
+# before, i.e. until everything sent before it is in the capture (at most
+# 5 s). The capture hands packets over in blocks, up to ~1 s late, and is
+# live only some time after tshark says "Capturing on".
+_tp_capture_mark() {
+	local out=${TP_PCAP%.pcap}.tshark.out n i re='(→|->) 9 Len='
+	n=$(grep -cE "$re" "$out" 2>/dev/null)
+	for i in $(seq 0 49); do
+		((i % 5)) || echo tp-capture-mark 2>/dev/null >"/dev/udp/$TP_NET_IP/9"
+		sleep 0.1
+		(($(grep -cE "$re" "$out" 2>/dev/null) > n)) && return 0
+		kill -0 "$TP_CAP_PID" 2>/dev/null || return 1
+	done
+	return 1
+}
+
+# tp_capture_start [NAME]: tshark on lo for the test addresses, writing
+# $TP_WORK/NAME.pcap (default wire.pcap, path in $TP_PCAP); returns once
+# the capture is live (tshark said "Capturing on" and saw a sentinel)
+tp_capture_start() {
+	local name=${1:-wire} filter ip i
+	TP_PCAP=$TP_WORK/$name.pcap
+	filter="host $TP_PROXY_IP or host $TP_NET_IP"
+	for ip in $TP_UE_IPS; do filter+=" or host $ip"; done
+	rm -f "$TP_PCAP"
+	# -P -l: a summary line per packet on stdout, for _tp_capture_mark
+	"$TSHARK" -i lo -n -l -P -f "$filter" -w "$TP_PCAP" \
+		>"$TP_WORK/$name.tshark.out" 2>"$TP_WORK/$name.tshark.log" &
+	TP_CAP_PID=$!
+	tp_pids+=("$TP_CAP_PID")
+	for i in $(seq 1 100); do
+		if grep -q "Capturing on" "$TP_WORK/$name.tshark.log" 2>/dev/null; then
+			_tp_capture_mark && return 0
+			break
+		fi
+		kill -0 "$TP_CAP_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "tshark did not start capturing; its log:" >&2
+	cat "$TP_WORK/$name.tshark.log" >&2
+	return 1
+}
+
+# tp_capture_stop: stops the capture once a sentinel shows that what was
+# sent before is in it; SIGINT, so that the pcap is complete
+tp_capture_stop() {
+	local i
+	[[ -n ${TP_CAP_PID:-} ]] || return 1
+	sleep 0.1 # the last packets (FINs) are sent
+	_tp_capture_mark || echo "tp_capture_stop: no sentinel seen" >&2
+	kill -INT "$TP_CAP_PID" 2>/dev/null
+	for i in $(seq 1 50); do
+		kill -0 "$TP_CAP_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$TP_CAP_PID" 2>/dev/null
+	wait "$TP_CAP_PID" 2>/dev/null
+	_tp_forget "$TP_CAP_PID"
+	TP_CAP_PID=
+	[[ -s $TP_PCAP ]]
+}
+
+# tp_ladder [ladder.py ARGS...]: the connections of $TP_PCAP, one line each
+# (e.g. tp_ladder --only-ue 127.0.0.81, tp_ladder --call-ids)
+tp_ladder() {
+	python3 "$TP_WIRE_DIR/ladder.py" "$TP_PCAP" --proxy "$TP_PROXY_IP" \
+		--port "$TP_PROXY_PORT" --port "$TP_UE_PORT" "$@"
+}
+
+# tp_ladder_mask: filter for tp_ladder lines: every port other than
+# $TP_PROXY_PORT, $TP_UE_PORT and $TP_UE_MO_PORT (i.e. an ephemeral one)
+# reads "*", so that lines can be compared with fixed expectations
+tp_ladder_mask() {
+	sed -E -e "s/:($TP_PROXY_PORT|$TP_UE_PORT|$TP_UE_MO_PORT) /:=\1 /g" \
+		-e 's/:[0-9]+ /:* /g' -e 's/:=([0-9]+) /:\1 /g'
+}
+
+# tp_ue_user IP: the AoR user of the UE on IP (127.0.0.81 -> ue81)
+tp_ue_user() {
+	echo "ue${1##*.}"
+}
+
+# tp_ue_start IP UA [EXPIRES]: one UE: a sipp listening on IP:$TP_UE_PORT
+# (its Contact; sipp's own choice, the first free port from 5060, so no -p)
+# whose REGISTER leaves from an ephemeral port. It REGISTERs
+# (ue_register.xml, user $(tp_ue_user IP), User-Agent UA, default Expires
+# 600) and answers MT requests (-oocsf ue_answer.xml, $TP_UE_MODE,
+# $TP_UE_DELAY) for $TP_UE_LIFE ms. Returns once the proxy's usrloc holds
+# the contact (0), or 1 if it does not within 5 s. PID in tp_ue_pids[IP].
+tp_ue_start() {
+	local ip=$1 ua=$2 expires=${3:-600} user pid i tag port=()
+	user=$(tp_ue_user "$ip")
+	tag=ue-$ip-$((++tp_sipp_n))
+	[[ $TP_UE_PORT == 5060 ]] || port=(-p "$TP_UE_PORT")
+	# shellcheck disable=SC2046
+	timeout -k 2 $((TP_UE_LIFE / 1000 + 10)) "$SIPP" \
+		"$TP_PROXY_IP:$TP_PROXY_PORT" -t t1 -i "$ip" "${port[@]}" \
+		-sf "$TP_SIPP_DIR/ue_register.xml" \
+		-oocsf "$TP_SIPP_DIR/ue_answer.xml" \
+		-m 1 -d "$TP_UE_LIFE" -deadcall_wait 0 -reconnect_close false \
+		-key user "$user" -key ua "$ua" -key expires "$expires" \
+		-key mode "$TP_UE_MODE" -key delay "$TP_UE_DELAY" \
+		-nostdin $(_tp_sipp_logs "$tag") >"$TP_WORK/$tag.out" 2>&1 &
+	pid=$!
+	tp_pids+=("$pid")
+	tp_ue_pids[$ip]=$pid
+	for i in $(seq 1 50); do
+		if tp_kamcmd ul.lookup location "$user" 2>/dev/null |
+			grep -q "sip:$user@$ip:$TP_UE_PORT"; then
+			return 0
+		fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "UE $ip ($user) did not register; its sipp said:" >&2
+	tail -5 "$TP_WORK/$tag.out" "$TP_WORK/$tag.err" 2>/dev/null >&2
+	return 1
+}
+
+# tp_ue_stop IP: stops the UE started on IP (its connections are closed by
+# the kernel: RST/FIN from the UE side)
+tp_ue_stop() {
+	local pid=${tp_ue_pids[$1]:-} i
+	[[ -n $pid ]] || return 1
+	kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	_tp_forget "$pid"
+	unset "tp_ue_pids[$1]"
+}
+
+# tp_ue_unregister IP [UA]: the UE on IP removes its registration
+# (ue_unregister.xml, Expires: 0, from a second sipp on IP:$TP_UE_MO_PORT
+# over TCP), in the foreground, bounded; returns sipp's exit status
+tp_ue_unregister() {
+	local ip=$1 ua=${2:-tp-wire} tag pid rc
+	tag=ue-unreg-$ip-$((++tp_sipp_n))
+	# shellcheck disable=SC2046
+	timeout -k 2 "$TP_SIPP_TIMEOUT" "$SIPP" "$TP_PROXY_IP:$TP_PROXY_PORT" \
+		-t t1 -i "$ip" -p "$TP_UE_MO_PORT" \
+		-sf "$TP_SIPP_DIR/ue_unregister.xml" -m 1 -d 0 \
+		-key user "$(tp_ue_user "$ip")" -key ua "$ua" \
+		-key contact_port "$TP_UE_PORT" -nostdin $(_tp_sipp_logs "$tag") \
+		>"$TP_WORK/$tag.out" 2>&1 &
+	pid=$!
+	tp_pids+=("$pid")
+	wait "$pid"
+	rc=$?
+	_tp_forget "$pid"
+	return $rc
+}
+
+# tp_net_call SCENARIO AOR [SIPP ARGS...]: the network side (UDP, from
+# $TP_NET_IP:$TP_NET_UAC_PORT) runs SCENARIO (net_call, net_call_486,
+# net_cancel, net_message, net_reinvite, net_call_uebye; .xml optional)
+# toward sip:AOR@proxy, in the foreground, bounded by $TP_SIPP_TIMEOUT s;
+# -m 1 and -key hold $TP_HOLD unless the extra ARGS say otherwise (e.g.
+# -m 2 -l 2 -r 10). Returns sipp's exit status (0: all calls passed).
+tp_net_call() {
+	local scen aor=$2 tag pid rc
+	scen=$(_tp_scenario "$1")
+	shift 2
+	tag=net-$((++tp_sipp_n))
+	# shellcheck disable=SC2046
+	timeout -k 2 "$TP_SIPP_TIMEOUT" "$SIPP" "$TP_PROXY_IP:$TP_PROXY_PORT" \
+		-t u1 -i "$TP_NET_IP" -p "$TP_NET_UAC_PORT" -sf "$scen" -s "$aor" \
+		-m 1 -key hold "$TP_HOLD" -nostdin $(_tp_sipp_logs "$tag") "$@" \
+		>"$TP_WORK/$tag.out" 2>&1 &
+	pid=$!
+	tp_pids+=("$pid")
+	wait "$pid"
+	rc=$?
+	_tp_forget "$pid"
+	return $rc
+}
+
+# tp_net_answer_start [COUNT]: the network side answers COUNT (default 1)
+# MO calls (net_answer.xml, UDP server on $TP_NET_IP:$TP_NET_PORT) in the
+# background, bounded by $TP_SIPP_TIMEOUT s; PID in $TP_NET_ANSWER_PID.
+# It shares $TP_NET_PORT with tp_net_call: not both at once unless
+# TP_NET_UAC_PORT differs.
+tp_net_answer_start() {
+	local n=${1:-1} tag=net-answer-$((++tp_sipp_n))
+	# shellcheck disable=SC2046
+	timeout -k 2 "$TP_SIPP_TIMEOUT" "$SIPP" -t u1 -i "$TP_NET_IP" \
+		-p "$TP_NET_PORT" -sf "$TP_SIPP_DIR/net_answer.xml" -m "$n" \
+		-nostdin $(_tp_sipp_logs "$tag") >"$TP_WORK/$tag.out" 2>&1 &
+	TP_NET_ANSWER_PID=$!
+	tp_pids+=("$TP_NET_ANSWER_PID")
+	sleep 0.2 # the UDP socket is bound
+}
+
+# tp_net_answer_wait: waits for the answering side to finish its calls;
+# returns its exit status
+tp_net_answer_wait() {
+	local rc
+	wait "$TP_NET_ANSWER_PID"
+	rc=$?
+	_tp_forget "$TP_NET_ANSWER_PID"
+	return $rc
+}
+
+# tp_ue_call IP SCENARIO [AOR [SIPP ARGS...]]: an MO call (default
+# ue_call.xml) from the UE on IP to sip:AOR@proxy (default "net"), over TCP
+# from IP:$TP_UE_MO_PORT (the UE's main sipp holds IP:$TP_UE_PORT: two TCP
+# sipps on one IP need explicit, different -p), in the foreground, bounded
+# by $TP_SIPP_TIMEOUT s. Needs tp_net_answer_start first. Returns sipp's
+# exit status.
+tp_ue_call() {
+	local ip=$1 scen aor=${3:-net} tag pid rc
+	scen=$(_tp_scenario "${2:-ue_call}")
+	shift $(($# < 3 ? $# : 3))
+	tag=ue-call-$ip-$((++tp_sipp_n))
+	# shellcheck disable=SC2046
+	timeout -k 2 "$TP_SIPP_TIMEOUT" "$SIPP" "$TP_PROXY_IP:$TP_PROXY_PORT" \
+		-t t1 -i "$ip" -p "$TP_UE_MO_PORT" -sf "$scen" -s "$aor" -m 1 \
+		-key user "$(tp_ue_user "$ip")" -key contact_port "$TP_UE_PORT" \
+		-key hold "$TP_HOLD" \
+		-reconnect_close false -nostdin $(_tp_sipp_logs "$tag") "$@" \
+		>"$TP_WORK/$tag.out" 2>&1 &
+	pid=$!
+	tp_pids+=("$pid")
+	wait "$pid"
+	rc=$?
+	_tp_forget "$pid"
+	return $rc
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Persona "dialog" on the wire (the seed's manufacturer A): every MT dialog
+# on its own proxy-opened connection, closed by the proxy right after the
+# dialog's last message, nothing of another dialog on it.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_wire.sh"
+tp_workdir
+
+read -r UE1 UE2 UE3 _ <<<"$TP_UE_IPS"
+U1=$(tp_ue_user "$UE1")
+U2=$(tp_ue_user "$UE2")
+U3=$(tp_ue_user "$UE3")
+P=$TP_PROXY_IP
+
+tp_wire_cfg "$TP_WORK/kamailio.cfg" RULES_FILE="$TP_IT_DIR/cfg/wire.rules"
+if ! TP_KAMAILIO_ARGS="-A WITH_PERSONA" tp_kamailio_start "$TP_WORK/kamailio.cfg" ||
+	! tp_capture_start; then
+	tp_fail "kamailio with tcp_persona and tshark start"
+	tp_done
+	exit
+fi
+
+tp_check "UE $UE1 (dialog persona) registers" tp_ue_start "$UE1" "Persona-Dialog/1.0"
+tp_check "one MT call completes" tp_net_call net_call "$U1"
+tp_check "two overlapping MT calls complete" \
+	tp_net_call net_call "$U1" -m 2 -l 2 -r 4 -key hold 1500
+TP_UE_MODE=486 tp_check "UE $UE2 (dialog persona, answers 486) registers" \
+	tp_ue_start "$UE2" "Persona-Dialog/1.0"
+tp_check "an MT INVITE answered 486" tp_net_call net_call_486 "$U2"
+tp_ue_stop "$UE2"
+TP_UE_MODE=slow tp_check "UE $UE2 re-registers, answering slowly" \
+	tp_ue_start "$UE2" "Persona-Dialog/1.0"
+tp_check "an MT INVITE cancelled before the answer" tp_net_call net_cancel "$U2"
+TP_UE_MODE=bye TP_UE_DELAY=500 tp_check "UE $UE3 (dialog persona, hangs up) registers" \
+	tp_ue_start "$UE3" "Persona-Dialog/1.0"
+tp_check "an MT call the UE ends with its own BYE" tp_net_call net_call_uebye "$U3"
+tp_check "the capture is written" tp_capture_stop
+
+tp_ladder --call-ids | sed 's/^/# /'
+l=$(tp_ladder --only-ue "$UE1" | tp_ladder_mask)
+call="msgs=INVITE,100/INVITE,180/INVITE,200/INVITE,ACK,BYE,200/BYE"
+tp_eq "the registration connection carries no MT traffic" \
+	"conn 1 open=ue proxy=$P:$TP_PROXY_PORT ue=$UE1:* msgs=REGISTER,200/REGISTER calls=c1 close=none-none" \
+	"$(sed -n 1p <<<"$l")"
+tp_eq "MT call: a new proxy connection, FIN by the proxy after 200/BYE" \
+	"conn 2 open=proxy proxy=$P:* ue=$UE1:$TP_UE_PORT $call calls=c2 close=FIN-proxy" \
+	"$(sed -n 2p <<<"$l")"
+tp_eq "overlap: the first call on a connection of its own" \
+	"conn 3 open=proxy proxy=$P:* ue=$UE1:$TP_UE_PORT $call calls=c3 close=FIN-proxy" \
+	"$(sed -n 3p <<<"$l")"
+tp_eq "overlap: the second call on another new connection" \
+	"conn 4 open=proxy proxy=$P:* ue=$UE1:$TP_UE_PORT $call calls=c4 close=FIN-proxy" \
+	"$(sed -n 4p <<<"$l")"
+tp_eq "no other connection to the UE" 4 "$(grep -c '^conn ' <<<"$l")"
+
+# UE2: REGISTER, the 486 call, the UE's second REGISTER, the cancelled call
+l=$(tp_ladder --only-ue "$UE2" | tp_ladder_mask | grep ' open=proxy ')
+tp_eq "486: the ACK is the last message, then the proxy's FIN" \
+	"open=proxy proxy=$P:* ue=$UE2:$TP_UE_PORT msgs=INVITE,100/INVITE,486/INVITE,ACK calls=c6 close=FIN-proxy" \
+	"$(sed -n 1p <<<"$l" | cut -d' ' -f3-)"
+tp_eq "CANCEL: on the INVITE's connection, FIN after the ACK of the 487" \
+	"open=proxy proxy=$P:* ue=$UE2:$TP_UE_PORT msgs=INVITE,100/INVITE,180/INVITE,CANCEL,200/CANCEL,487/INVITE,ACK calls=c8 close=FIN-proxy" \
+	"$(sed -n 2p <<<"$l" | cut -d' ' -f3-)"
+
+l=$(tp_ladder --only-ue "$UE3" | tp_ladder_mask | grep ' open=proxy ')
+tp_eq "UE-sent BYE: on the dialog's connection, FIN after the 200 it gets" \
+	"open=proxy proxy=$P:* ue=$UE3:$TP_UE_PORT $call calls=c10 close=FIN-proxy" \
+	"$(cut -d' ' -f3- <<<"$l")"
+
+tp_done
