@@ -40,7 +40,7 @@ test: unit integration
 
 unit: deps
 	@$(MAKE) -s -C test/unit test
-	@python3 -m unittest discover -s test/wire 2>&1 | tail -3
+	@python3 -m unittest discover -s test/wire
 
 integration: module
 	@test/integration/run.sh

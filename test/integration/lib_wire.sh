@@ -176,6 +176,7 @@ tp_ue_start() {
 		-oocsf "$TP_SIPP_DIR/ue_answer.xml" \
 		-m 1 -d "$TP_UE_LIFE" -deadcall_wait 0 -reconnect_close false \
 		-key user "$user" -key ua "$ua" -key expires "$expires" \
+		-key contact_port "$TP_UE_PORT" \
 		-key mode "$TP_UE_MODE" -key delay "$TP_UE_DELAY" \
 		-nostdin $(_tp_sipp_logs "$tag") >"$TP_WORK/$tag.out" 2>&1 &
 	pid=$!
@@ -208,6 +209,38 @@ tp_ue_stop() {
 	wait "$pid" 2>/dev/null
 	_tp_forget "$pid"
 	unset "tp_ue_pids[$1]"
+}
+
+# tp_ue_reregister IP UA: the UE on IP registers again, the same Contact
+# (IP:$TP_UE_PORT) but over a new connection, from a second sipp on
+# IP:$TP_UE_MO_PORT that also answers MT requests sent on that connection
+# ($TP_UE_MODE). Returns once the 200 came (0), or 1. PID in
+# tp_ue2_pids[IP].
+declare -A tp_ue2_pids=()
+tp_ue_reregister() {
+	local ip=$1 ua=$2 tag pid i
+	tag=ue-rereg-$ip-$((++tp_sipp_n))
+	# shellcheck disable=SC2046
+	timeout -k 2 $((TP_UE_LIFE / 1000 + 10)) "$SIPP" \
+		"$TP_PROXY_IP:$TP_PROXY_PORT" -t t1 -i "$ip" -p "$TP_UE_MO_PORT" \
+		-sf "$TP_SIPP_DIR/ue_register.xml" \
+		-oocsf "$TP_SIPP_DIR/ue_answer.xml" \
+		-m 1 -d "$TP_UE_LIFE" -deadcall_wait 0 -reconnect_close false \
+		-key user "$(tp_ue_user "$ip")" -key ua "$ua" -key expires 600 \
+		-key contact_port "$TP_UE_PORT" \
+		-key mode "$TP_UE_MODE" -key delay "$TP_UE_DELAY" \
+		-nostdin $(_tp_sipp_logs "$tag") >"$TP_WORK/$tag.out" 2>&1 &
+	pid=$!
+	tp_pids+=("$pid")
+	tp_ue2_pids[$ip]=$pid
+	for i in $(seq 1 50); do
+		grep -q "^registered " "$TP_WORK/$tag.log" 2>/dev/null && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "UE $ip did not re-register; its sipp said:" >&2
+	tail -5 "$TP_WORK/$tag.out" "$TP_WORK/$tag.err" 2>/dev/null >&2
+	return 1
 }
 
 # tp_ue_unregister IP [UA]: the UE on IP removes its registration
