@@ -17,7 +17,11 @@
 #include "core/timer_ticks.h"
 #include "core/cfg/cfg.h"
 
+#include "core/events.h"
+#include "core/sr_module.h"
+
 #include "tp_conn.h"
+#include "tp_stats.h"
 
 /* exported by the core without a declaration in a header */
 extern gen_lock_t *tcpconn_lock;
@@ -115,4 +119,46 @@ int tp_conn_keep(int id, unsigned int secs)
 	c->timeout = get_ticks_raw() + c->lifetime;
 	tcpconn_put(c);
 	return 1;
+}
+
+/* Runs in tcp_main when a reader saw the peer close, reset or time out a
+ * connection: quick, shared memory only. A connection without address
+ * aliases is one the module opened and hid; the module's own closes go
+ * through tcp_main directly and raise no event. */
+static int tp_conn_on_closed(sr_event_param_t *evp)
+{
+	tcp_closed_event_info_t *tev = (tcp_closed_event_info_t *)evp->data;
+
+	if(tev == NULL || tev->con == NULL || tev->con->aliases != 0)
+		return 0;
+	update_stat(tp_stat_owned_lost, 1);
+	LM_INFO("connection %d to %s:%d the proxy opened was %s by the peer\n",
+			tev->con->id, ip_addr2a(&tev->con->rcv.src_ip),
+			tev->con->rcv.src_port,
+			tev->reason == TCP_CLOSED_RESET ? "reset" : "closed");
+	return 0;
+}
+
+int tp_conn_events_init(void)
+{
+	struct sr_module *tcpops = find_module_by_name("tcpops");
+	modparam_t type;
+	int *ev;
+
+	/* one module only can have the event: say what to change */
+	if(tcpops
+			&& (ev = find_param_export(tcpops, "closed_event", PARAM_INT, &type))
+			&& *ev != 0) {
+		LM_ERR("tcpops takes the TCP closed event (closed_event=%d):"
+			   " tcp_persona coexists with tcpops only with"
+			   " modparam(\"tcpops\", \"closed_event\", 0)\n",
+				*ev);
+		return -1;
+	}
+	if(sr_event_register_cb(SREV_TCP_CLOSED, tp_conn_on_closed) != 0) {
+		LM_ERR("another module took the TCP closed event, which tcp_persona"
+			   " needs\n");
+		return -1;
+	}
+	return 0;
 }

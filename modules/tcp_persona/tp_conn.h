@@ -42,6 +42,10 @@ int tp_conn_close(int id);
 /*! keeps id open while idle for up to secs; \return 1, or -1 if gone */
 int tp_conn_keep(int id, unsigned int secs);
 
+/*! registers for tcp_main's closed event (refusing to share it with
+ * tcpops); \return 0, or -1 with the reason logged */
+int tp_conn_events_init(void);
+
 /*! 1 when tcp_main runs in async mode with connect wait (needed) */
 int tp_conn_async_ok(void);
 

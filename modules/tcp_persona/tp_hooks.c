@@ -358,6 +358,8 @@ int tp_hooks_init(void)
 {
 	if(tp_need("tm") < 0 || tp_need("dialog") < 0 || tp_need("rr") < 0)
 		return -1;
+	if(tp_conn_events_init() < 0)
+		return -1;
 	if(!tp_conn_async_ok()) {
 		LM_ERR("tcp_persona needs tcp_async=yes and tcp_connect_wait=yes\n");
 		return -1;

@@ -12,10 +12,12 @@
 #include "tp_stats.h"
 
 stat_var *tp_stat_reuse_refused;
+stat_var *tp_stat_owned_lost;
 
 /* clang-format off */
 static stat_export_t tp_stats[] = {
 	{"reuse_refused", 0, &tp_stat_reuse_refused},
+	{"owned_lost", 0, &tp_stat_owned_lost},
 	{0, 0, 0}
 };
 /* clang-format on */

@@ -20,6 +20,9 @@
 /*! terminating requests refused because a reuse UE's connection is gone */
 extern stat_var *tp_stat_reuse_refused;
 
+/*! connections the proxy opened that the peer closed or reset */
+extern stat_var *tp_stat_owned_lost;
+
 /*! \return 0, or -1 */
 int tp_stats_init(void);
 
