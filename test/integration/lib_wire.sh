@@ -47,7 +47,8 @@ tp_sipp_n=0
 tp_wire_cfg() {
 	local out=$1
 	shift
-	tp_cfg "$TP_IT_DIR/cfg/pcscf.cfg" "$out" NET_IP="$TP_NET_IP" "$@"
+	tp_cfg "$TP_IT_DIR/cfg/pcscf.cfg" "$out" NET_IP="$TP_NET_IP" \
+		UE_PORT="$TP_UE_PORT" "$@"
 }
 
 # _tp_forget PID: drops PID from tp_pids (it was stopped and waited for)
