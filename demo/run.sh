@@ -1,51 +1,94 @@
 #!/usr/bin/env bash
-# tcp_persona demo: a Kamailio with the module classifies handsets that
-# register over TCP (SIPp) by their User-Agent, then kamcmd shows the rules
-# and a dry run. Everything runs on loopback and is stopped at the end.
+# tcp_persona demo: Kamailio with doc/example-pcscf.cfg and three handsets,
+# one per persona, registered over TCP (SIPp). The network side places one
+# MT call to each; the capture is rebuilt into the seed's ladders with the
+# real ports, and each handset gets a line saying whether the wire matched
+# its persona. Everything runs on loopback and is stopped at the end.
 set -uo pipefail
-export TP_PROXY_IP=${TP_PROXY_IP:-127.0.0.71} TP_UE_IP=${TP_UE_IP:-127.0.0.72}
-export TP_PROXY_PORT=${TP_PROXY_PORT:-25060} TP_UE_PORT=${TP_UE_PORT:-25062}
+export TP_PROXY_IP=${TP_PROXY_IP:-127.0.0.71} TP_PROXY_PORT=${TP_PROXY_PORT:-25060}
+export TP_UE_IPS=${TP_UE_IPS:-"127.0.0.72 127.0.0.73 127.0.0.74"}
+export TP_NET_IP=${TP_NET_IP:-127.0.0.75}
 TP_TEST_NAME=demo
-source "$(dirname "$0")/../test/integration/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../test/integration/lib.sh"
+source "$here/../test/integration/lib_wire.sh"
 tp_workdir
-demo=$TP_ROOT/demo
+read -r UE_A UE_B UE_C _ <<<"$TP_UE_IPS"
+declare -A UA=(
+	[$UE_A]="SM-S916U1-S916U1UES7EZB6 Samsung IMS 6.0"
+	[$UE_B]="Xiaomi__Android_12_MIUI220114"
+	[$UE_C]="iOS/16.7 iPhone"
+)
 
-tp_cfg "$demo/demo.cfg" "$TP_WORK/kamailio.cfg" RULES_FILE="$demo/personas.rules"
-echo "== starting kamailio on tcp:$TP_PROXY_IP:$TP_PROXY_PORT with tcp_persona"
+# the documented example, with the demo's addresses and the built module
+sed -e "s|^#!substdef \"!PCSCF_IP!.*|#!substdef \"!PCSCF_IP!$TP_PROXY_IP!g\"|" \
+	-e "s|^#!substdef \"!PCSCF_PORT!.*|#!substdef \"!PCSCF_PORT!$TP_PROXY_PORT!g\"|" \
+	-e "s|^#!substdef \"!SCSCF_IP!.*|#!substdef \"!SCSCF_IP!$TP_NET_IP!g\"|" \
+	-e "s|^#!substdef \"!PERSONA_RULES!.*|#!substdef \"!PERSONA_RULES!$TP_ROOT/doc/example.rules!g\"|" \
+	-e "s|^#!substdef \"!RUN_DIR!.*|#!substdef \"!RUN_DIR!$TP_WORK!g\"|" \
+	-e "s|^loadmodule \"tcp_persona.so\"|loadmodule \"$TP_MODULE\"|" \
+	-e "s|^log_stderror=no|log_stderror=yes|" \
+	"$TP_ROOT/doc/example-pcscf.cfg" >"$TP_WORK/kamailio.cfg"
+
+echo "== kamailio with tcp_persona on $TP_PROXY_IP:$TP_PROXY_PORT (doc/example-pcscf.cfg)"
 tp_kamailio_start "$TP_WORK/kamailio.cfg" || exit 1
 grep 'tcp_persona' "$TP_WORK/kamailio.log" | grep -o 'mod_init(): .*'
+tp_capture_start || exit 1
 
-handsets=(
-	"SM-S916U1-S916U1UES7EZB6 Samsung IMS 6.0"
-	"iOS/16.7 iPhone"
-	"Google_Pixel8_Android 16_BP4A.260205.001"
-	"POCO_POCO F7 Pro_OS3.0.4.0.WOPOEUXM"
-	"Fairphone_Fairphone 6_FP6.QREL.15.151.0"
-	"SM-G975W-G975WVLS5GUD1 Samsung IMS 6.0"
-)
 echo
-echo "== handsets register over TCP; the proxy answers with their persona"
-printf '%-44s %s\n' "User-Agent" "X-Persona"
-n=0
-for ua in "${handsets[@]}"; do
-	log=$TP_WORK/sipp-$((++n)).log
-	timeout 20 sipp "$TP_PROXY_IP:$TP_PROXY_PORT" \
-		-sf "$TP_IT_DIR/sipp/register.xml" -t t1 -i "$TP_UE_IP" \
-		-p "$TP_UE_PORT" -m 1 -timeout 10 -nostdin -key ua "$ua" \
-		-trace_logs -log_file "$log" >/dev/null 2>&1
-	printf '%-44s %s\n' "$ua" "$(sed -n 's/^X-Persona: *//p' "$log" | head -1)"
+echo "== three handsets register over TCP; the network side calls each once"
+for ip in $UE_A $UE_B $UE_C; do
+	tp_ue_start "$ip" "${UA[$ip]}" || exit 1
+	tp_net_call net_call "$(tp_ue_user "$ip")" ||
+		echo "   (the call to $ip failed: see $TP_WORK)"
+done
+tp_capture_stop
+declare -A RULE MODE
+for ip in $UE_A $UE_B $UE_C; do
+	m=$(tp_kamcmd tcp_persona.match "${UA[$ip]}")
+	RULE[$ip]=$(sed -n 's/^\trule: //p' <<<"$m")
+	MODE[$ip]=$(sed -n 's/^\tmode: //p' <<<"$m")
+done
+tp_stop_all
+
+# verdict IP MODE: does the capture show MODE toward the UE on IP?
+verdict() {
+	local l proxy
+	l=$(tp_ladder --only-ue "$1" | cut -d' ' -f3-)
+	proxy=$(grep '^open=proxy' <<<"$l")
+	case $2 in
+	dialog)
+		[[ $(grep -c . <<<"$proxy") == 1 && $proxy == *"ACK,BYE,200/BYE "*"close=FIN-proxy" ]] &&
+			echo "one proxy connection for the dialog, closed by the proxy after 200/BYE" ;;
+	transaction)
+		[[ $(grep -c . <<<"$proxy") == 2 &&
+			$(sed -n 1p <<<"$proxy") == *"200/INVITE,ACK "*"close=FIN-proxy" &&
+			$(sed -n 2p <<<"$proxy") == *"msgs=BYE,200/BYE "*"close=FIN-proxy" ]] &&
+			echo "INVITE..ACK and BYE..200 each on a new proxy connection, each closed by the proxy" ;;
+	reuse)
+		[[ -z $proxy && $(sed -n 1p <<<"$l") == *REGISTER*INVITE*BYE* ]] &&
+			echo "no proxy connection: the call rode on the registration connection" ;;
+	none) echo "stock Kamailio behaviour" ;;
+	esac
+}
+
+for ip in $UE_A $UE_B $UE_C; do
+	echo
+	echo "== UE $ip [${UA[$ip]}]"
+	tp_ladder --diagram --ue "$ip"
 done
 
 echo
-echo "== kamcmd tcp_persona.rules"
-tp_kamcmd tcp_persona.rules
+echo "== personas and the wire"
+ok=0
+for ip in $UE_A $UE_B $UE_C; do
+	v=$(verdict "$ip" "${MODE[$ip]}")
+	if [[ -n $v ]]; then
+		ok=$((ok + 1))
+		echo "UE $ip: rule '${RULE[$ip]}', mode ${MODE[$ip]}: the wire matches ($v)"
+	else
+		echo "UE $ip: rule '${RULE[$ip]}', mode ${MODE[$ip]}: the wire does NOT match that mode"
+	fi
+done
 echo
-echo "== kamcmd tcp_persona.match 'Redmi_Note_13_Android_14' (dry run)"
-tp_kamcmd tcp_persona.match "Redmi_Note_13_Android_14"
-
-tp_stop_all
-echo
-echo "Classification works. Enforcing the modes on TCP connections"
-echo "(persona_bind/persona_enforce: per-dialog, per-transaction and"
-echo "single-connection ladders on the wire) comes with the persona"
-echo "enforcement work; this demo does not show it yet."
+echo "$ok of 3 handsets got their persona on the wire (capture: $TP_PCAP)"
