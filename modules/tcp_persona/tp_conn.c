@@ -27,10 +27,13 @@
 extern gen_lock_t *tcpconn_lock;
 extern struct tcp_conn_alias **tcpconn_aliases_hash;
 extern int unix_tcp_sock;
-struct tcp_connection *_tcpconn_find(int id, struct ip_addr *ip, int port,
-		struct ip_addr *l_ip, int l_port);
+struct tcp_connection *_tcpconn_find(
+		int id, struct ip_addr *ip, int port, struct ip_addr *l_ip, int l_port);
 struct tcp_connection *tcpconn_get(int id, struct ip_addr *ip, int port,
 		union sockaddr_union *local_addr, ticks_t timeout);
+
+/* a bound on one walk; more connections to one UE address are a bug */
+#define TP_HIDE_MAX 64
 
 int tp_conn_async_ok(void)
 {
@@ -54,23 +57,48 @@ int tp_conn_newest_to(struct ip_addr *ip, unsigned short port)
 	return id;
 }
 
+/* must be called with TCPCONN_LOCK held */
+static void tp_conn_unalias_unsafe(struct tcp_connection *c)
+{
+	int r;
+
+	for(r = 0; r < c->aliases; r++)
+		tcpconn_listrm(tcpconn_aliases_hash[c->con_aliases[r].hash],
+				&c->con_aliases[r], next, prev);
+	/* the core unlinks c->aliases entries when it frees c: none now */
+	c->aliases = 0;
+}
+
 int tp_conn_hide(int id)
 {
 	struct tcp_connection *c;
-	int r, ret = -1;
+	int ret = -1;
 
 	TCPCONN_LOCK;
 	c = _tcpconn_find(id, 0, 0, 0, 0);
 	if(c) {
-		for(r = 0; r < c->aliases; r++)
-			tcpconn_listrm(tcpconn_aliases_hash[c->con_aliases[r].hash],
-					&c->con_aliases[r], next, prev);
-		/* the core unlinks c->aliases entries when it frees c: none now */
-		c->aliases = 0;
+		tp_conn_unalias_unsafe(c);
 		ret = 1;
 	}
 	TCPCONN_UNLOCK;
 	return ret;
+}
+
+int tp_conn_hide_all_to(struct ip_addr *ip, unsigned short port)
+{
+	struct tcp_connection *c;
+	struct ip_addr any;
+	int n = 0;
+
+	ip_addr_mk_any(ip->af, &any);
+	TCPCONN_LOCK;
+	while(n < TP_HIDE_MAX
+			&& (c = _tcpconn_find(0, ip, port, &any, 0)) != NULL) {
+		tp_conn_unalias_unsafe(c);
+		n++;
+	}
+	TCPCONN_UNLOCK;
+	return n;
 }
 
 int tp_conn_alive(int id)
@@ -147,7 +175,8 @@ int tp_conn_events_init(void)
 
 	/* one module only can have the event: say what to change */
 	if(tcpops
-			&& (ev = find_param_export(tcpops, "closed_event", PARAM_INT, &type))
+			&& (ev = find_param_export(
+						tcpops, "closed_event", PARAM_INT, &type))
 			&& *ev != 0) {
 		LM_ERR("tcpops takes the TCP closed event (closed_event=%d):"
 			   " tcp_persona coexists with tcpops only with"

@@ -33,6 +33,10 @@ int tp_conn_newest_to(struct ip_addr *ip, unsigned short port);
 /*! removes connection id from the address index; \return 1, or -1 if gone */
 int tp_conn_hide(int id);
 
+/*! hides every connection found by address to ip:port, so that the next
+ * send without an id opens a new one; \return how many */
+int tp_conn_hide_all_to(struct ip_addr *ip, unsigned short port);
+
 /*! \return 1 when connection id exists and is usable, else 0 */
 int tp_conn_alive(int id);
 

@@ -42,6 +42,14 @@ static void tp_addr_from_ip(
 	memcpy(a->ip, ip->u.addr, ip->len);
 }
 
+static void tp_ip_from_addr(struct ip_addr *ip, const tp_addr_t *a)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->af = a->af == 6 ? AF_INET6 : AF_INET;
+	ip->len = a->af == 6 ? 16 : 4;
+	memcpy(ip->u.addr, a->ip, ip->len);
+}
+
 /* host:port of a SIP URI whose host is an IP; \return 0, or -1 */
 static int tp_uri_addr(str *uri_s, tp_addr_t *a, int *proto)
 {
@@ -153,7 +161,8 @@ int tp_persona_bind(sip_msg_t *msg)
 		LM_ERR("persona_bind() is for REGISTER requests\n");
 		return -1;
 	}
-	if(parse_headers(msg, HDR_EOH_F, 0) < 0 || tp_binding_base(msg, &b, &ua) < 0)
+	if(parse_headers(msg, HDR_EOH_F, 0) < 0
+			|| tp_binding_base(msg, &b, &ua) < 0)
 		return -3;
 	for(h = msg->contact; h; h = next_sibling_hdr(h)) {
 		if(parse_contact(h) < 0 || h->parsed == NULL)
@@ -181,8 +190,7 @@ static int tp_next_hop(sip_msg_t *msg, tp_addr_t *a, int *proto)
 
 static int tp_is_dialog_creating(sip_msg_t *msg)
 {
-	return msg->REQ_METHOD
-		   & (METHOD_INVITE | METHOD_SUBSCRIBE | METHOD_REFER);
+	return msg->REQ_METHOD & (METHOD_INVITE | METHOD_SUBSCRIBE | METHOD_REFER);
 }
 
 static int tp_has_totag(sip_msg_t *msg)
@@ -200,10 +208,11 @@ static void tp_pin(sip_msg_t *msg, int conn)
 /* A new connection for this request: wait for any other process opening
  * one to the same UE, so that its connection is hidden before ours is
  * looked for, then let tm open ours. */
-static void tp_arm_new(sip_msg_t *msg, const tp_binding_t *b,
-		tp_arm_kind_t kind)
+static void tp_arm_new(
+		sip_msg_t *msg, const tp_binding_t *b, tp_arm_kind_t kind)
 {
 	uint64_t start = tp_now_ms();
+	struct ip_addr ip;
 	tp_arm_t a;
 
 	while(tp_bind_open_begin(tp_bindings, &b->contact, my_pid(), tp_now_ms(),
@@ -213,6 +222,10 @@ static void tp_arm_new(sip_msg_t *msg, const tp_binding_t *b,
 			break; /* the holder died or hangs: its marker runs out */
 		usleep(1000);
 	}
+	/* a connection to the UE that someone else opened (before the UE was
+	 * bound, or the UE itself from its contact port) is no new one */
+	tp_ip_from_addr(&ip, &b->contact);
+	tp_conn_hide_all_to(&ip, b->contact.port);
 	memset(&a, 0, sizeof(a));
 	a.kind = kind;
 	a.mode = b->mode;
@@ -307,6 +320,7 @@ static int tp_enforce_mt_tx(sip_msg_t *msg, const tp_binding_t *b)
 static int tp_enforce_mo_dialog(sip_msg_t *msg, const tp_binding_t *b)
 {
 	str cid = tp_callid(msg);
+	char where[64];
 	tp_call_t c;
 
 	if(!tp_has_totag(msg)) {
@@ -318,8 +332,12 @@ static int tp_enforce_mo_dialog(sip_msg_t *msg, const tp_binding_t *b)
 		c.mode = b->mode;
 		c.ue = b->contact;
 		c.expires = time(NULL) + TP_CALL_MAX_SECS;
-		if(tp_track_set(tp_calls, cid.s, cid.len, &c) < 0)
+		if(tp_track_set(tp_calls, cid.s, cid.len, &c) < 0) {
+			LM_ERR("UE %s: no shared memory to track call [%.*s]\n",
+					tp_addr_str(&b->contact, where, sizeof(where)), cid.len,
+					cid.s);
 			return TP_ENF_ERROR;
+		}
 		if(msg->REQ_METHOD == METHOD_INVITE)
 			tp_hooks_track_dialog(msg);
 		return TP_ENF_APPLIED;
@@ -361,7 +379,8 @@ int tp_persona_enforce(sip_msg_t *msg)
 	int proto = PROTO_NONE, mt;
 
 	if(msg->first_line.type != SIP_REQUEST) {
-		LM_ERR("persona_enforce() is for requests\n");
+		LM_ERR("persona_enforce() is for requests (Call-ID [%.*s])\n",
+				tp_callid(msg).len, tp_callid(msg).s);
 		return TP_ENF_ERROR;
 	}
 	if(tp_next_hop(msg, &a, &proto) == 0

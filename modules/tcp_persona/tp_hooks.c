@@ -349,8 +349,7 @@ static int tp_need(const char *mod)
 {
 	if(module_loaded((char *)mod))
 		return 0;
-	LM_ERR("tcp_persona needs the %s module: loadmodule \"%s.so\"\n", mod,
-			mod);
+	LM_ERR("tcp_persona needs the %s module: loadmodule \"%s.so\"\n", mod, mod);
 	return -1;
 }
 
@@ -379,13 +378,12 @@ int tp_hooks_init(void)
 		LM_ERR("no shared memory for the binding tables\n");
 		return -1;
 	}
-	if(tp_tmb.register_tmcb(0, 0, TMCB_REQUEST_IN, tp_on_request_in, 0, 0)
-					<= 0
+	if(tp_tmb.register_tmcb(0, 0, TMCB_REQUEST_IN, tp_on_request_in, 0, 0) <= 0
 			|| tp_dlgb.register_dlgcb(
 					   NULL, DLGCB_CREATED, tp_on_dlg_created, NULL, NULL)
 					   != 0
-			|| register_script_cb(tp_post_script, POST_SCRIPT_CB | REQUEST_CB,
-					   0)
+			|| register_script_cb(
+					   tp_post_script, POST_SCRIPT_CB | REQUEST_CB, 0)
 					   < 0
 			|| register_timer(tp_sweep, 0, TP_SWEEP_SECS) < 0
 			|| register_timer(tp_keep_reuse, 0, tp_keep_interval()) < 0) {
