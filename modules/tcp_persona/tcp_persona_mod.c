@@ -33,12 +33,14 @@
 
 #include "tp_cache.h"
 #include "tp_classify.h"
+#include "tp_dlg.h"
 #include "tp_enforce.h"
 #include "tp_hooks.h"
 #include "tp_load.h"
 #include "tp_pv.h"
 #include "tp_rpc.h"
 #include "tp_stats.h"
+#include "tp_timer.h"
 
 MODULE_VERSION
 
@@ -48,6 +50,7 @@ static int tp_depth_limit = TP_DEPTH_LIMIT_DEFAULT;
 static int tp_cache_size = TP_CACHE_SIZE_DEFAULT;
 
 static int mod_init(void);
+static int child_init(int rank);
 static int w_persona_match(sip_msg_t *msg, char *ua, char *p2);
 static int w_persona_bind(sip_msg_t *msg, char *p1, char *p2);
 static int w_persona_enforce(sip_msg_t *msg, char *p1, char *p2);
@@ -58,7 +61,7 @@ static cmd_export_t cmds[] = {
 		fixup_free_spve_null, ANY_ROUTE},
 	{"persona_bind", (cmd_function)w_persona_bind, 0, 0, 0, REQUEST_ROUTE},
 	{"persona_enforce", (cmd_function)w_persona_enforce, 0, 0, 0,
-		REQUEST_ROUTE | FAILURE_ROUTE | BRANCH_ROUTE},
+		REQUEST_ROUTE},
 	{0, 0, 0, 0, 0, 0}
 };
 
@@ -89,8 +92,8 @@ struct module_exports exports = {
 	mod_pvs,         /* pseudo-variables */
 	0,               /* response handling function */
 	mod_init,        /* module init */
-	0,               /* per-child init */
-	0                /* module destroy: nothing in shm yet */
+	child_init,      /* per-child init */
+	0                /* module destroy: shm goes with Kamailio */
 };
 /* clang-format on */
 
@@ -121,7 +124,8 @@ static int mod_init(void)
 		return -1;
 	if(tp_classify_init(tp_cache_size, tp_ua_max_len) < 0)
 		return -1;
-	if(tp_stats_init() < 0 || tp_hooks_init() < 0)
+	if(tp_stats_init() < 0 || tp_hooks_init() < 0 || tp_dlg_init() < 0
+			|| tp_timer_init() < 0)
 		return -1;
 	LM_INFO("%d persona rules (%d from modparam, %d from rules_file %s),"
 			" default mode '%s', PCRE2 JIT %s, cache %u User-Agents\n",
@@ -130,6 +134,13 @@ static int mod_init(void)
 			tp_mode_name(rs->default_mode),
 			tp_match_jit_available() ? "on" : "off",
 			tp_classify_cache_capacity());
+	return 0;
+}
+
+static int child_init(int rank)
+{
+	if(rank == PROC_MAIN)
+		return tp_timer_start();
 	return 0;
 }
 

@@ -21,7 +21,6 @@
 #include "core/sr_module.h"
 
 #include "tp_conn.h"
-#include "tp_stats.h"
 
 /* exported by the core without a declaration in a header */
 extern gen_lock_t *tcpconn_lock;
@@ -131,6 +130,7 @@ int tp_conn_close(int id)
 	if(send_all(unix_tcp_sock, cmd, sizeof(cmd)) <= 0) {
 		LM_ERR("connection %d: close request to tcp_main failed: %s\n", id,
 				strerror(errno));
+		tcpconn_put(c); /* it never got it */
 		return -2;
 	}
 	return 1;
@@ -139,35 +139,25 @@ int tp_conn_close(int id)
 int tp_conn_keep(int id, unsigned int secs)
 {
 	struct tcp_connection *c;
+	int ret = -1;
 
-	if(id <= 0 || (c = tcpconn_get(id, 0, 0, 0, 0)) == NULL)
+	if(id <= 0)
 		return -1;
-	/* idle based: every send restarts it, a re-REGISTER stretches it */
-	c->lifetime = S_TO_TICKS(secs);
-	c->timeout = get_ticks_raw() + c->lifetime;
-	tcpconn_put(c);
-	return 1;
+	TCPCONN_LOCK;
+	c = _tcpconn_find(id, 0, 0, 0, 0);
+	if(c) {
+		/* idle based: every send restarts it, so it is stretched again and
+		 * again; a reader holding c uses c->timeout itself, leave it */
+		c->lifetime = S_TO_TICKS(secs);
+		if(c->reader_pid == 0)
+			c->timeout = get_ticks_raw() + c->lifetime;
+		ret = 1;
+	}
+	TCPCONN_UNLOCK;
+	return ret;
 }
 
-/* Runs in tcp_main when a reader saw the peer close, reset or time out a
- * connection: quick, shared memory only. A connection without address
- * aliases is one the module opened and hid; the module's own closes go
- * through tcp_main directly and raise no event. */
-static int tp_conn_on_closed(sr_event_param_t *evp)
-{
-	tcp_closed_event_info_t *tev = (tcp_closed_event_info_t *)evp->data;
-
-	if(tev == NULL || tev->con == NULL || tev->con->aliases != 0)
-		return 0;
-	update_stat(tp_stat_owned_lost, 1);
-	LM_INFO("connection %d to %s:%d the proxy opened was %s by the peer\n",
-			tev->con->id, ip_addr2a(&tev->con->rcv.src_ip),
-			tev->con->rcv.src_port,
-			tev->reason == TCP_CLOSED_RESET ? "reset" : "closed");
-	return 0;
-}
-
-int tp_conn_events_init(void)
+int tp_conn_events_init(sr_event_cb_f on_closed)
 {
 	struct sr_module *tcpops = find_module_by_name("tcpops");
 	modparam_t type;
@@ -184,7 +174,7 @@ int tp_conn_events_init(void)
 				*ev);
 		return -1;
 	}
-	if(sr_event_register_cb(SREV_TCP_CLOSED, tp_conn_on_closed) != 0) {
+	if(sr_event_register_cb(SREV_TCP_CLOSED, on_closed) != 0) {
 		LM_ERR("another module took the TCP closed event, which tcp_persona"
 			   " needs\n");
 		return -1;

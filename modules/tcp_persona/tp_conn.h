@@ -25,6 +25,7 @@
 #ifndef TP_CONN_H
 #define TP_CONN_H
 
+#include "core/events.h"
 #include "core/ip_addr.h"
 
 /*! id of the newest connection to ip:port found by address, or 0 */
@@ -48,7 +49,7 @@ int tp_conn_keep(int id, unsigned int secs);
 
 /*! registers for tcp_main's closed event (refusing to share it with
  * tcpops); \return 0, or -1 with the reason logged */
-int tp_conn_events_init(void);
+int tp_conn_events_init(sr_event_cb_f on_closed);
 
 /*! 1 when tcp_main runs in async mode with connect wait (needed) */
 int tp_conn_async_ok(void);

@@ -21,6 +21,7 @@
 
 #include "tp_classify.h"
 #include "tp_conn.h"
+#include "tp_dlg.h"
 #include "tp_enforce.h"
 #include "tp_hooks.h"
 #include "tp_pv.h"
@@ -205,18 +206,19 @@ static void tp_pin(sip_msg_t *msg, int conn)
 	msg->msg_flags |= FL_USE_OTCPID;
 }
 
-/* A new connection for this request: wait for any other process opening
- * one to the same UE, so that its connection is hidden before ours is
- * looked for, then let tm open ours. */
-static void tp_arm_new(
-		sip_msg_t *msg, const tp_binding_t *b, tp_arm_kind_t kind)
+/* A new connection for this request toward hop: wait for any other
+ * process opening one to the same UE, so that its connection is hidden
+ * before ours is looked for, then let tm open ours. */
+static void tp_arm_new(sip_msg_t *msg, const tp_binding_t *b,
+		const tp_addr_t *hop, tp_arm_kind_t kind, int reopen)
 {
 	uint64_t start = tp_now_ms();
 	struct ip_addr ip;
+	int got;
 	tp_arm_t a;
 
-	while(tp_bind_open_begin(tp_bindings, &b->contact, my_pid(), tp_now_ms(),
-				  TP_OPEN_HOLD_MS)
+	while((got = tp_bind_open_begin(tp_bindings, &b->contact, my_pid(),
+				   tp_now_ms(), TP_OPEN_HOLD_MS))
 			== 0) {
 		if(tp_now_ms() - start > TP_OPEN_WAIT_MS)
 			break; /* the holder died or hangs: its marker runs out */
@@ -224,13 +226,16 @@ static void tp_arm_new(
 	}
 	/* a connection to the UE that someone else opened (before the UE was
 	 * bound, or the UE itself from its contact port) is no new one */
-	tp_ip_from_addr(&ip, &b->contact);
-	tp_conn_hide_all_to(&ip, b->contact.port);
+	tp_ip_from_addr(&ip, hop);
+	tp_conn_hide_all_to(&ip, hop->port);
 	memset(&a, 0, sizeof(a));
 	a.kind = kind;
 	a.mode = b->mode;
 	a.ue = b->contact;
 	a.is_invite = msg->REQ_METHOD == METHOD_INVITE;
+	a.reopen = reopen;
+	a.reg_conn_id = b->reg_conn_id;
+	a.owner = got == 1 ? my_pid() : 0;
 	tp_hooks_arm(msg, &a);
 }
 
@@ -264,8 +269,16 @@ static int tp_enforce_reuse(sip_msg_t *msg, const tp_binding_t *b)
 	return TP_ENF_APPLIED;
 }
 
+/* an ACK with nowhere to go must not make the proxy open a connection */
+static int tp_ack_no_connect(sip_msg_t *msg)
+{
+	msg->fwd_send_flags.f |= SND_F_FORCE_CON_REUSE;
+	return TP_ENF_APPLIED;
+}
+
 /* a terminating request toward a UE of persona dialog */
-static int tp_enforce_mt_dialog(sip_msg_t *msg, const tp_binding_t *b)
+static int tp_enforce_mt_dialog(
+		sip_msg_t *msg, const tp_binding_t *b, const tp_addr_t *hop)
 {
 	str cid = tp_callid(msg);
 	tp_call_t c;
@@ -273,15 +286,15 @@ static int tp_enforce_mt_dialog(sip_msg_t *msg, const tp_binding_t *b)
 	if(!tp_has_totag(msg)) {
 		if(!tp_is_dialog_creating(msg)) {
 			/* a lone transaction is a dialog of its own */
-			tp_arm_new(msg, b, TP_ARM_NEW_TX);
+			tp_arm_new(msg, b, hop, TP_ARM_NEW_TX, 0);
 			return TP_ENF_APPLIED;
 		}
-		tp_arm_new(msg, b, TP_ARM_NEW_DIALOG);
+		tp_arm_new(msg, b, hop, TP_ARM_NEW_DIALOG, 0);
 		if(msg->REQ_METHOD == METHOD_INVITE)
-			tp_hooks_track_dialog(msg);
+			tp_dlg_follow(msg, &b->contact);
 		return TP_ENF_APPLIED;
 	}
-	if(tp_track_get(tp_calls, cid.s, cid.len, &c) < 0)
+	if(tp_track_get(tp_calls, cid.s, cid.len, &b->contact, &c) < 0)
 		return TP_ENF_NOTHING; /* a dialog the module never saw */
 	if(c.conn_id > 0 && tp_conn_alive(c.conn_id)) {
 		tp_pin(msg, c.conn_id);
@@ -290,29 +303,31 @@ static int tp_enforce_mt_dialog(sip_msg_t *msg, const tp_binding_t *b)
 		return TP_ENF_APPLIED;
 	}
 	if(msg->REQ_METHOD == METHOD_ACK)
-		return TP_ENF_NOTHING; /* no transaction to follow a new one */
+		return tp_ack_no_connect(msg);
 	/* the dialog's connection is gone: open the proxy's own */
-	tp_arm_new(msg, b, TP_ARM_NEW_DIALOG);
+	tp_arm_new(msg, b, hop, TP_ARM_NEW_DIALOG, 1);
 	return TP_ENF_APPLIED;
 }
 
 /* a terminating request toward a UE of persona transaction */
-static int tp_enforce_mt_tx(sip_msg_t *msg, const tp_binding_t *b)
+static int tp_enforce_mt_tx(
+		sip_msg_t *msg, const tp_binding_t *b, const tp_addr_t *hop)
 {
 	str cid = tp_callid(msg);
 	tp_call_t c;
 
 	if(msg->REQ_METHOD != METHOD_ACK) {
-		tp_arm_new(msg, b, TP_ARM_NEW_TX);
+		tp_arm_new(msg, b, hop, TP_ARM_NEW_TX, 0);
 		return TP_ENF_APPLIED;
 	}
-	/* the ACK of a 2xx ends the INVITE's transaction on its connection */
-	if(tp_track_get(tp_calls, cid.s, cid.len, &c) < 0 || c.inv_conn_id <= 0
-			|| !tp_conn_alive(c.inv_conn_id))
-		return TP_ENF_NOTHING;
+	/* the ACK of a 2xx ends the INVITE's transaction on its connection;
+	 * the entry stays for a repeated ACK until the INVITE's tx is gone */
+	if(tp_track_get(tp_calls, cid.s, cid.len, &b->contact, &c) < 0
+			|| c.inv_conn_id <= 0 || !tp_conn_alive(c.inv_conn_id))
+		return tp_ack_no_connect(msg);
 	tp_pin(msg, c.inv_conn_id);
+	tp_owned_del(tp_owned_conns, c.inv_conn_id);
 	msg->fwd_send_flags.f |= SND_F_CON_CLOSE;
-	tp_track_del(tp_calls, cid.s, cid.len, NULL);
 	return TP_ENF_APPLIED;
 }
 
@@ -324,11 +339,13 @@ static int tp_enforce_mo_dialog(sip_msg_t *msg, const tp_binding_t *b)
 	tp_call_t c;
 
 	if(!tp_has_totag(msg)) {
-		if(!tp_is_dialog_creating(msg) || msg->rcv.proto != PROTO_TCP)
+		if(!tp_is_dialog_creating(msg))
 			return TP_ENF_APPLIED;
-		/* the UE's own connection carries the dialog while it lives */
+		/* the UE's own connection carries the dialog while it lives; one
+		 * the proxy opened for another call does not */
 		memset(&c, 0, sizeof(c));
-		c.conn_id = msg->rcv.proto_reserved1;
+		if(tp_owned_has(tp_owned_conns, msg->rcv.proto_reserved1) < 0)
+			c.conn_id = msg->rcv.proto_reserved1;
 		c.mode = b->mode;
 		c.ue = b->contact;
 		c.expires = time(NULL) + TP_CALL_MAX_SECS;
@@ -339,14 +356,15 @@ static int tp_enforce_mo_dialog(sip_msg_t *msg, const tp_binding_t *b)
 			return TP_ENF_ERROR;
 		}
 		if(msg->REQ_METHOD == METHOD_INVITE)
-			tp_hooks_track_dialog(msg);
+			tp_dlg_follow(msg, &b->contact);
 		return TP_ENF_APPLIED;
 	}
 	if(msg->REQ_METHOD == METHOD_BYE
-			&& tp_track_get(tp_calls, cid.s, cid.len, &c) > 0) {
+			&& tp_track_get(tp_calls, cid.s, cid.len, &b->contact, &c) > 0) {
 		/* a BYE on the proxy's connection: the 200 is its last message */
 		if(c.owned && c.conn_id == msg->rcv.proto_reserved1) {
 			msg->rpl_send_flags.f |= SND_F_CON_CLOSE;
+			tp_owned_del(tp_owned_conns, c.conn_id);
 			c.owned = 0;
 			tp_track_set(tp_calls, cid.s, cid.len, &c);
 		}
@@ -355,7 +373,8 @@ static int tp_enforce_mo_dialog(sip_msg_t *msg, const tp_binding_t *b)
 	return TP_ENF_APPLIED;
 }
 
-static int tp_enforce_mode(sip_msg_t *msg, const tp_binding_t *b, int mt)
+static int tp_enforce_mode(
+		sip_msg_t *msg, const tp_binding_t *b, const tp_addr_t *hop, int mt)
 {
 	if(b->mode == TP_MODE_NONE)
 		return TP_ENF_NOTHING;
@@ -367,8 +386,8 @@ static int tp_enforce_mode(sip_msg_t *msg, const tp_binding_t *b, int mt)
 	if(msg->REQ_METHOD == METHOD_CANCEL)
 		return TP_ENF_APPLIED; /* tm cancels on the INVITE's connection */
 	if(b->mode == TP_MODE_DIALOG)
-		return tp_enforce_mt_dialog(msg, b);
-	return tp_enforce_mt_tx(msg, b);
+		return tp_enforce_mt_dialog(msg, b, hop);
+	return tp_enforce_mt_tx(msg, b, hop);
 }
 
 int tp_persona_enforce(sip_msg_t *msg)
@@ -395,5 +414,5 @@ int tp_persona_enforce(sip_msg_t *msg)
 		return TP_ENF_NOTHING;
 	}
 	tp_pv_set(msg, b.rule, b.mode);
-	return tp_enforce_mode(msg, &b, mt);
+	return tp_enforce_mode(msg, &b, &a, mt);
 }

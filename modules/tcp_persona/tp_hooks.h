@@ -1,5 +1,5 @@
 /*
- * tcp_persona - tm and dialog callbacks that carry a policy through
+ * tcp_persona - tm callbacks that carry a persona's policy through
  *
  * Copyright (C) 2026 tcp_persona authors
  *
@@ -9,10 +9,9 @@
 
 /*! \file
  * persona_enforce() decides, for one request, what its transaction has to
- * do with connections (an "arm"); these callbacks carry it out when tm
+ * do with connections (an "arm"); these tm callbacks carry it out when tm
  * creates the transaction, sends the request, receives the final answer
- * and destroys the transaction, and when the dialog module times a dialog
- * out. They also own the shared tables and the sweep timer.
+ * and destroys the transaction. They also own the shared tables.
  */
 
 #ifndef TP_HOOKS_H
@@ -20,9 +19,9 @@
 
 #include "core/parser/msg_parser.h"
 #include "modules/tm/tm_load.h"
-#include "modules/dialog/dlg_load.h"
 
 #include "tp_bind.h"
+#include "tp_owned.h"
 #include "tp_track.h"
 
 /*! what a transaction does with connections */
@@ -38,30 +37,32 @@ typedef struct tp_arm
 {
 	tp_arm_kind_t kind;
 	tp_mode_t mode;
-	tp_addr_t ue; /*!< contact of the UE */
+	tp_addr_t ue; /*!< contact of the UE: the binding's key */
 	int is_invite;
+	int reopen;		 /*!< NEW_DIALOG for a dialog whose connection died */
+	int reg_conn_id; /*!< the UE's own connection: never owned */
+	int owner;		 /*!< holder of the UE's opening marker, 0 none */
 } tp_arm_t;
 
 extern tp_bind_table_t *tp_bindings;
 extern tp_track_t *tp_calls;
-extern struct tm_binds tp_tmb;
+extern tp_owned_t *tp_owned_conns;
 
 /*! longest a dialog is remembered without an end (backstop) */
 #define TP_CALL_MAX_SECS (12 * 3600)
 
-/*! loads tm and dialog, creates the tables, registers the callbacks and
- * the timer; \return 0, or -1 with the reason logged */
+/*! loads tm, creates the tables, registers the tm, script and TCP
+ * closed-event callbacks; \return 0, or -1 with the reason logged */
 int tp_hooks_init(void);
 
 /*! remembers a for msg: tm's callbacks pick it up for its transaction */
 void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a);
 
-/*! makes the dialog module track msg's dialog, so that its timeout ends
- * ours; \return 1, or -1 */
-int tp_hooks_track_dialog(sip_msg_t *msg);
+/*! the module is done with an owned connection: close it now */
+void tp_release_conn(int conn_id);
 
-/*! ends the call with this Call-ID: forgets it and closes the connection
- * the proxy opened for it */
-void tp_call_end(const str *callid);
+/*! ends the call (callid, ue): forgets it and closes the connection the
+ * proxy opened for it */
+void tp_call_end(const str *callid, const tp_addr_t *ue);
 
 #endif /* TP_HOOKS_H */

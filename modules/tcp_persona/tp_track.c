@@ -80,12 +80,13 @@ static tp_track_slot_t *tp_track_slot(
 }
 
 static tp_track_entry_t **tp_track_find(
-		tp_track_slot_t *s, const char *callid, size_t len)
+		tp_track_slot_t *s, const char *callid, size_t len, const tp_addr_t *ue)
 {
 	tp_track_entry_t **pp;
 
 	for(pp = &s->head; *pp; pp = &(*pp)->next) {
-		if((*pp)->len == len && memcmp((*pp)->callid, callid, len) == 0)
+		if((*pp)->len == len && memcmp((*pp)->callid, callid, len) == 0
+				&& tp_addr_eq(&(*pp)->c.ue, ue))
 			break;
 	}
 	return pp;
@@ -104,7 +105,7 @@ int tp_track_set(
 	fresh->len = len;
 	memcpy(fresh->callid, callid, len);
 	tp_lock(&s->lock);
-	pp = tp_track_find(s, callid, len);
+	pp = tp_track_find(s, callid, len, &c->ue);
 	if((old = *pp) != NULL)
 		fresh->next = old->next;
 	*pp = fresh;
@@ -116,14 +117,15 @@ int tp_track_set(
 	return 0;
 }
 
-int tp_track_get(tp_track_t *t, const char *callid, size_t len, tp_call_t *out)
+int tp_track_get(tp_track_t *t, const char *callid, size_t len,
+		const tp_addr_t *ue, tp_call_t *out)
 {
 	tp_track_slot_t *s = tp_track_slot(t, callid, len);
 	tp_track_entry_t *e;
 	int ret = -1;
 
 	tp_lock(&s->lock);
-	if((e = *tp_track_find(s, callid, len)) != NULL) {
+	if((e = *tp_track_find(s, callid, len, ue)) != NULL) {
 		*out = e->c;
 		ret = 1;
 	}
@@ -131,13 +133,14 @@ int tp_track_get(tp_track_t *t, const char *callid, size_t len, tp_call_t *out)
 	return ret;
 }
 
-int tp_track_del(tp_track_t *t, const char *callid, size_t len, tp_call_t *out)
+int tp_track_del(tp_track_t *t, const char *callid, size_t len,
+		const tp_addr_t *ue, tp_call_t *out)
 {
 	tp_track_slot_t *s = tp_track_slot(t, callid, len);
 	tp_track_entry_t **pp, *e;
 
 	tp_lock(&s->lock);
-	pp = tp_track_find(s, callid, len);
+	pp = tp_track_find(s, callid, len, ue);
 	if((e = *pp) != NULL)
 		*pp = e->next;
 	tp_unlock(&s->lock);

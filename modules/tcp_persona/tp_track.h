@@ -8,10 +8,11 @@
  */
 
 /*! \file
- * PURE (through tp_sys.h): a shared-memory table keyed by Call-ID that
- * remembers, for a dialog with a bound UE, the connection its terminating
- * messages ride on and whether the proxy opened it (and so must close it).
- * Lookups copy the entry out.
+ * PURE (through tp_sys.h): a shared-memory table keyed by Call-ID and UE
+ * contact that remembers, for a dialog with a bound UE, the connection its
+ * terminating messages ride on and whether the proxy opened it (and so must
+ * close it). The UE is part of the key: a call between two UEs behind the
+ * same proxy has one Call-ID and two legs. Lookups copy the entry out.
  */
 
 #ifndef TP_TRACK_H
@@ -29,7 +30,7 @@ typedef struct tp_call
 	int inv_conn_id; /*!< transaction mode: the last INVITE's connection,
 					  *   where the ACK for its 2xx goes */
 	tp_mode_t mode;
-	tp_addr_t ue;	/*!< the UE's contact */
+	tp_addr_t ue;	/*!< the UE's contact: part of the key */
 	time_t expires; /*!< forgotten after this even if never ended */
 } tp_call_t;
 
@@ -42,16 +43,18 @@ typedef void (*tp_track_gone_f)(
 tp_track_t *tp_track_create(unsigned int size_log2);
 void tp_track_destroy(tp_track_t *t);
 
-/*! inserts or replaces the entry of callid; \return 0, -1 no memory */
+/*! inserts or replaces the entry of (callid, c->ue); \return 0, or -1 */
 int tp_track_set(
 		tp_track_t *t, const char *callid, size_t len, const tp_call_t *c);
 
 /*! \return 1 and a copy in *out, or -1 */
-int tp_track_get(tp_track_t *t, const char *callid, size_t len, tp_call_t *out);
+int tp_track_get(tp_track_t *t, const char *callid, size_t len,
+		const tp_addr_t *ue, tp_call_t *out);
 
 /*! removes the entry; \return 1 and its last state in *out (may be NULL),
  * or -1 when there was none */
-int tp_track_del(tp_track_t *t, const char *callid, size_t len, tp_call_t *out);
+int tp_track_del(tp_track_t *t, const char *callid, size_t len,
+		const tp_addr_t *ue, tp_call_t *out);
 
 /*! drops entries expired at now, calling gone for each; \return how many */
 int tp_track_sweep(tp_track_t *t, time_t now, tp_track_gone_f gone);

@@ -20,6 +20,7 @@ int main(void)
 	suite_add_tcase(s, tp_tcase_cache());
 	suite_add_tcase(s, tp_tcase_bind());
 	suite_add_tcase(s, tp_tcase_track());
+	suite_add_tcase(s, tp_tcase_owned());
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

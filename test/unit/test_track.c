@@ -31,6 +31,10 @@ static tp_call_t call(int conn, int owned, time_t expires)
 	tp_call_t c;
 
 	memset(&c, 0, sizeof(c));
+	c.ue.af = 4;
+	c.ue.port = 5060;
+	c.ue.ip[0] = 127;
+	c.ue.ip[3] = 81;
 	c.conn_id = conn;
 	c.owned = owned;
 	c.mode = TP_MODE_DIALOG;
@@ -39,26 +43,29 @@ static tp_call_t call(int conn, int owned, time_t expires)
 }
 
 #define ID(s) (s), strlen(s)
+#define UE &ue81
+
+static tp_addr_t ue81 = {4, 5060, {127, 0, 0, 81}};
 
 START_TEST(test_track_set_get_replace_del)
 {
 	tp_call_t c = call(5, 1, 100), out;
 
-	ck_assert_int_eq(tp_track_get(t, ID("a@x"), &out), -1);
+	ck_assert_int_eq(tp_track_get(t, ID("a@x"), UE, &out), -1);
 	ck_assert_int_eq(tp_track_set(t, ID("a@x"), &c), 0);
-	ck_assert_int_eq(tp_track_get(t, ID("a@x"), &out), 1);
+	ck_assert_int_eq(tp_track_get(t, ID("a@x"), UE, &out), 1);
 	ck_assert_int_eq(out.conn_id, 5);
 	ck_assert_int_eq(out.owned, 1);
 	c = call(6, 0, 100);
 	ck_assert_int_eq(tp_track_set(t, ID("a@x"), &c), 0);
 	ck_assert_uint_eq(tp_track_count(t), 1);
-	ck_assert_int_eq(tp_track_get(t, ID("a@x"), &out), 1);
+	ck_assert_int_eq(tp_track_get(t, ID("a@x"), UE, &out), 1);
 	ck_assert_int_eq(out.conn_id, 6);
 	/* a prefix of a Call-ID is another Call-ID */
-	ck_assert_int_eq(tp_track_get(t, "a@", 2, &out), -1);
-	ck_assert_int_eq(tp_track_del(t, ID("a@x"), &out), 1);
+	ck_assert_int_eq(tp_track_get(t, "a@", 2, UE, &out), -1);
+	ck_assert_int_eq(tp_track_del(t, ID("a@x"), UE, &out), 1);
 	ck_assert_int_eq(out.conn_id, 6);
-	ck_assert_int_eq(tp_track_del(t, ID("a@x"), NULL), -1);
+	ck_assert_int_eq(tp_track_del(t, ID("a@x"), UE, NULL), -1);
 	ck_assert_uint_eq(tp_track_count(t), 0);
 }
 END_TEST
@@ -87,8 +94,26 @@ START_TEST(test_track_sweep_reports_what_it_drops)
 	ck_assert_int_eq(gone_calls, 1);
 	ck_assert_int_eq(gone_conn, 7);
 	ck_assert_uint_eq(tp_track_count(t), 40);
-	ck_assert_int_eq(tp_track_get(t, ID("new-39"), &out), 1);
+	ck_assert_int_eq(tp_track_get(t, ID("new-39"), UE, &out), 1);
 	ck_assert_int_eq(out.conn_id, 139);
+}
+END_TEST
+
+START_TEST(test_track_two_legs_of_one_call)
+{
+	tp_call_t a = call(5, 1, 100), b = call(6, 1, 100), out;
+
+	/* UE 81 calls UE 82 through the same proxy: one Call-ID, two legs */
+	b.ue.ip[3] = 82;
+	ck_assert_int_eq(tp_track_set(t, ID("x@y"), &a), 0);
+	ck_assert_int_eq(tp_track_set(t, ID("x@y"), &b), 0);
+	ck_assert_uint_eq(tp_track_count(t), 2);
+	ck_assert_int_eq(tp_track_get(t, ID("x@y"), &a.ue, &out), 1);
+	ck_assert_int_eq(out.conn_id, 5);
+	ck_assert_int_eq(tp_track_get(t, ID("x@y"), &b.ue, &out), 1);
+	ck_assert_int_eq(out.conn_id, 6);
+	ck_assert_int_eq(tp_track_del(t, ID("x@y"), &b.ue, NULL), 1);
+	ck_assert_int_eq(tp_track_get(t, ID("x@y"), &a.ue, &out), 1);
 }
 END_TEST
 
@@ -99,5 +124,6 @@ TCase *tp_tcase_track(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_track_set_get_replace_del);
 	tcase_add_test(tc, test_track_sweep_reports_what_it_drops);
+	tcase_add_test(tc, test_track_two_legs_of_one_call);
 	return tc;
 }

@@ -16,5 +16,6 @@ TCase *tp_tcase_match(void);
 TCase *tp_tcase_cache(void);
 TCase *tp_tcase_bind(void);
 TCase *tp_tcase_track(void);
+TCase *tp_tcase_owned(void);
 
 #endif

@@ -1,0 +1,121 @@
+/*
+ * tcp_persona - the dialog module's view of the calls it follows
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <string.h>
+
+#include "core/dprint.h"
+#include "core/sr_module.h"
+#include "core/mem/shm_mem.h"
+#include "modules/dialog/dlg_load.h"
+
+#include "tp_dlg.h"
+#include "tp_hooks.h"
+
+static struct dlg_binds tp_dlgb;
+static cmd_function tp_dlg_manage; /* dialog's dlg_manage() */
+
+/* per process: the message whose dialog dlg_manage() is creating for us */
+static struct
+{
+	unsigned int msg_id;
+	int msg_pid;
+	tp_addr_t ue;
+} tp_want;
+
+/* what a followed dialog carries to its callbacks, in shm */
+typedef struct tp_dlg_call
+{
+	tp_addr_t ue;
+	str callid; /* points into buf */
+	char buf[];
+} tp_dlg_call_t;
+
+static void tp_dlg_call_free(void *p)
+{
+	shm_free(p);
+}
+
+/* timed out, failed (a negative answer, a CANCEL) or gone: the call ends */
+static void tp_on_dlg_end(
+		struct dlg_cell *dlg, int type, struct dlg_cb_params *p)
+{
+	tp_dlg_call_t *dc = (tp_dlg_call_t *)*p->param;
+
+	LM_DBG("dialog [%.*s] ends (event %d)\n", dc->callid.len, dc->callid.s,
+			type);
+	tp_call_end(&dc->callid, &dc->ue);
+}
+
+static void tp_watch(struct dlg_cell *dlg, sip_msg_t *msg, const tp_addr_t *ue)
+{
+	tp_dlg_call_t *dc;
+	str cid;
+
+	if(msg->callid == NULL)
+		return;
+	cid = msg->callid->body;
+	if((dc = shm_mallocxz(sizeof(*dc) + cid.len)) == NULL)
+		return;
+	dc->ue = *ue;
+	dc->callid.s = dc->buf;
+	dc->callid.len = cid.len;
+	memcpy(dc->buf, cid.s, cid.len);
+	if(tp_dlgb.register_dlgcb(dlg, DLGCB_EXPIRED | DLGCB_FAILED | DLGCB_DESTROY,
+			   tp_on_dlg_end, dc, tp_dlg_call_free)
+			!= 0)
+		shm_free(dc);
+}
+
+static void tp_on_dlg_created(
+		struct dlg_cell *dlg, int type, struct dlg_cb_params *p)
+{
+	sip_msg_t *msg = p->req;
+
+	if(msg && msg->id == tp_want.msg_id && msg->pid == tp_want.msg_pid)
+		tp_watch(dlg, msg, &tp_want.ue);
+}
+
+int tp_dlg_follow(sip_msg_t *msg, const tp_addr_t *ue)
+{
+	struct dlg_cell *dlg;
+	int ret;
+
+	/* the script may have called dlg_manage() already */
+	if((dlg = tp_dlgb.get_dlg(msg)) != NULL) {
+		tp_watch(dlg, msg, ue);
+		tp_dlgb.release_dlg(dlg);
+		return 1;
+	}
+	tp_want.msg_id = msg->id;
+	tp_want.msg_pid = msg->pid;
+	tp_want.ue = *ue;
+	ret = tp_dlg_manage(msg, NULL, NULL) > 0 ? 1 : -1;
+	memset(&tp_want, 0, sizeof(tp_want));
+	return ret;
+}
+
+int tp_dlg_init(void)
+{
+	if(load_dlg_api(&tp_dlgb) < 0) {
+		LM_ERR("cannot bind the dialog API\n");
+		return -1;
+	}
+	tp_dlg_manage = find_export("dlg_manage", 0, 0);
+	if(tp_dlg_manage == NULL) {
+		LM_ERR("the dialog module exports no dlg_manage()\n");
+		return -1;
+	}
+	if(tp_dlgb.register_dlgcb(
+			   NULL, DLGCB_CREATED, tp_on_dlg_created, NULL, NULL)
+			!= 0) {
+		LM_ERR("cannot register the dialog callback\n");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,29 @@
+/*
+ * tcp_persona - the dialog module's view of the calls it follows
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*! \file
+ * For INVITE dialogs of persona dialog the module has the dialog module
+ * track the dialog (dlg_manage() unless the script did), so that its
+ * timeout, failure and destruction end the module's call as well.
+ */
+
+#ifndef TP_DLG_H
+#define TP_DLG_H
+
+#include "core/parser/msg_parser.h"
+
+#include "tp_bind.h"
+
+/*! binds the dialog API and dlg_manage(); \return 0, or -1 logged */
+int tp_dlg_init(void);
+
+/*! follows msg's dialog for the call (Call-ID, ue); \return 1, or -1 */
+int tp_dlg_follow(sip_msg_t *msg, const tp_addr_t *ue);
+
+#endif /* TP_DLG_H */

@@ -1,0 +1,145 @@
+/*
+ * tcp_persona - the connections the module opened and still owns
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "tp_sys.h"
+#include "tp_owned.h"
+
+typedef struct tp_owned_entry
+{
+	struct tp_owned_entry *next;
+	int conn_id;
+	tp_addr_t ue;
+} tp_owned_entry_t;
+
+typedef struct tp_owned_slot
+{
+	tp_lock_t lock;
+	tp_owned_entry_t *head;
+} tp_owned_slot_t;
+
+struct tp_owned
+{
+	unsigned int mask;
+	unsigned int count;
+	tp_owned_slot_t slots[];
+};
+
+tp_owned_t *tp_owned_create(unsigned int size_log2)
+{
+	unsigned int i, n = 1u << size_log2;
+	tp_owned_t *o = tp_shm_zalloc(sizeof(*o) + n * sizeof(tp_owned_slot_t));
+
+	if(o == NULL)
+		return NULL;
+	o->mask = n - 1;
+	for(i = 0; i < n; i++)
+		tp_lock_init(&o->slots[i].lock);
+	return o;
+}
+
+void tp_owned_destroy(tp_owned_t *o)
+{
+	tp_owned_entry_t *e, *n;
+	unsigned int i;
+
+	if(o == NULL)
+		return;
+	for(i = 0; i <= o->mask; i++) {
+		for(e = o->slots[i].head; e; e = n) {
+			n = e->next;
+			tp_shm_free(e);
+		}
+		tp_lock_destroy(&o->slots[i].lock);
+	}
+	tp_shm_free(o);
+}
+
+static tp_owned_slot_t *tp_owned_slot(tp_owned_t *o, int conn_id)
+{
+	/* connection ids are sequential: the low bits spread them */
+	return &o->slots[(unsigned int)conn_id & o->mask];
+}
+
+int tp_owned_add(tp_owned_t *o, int conn_id, const tp_addr_t *ue)
+{
+	tp_owned_slot_t *s = tp_owned_slot(o, conn_id);
+	tp_owned_entry_t *e = tp_shm_zalloc(sizeof(*e));
+
+	if(e == NULL)
+		return -1;
+	e->conn_id = conn_id;
+	e->ue = *ue;
+	tp_lock(&s->lock);
+	e->next = s->head;
+	s->head = e;
+	tp_unlock(&s->lock);
+	__atomic_add_fetch(&o->count, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int tp_owned_del(tp_owned_t *o, int conn_id)
+{
+	tp_owned_slot_t *s = tp_owned_slot(o, conn_id);
+	tp_owned_entry_t **pp, *e;
+
+	tp_lock(&s->lock);
+	for(pp = &s->head; (e = *pp) != NULL; pp = &e->next) {
+		if(e->conn_id == conn_id) {
+			*pp = e->next;
+			break;
+		}
+	}
+	tp_unlock(&s->lock);
+	if(e == NULL)
+		return -1;
+	tp_shm_free(e);
+	__atomic_sub_fetch(&o->count, 1, __ATOMIC_RELAXED);
+	return 1;
+}
+
+int tp_owned_has(tp_owned_t *o, int conn_id)
+{
+	tp_owned_slot_t *s = tp_owned_slot(o, conn_id);
+	tp_owned_entry_t *e;
+
+	tp_lock(&s->lock);
+	for(e = s->head; e && e->conn_id != conn_id; e = e->next)
+		;
+	tp_unlock(&s->lock);
+	return e ? 1 : -1;
+}
+
+#define TP_OWNED_BATCH 32
+
+int tp_owned_sweep(tp_owned_t *o, tp_owned_alive_f alive)
+{
+	int ids[TP_OWNED_BATCH], dead = 0;
+	tp_owned_entry_t *e;
+	unsigned int i, n, k;
+
+	/* ids are copied out under the lock and checked without it: alive()
+	 * takes the core's connection lock */
+	for(i = 0; i <= o->mask; i++) {
+		n = 0;
+		tp_lock(&o->slots[i].lock);
+		for(e = o->slots[i].head; e && n < TP_OWNED_BATCH; e = e->next)
+			ids[n++] = e->conn_id;
+		tp_unlock(&o->slots[i].lock);
+		for(k = 0; k < n; k++) {
+			if(!alive(ids[k]) && tp_owned_del(o, ids[k]) > 0)
+				dead++;
+		}
+	}
+	return dead;
+}
+
+unsigned int tp_owned_count(tp_owned_t *o)
+{
+	return __atomic_load_n(&o->count, __ATOMIC_RELAXED);
+}

@@ -1,0 +1,70 @@
+/*
+ * tcp_persona - the module's own timer process
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <time.h>
+
+#include "core/dprint.h"
+#include "core/sr_module.h"
+#include "core/timer_proc.h"
+
+#include "tp_conn.h"
+#include "tp_hooks.h"
+#include "tp_timer.h"
+
+#define TP_SWEEP_EVERY 5 /* seconds */
+/* a reuse connection's idle lifetime reaches this far past its
+ * registration's end, and is stretched every second */
+#define TP_KEEP_MARGIN_SECS 30
+
+static void tp_keep_one(int conn_id, unsigned int secs, void *arg)
+{
+	tp_conn_keep(conn_id, secs + TP_KEEP_MARGIN_SECS);
+}
+
+static void tp_on_gone(const char *callid, size_t len, const tp_call_t *c)
+{
+	if(c->owned)
+		tp_release_conn(c->conn_id);
+}
+
+/* Every send on a connection resets its idle timeout to
+ * tcp_connection_lifetime: a reuse UE's registration connection is
+ * stretched again each second while it is bound. */
+static void tp_tick(unsigned int ticks, void *param)
+{
+	static unsigned int n;
+	time_t now = time(NULL);
+
+	tp_bind_each_reuse(tp_bindings, now, tp_keep_one, NULL);
+	if(++n % TP_SWEEP_EVERY)
+		return;
+	tp_bind_sweep(tp_bindings, now);
+	tp_track_sweep(tp_calls, now, tp_on_gone);
+	tp_owned_sweep(tp_owned_conns, tp_conn_alive);
+}
+
+int tp_timer_init(void)
+{
+	if(register_basic_timers(1) < 0) {
+		LM_ERR("cannot reserve the timer process\n");
+		return -1;
+	}
+	return 0;
+}
+
+int tp_timer_start(void)
+{
+	/* make_sock 1: it talks to tcp_main to close connections */
+	if(fork_basic_timer(PROC_TIMER, "tcp_persona timer", 1, tp_tick, NULL, 1)
+			< 0) {
+		LM_ERR("cannot start the timer process\n");
+		return -1;
+	}
+	return 0;
+}
