@@ -96,7 +96,7 @@ static unsigned int tp_contact_expires(sip_msg_t *msg, contact_t *c)
 }
 
 static void tp_bind_contact(sip_msg_t *msg, tp_binding_t *b, contact_t *c,
-		const str *ua, int *bound)
+		const str *ua, int *bound, int *failed)
 {
 	unsigned int exp = tp_contact_expires(msg, c);
 	char where[64];
@@ -115,12 +115,25 @@ static void tp_bind_contact(sip_msg_t *msg, tp_binding_t *b, contact_t *c,
 	if(tp_bind_put(tp_bindings, b, ua->s, (size_t)ua->len) < 0) {
 		LM_ERR("no shared memory to bind %s (AoR %s)\n",
 				tp_addr_str(&b->contact, where, sizeof(where)), b->aor);
+		*failed = 1;
 		return;
 	}
 	/* reuse: the registration's connection must outlive idle periods */
 	if(b->mode == TP_MODE_REUSE && b->reg_conn_id > 0)
 		tp_conn_keep(b->reg_conn_id, exp + 30);
 	(*bound)++;
+}
+
+/* "Contact: *" with Expires 0: the UE that sent it, found by the source
+ * of its REGISTER, is unbound; \return 1 when one was */
+static int tp_unbind_source(const tp_binding_t *b)
+{
+	tp_binding_t old;
+
+	if(tp_bind_get_src(tp_bindings, &b->source, time(NULL), &old) < 0
+			|| !tp_addr_eq(&old.source, &b->source))
+		return 0;
+	return tp_bind_del(tp_bindings, &old.contact) > 0;
 }
 
 /* fills what every Contact of a REGISTER shares: persona, AoR, source */
@@ -154,7 +167,7 @@ int tp_persona_bind(sip_msg_t *msg)
 	struct hdr_field *h;
 	contact_t *c;
 	tp_binding_t b;
-	int bound = 0;
+	int bound = 0, failed = 0;
 	str ua;
 
 	if(msg->first_line.type != SIP_REQUEST
@@ -168,9 +181,15 @@ int tp_persona_bind(sip_msg_t *msg)
 	for(h = msg->contact; h; h = next_sibling_hdr(h)) {
 		if(parse_contact(h) < 0 || h->parsed == NULL)
 			continue;
+		if(((contact_body_t *)h->parsed)->star) {
+			bound += tp_unbind_source(&b);
+			continue;
+		}
 		for(c = ((contact_body_t *)h->parsed)->contacts; c; c = c->next)
-			tp_bind_contact(msg, &b, c, &ua, &bound);
+			tp_bind_contact(msg, &b, c, &ua, &bound, &failed);
 	}
+	if(failed)
+		return -3;
 	if(bound == 0) {
 		LM_DBG("REGISTER [%.*s] from AoR %s: no IP Contact to bind\n",
 				tp_callid(msg).len, tp_callid(msg).s, b.aor);
@@ -304,6 +323,12 @@ static int tp_enforce_mt_dialog(
 	}
 	if(msg->REQ_METHOD == METHOD_ACK)
 		return tp_ack_no_connect(msg);
+	if(msg->REQ_METHOD == METHOD_BYE) {
+		/* the dialog ends with this BYE: a connection for it alone */
+		tp_track_del(tp_calls, cid.s, cid.len, &b->contact, NULL);
+		tp_arm_new(msg, b, hop, TP_ARM_NEW_TX, 0);
+		return TP_ENF_APPLIED;
+	}
 	/* the dialog's connection is gone: open the proxy's own */
 	tp_arm_new(msg, b, hop, TP_ARM_NEW_DIALOG, 1);
 	return TP_ENF_APPLIED;

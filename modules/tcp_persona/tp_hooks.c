@@ -116,8 +116,10 @@ static void tp_final_action(struct cell *t, tp_tx_t *tx, int code, int late)
 	int conn = tx->conn_id;
 
 	if(!tx->a.is_invite) {
-		if(tx->a.kind == TP_ARM_NEW_TX)
-			tp_release_conn(conn); /* its answer was the last message */
+		/* its answer was the last message: of the transaction, or of a
+		 * SUBSCRIBE or REFER dialog that never came to be */
+		if(tx->a.kind == TP_ARM_NEW_TX || code >= 300)
+			tp_release_conn(conn);
 		return;
 	}
 	if(code < 300)
