@@ -41,7 +41,9 @@ static void tp_dlg_call_free(void *p)
 	shm_free(p);
 }
 
-/* timed out, failed (a negative answer, a CANCEL) or gone: the call ends */
+/* timed out or failed (a negative answer, a CANCEL): the call ends. Not
+ * on DLGCB_DESTROY: a dialog retried after a 401 (same Call-ID) is
+ * destroyed while its successor lives. */
 static void tp_on_dlg_end(
 		struct dlg_cell *dlg, int type, struct dlg_cb_params *p)
 {
@@ -84,20 +86,21 @@ static void tp_on_dlg_created(
 int tp_dlg_follow(sip_msg_t *msg, const tp_addr_t *ue)
 {
 	struct dlg_cell *dlg;
-	int ret;
 
-	/* the script may have called dlg_manage() already */
-	if((dlg = tp_dlgb.get_dlg(msg)) != NULL) {
-		tp_watch(dlg, msg, ue);
-		tp_dlgb.release_dlg(dlg);
-		return 1;
-	}
+	/* the dialog is created now, or when tm creates the transaction
+	 * (dialog's initial_cbs_inscript 0): DLGCB_CREATED watches it then */
 	tp_want.msg_id = msg->id;
 	tp_want.msg_pid = msg->pid;
 	tp_want.ue = *ue;
-	ret = tp_dlg_manage(msg, NULL, NULL) > 0 ? 1 : -1;
+	if(tp_dlg_manage(msg, NULL, NULL) > 0)
+		return 1;
+	/* the script called dlg_manage() before: the message's own dialog */
 	memset(&tp_want, 0, sizeof(tp_want));
-	return ret;
+	if((dlg = tp_dlgb.get_dlg(msg)) == NULL)
+		return -1;
+	tp_watch(dlg, msg, ue);
+	tp_dlgb.release_dlg(dlg);
+	return 1;
 }
 
 int tp_dlg_init(void)

@@ -218,11 +218,13 @@ static int tp_has_totag(sip_msg_t *msg)
 	return parse_to_header(msg) == 0 && get_to(msg)->tag_value.len > 0;
 }
 
-/* pins the request (and what tm sends for its transaction) to conn */
+/* pins the request (and what tm sends for its transaction) to conn; if
+ * conn dies before the send, the send fails rather than connect anew */
 static void tp_pin(sip_msg_t *msg, int conn)
 {
 	msg->otcpid = conn;
 	msg->msg_flags |= FL_USE_OTCPID;
+	msg->fwd_send_flags.f |= SND_F_FORCE_CON_REUSE;
 }
 
 /* A new connection for this request toward hop: wait for any other
@@ -231,12 +233,15 @@ static void tp_pin(sip_msg_t *msg, int conn)
 static void tp_arm_new(sip_msg_t *msg, const tp_binding_t *b,
 		const tp_addr_t *hop, tp_arm_kind_t kind, int reopen)
 {
+	static unsigned int tp_arm_seq;
 	uint64_t start = tp_now_ms();
 	struct ip_addr ip;
-	int got;
+	int got, owner;
 	tp_arm_t a;
 
-	while((got = tp_bind_open_begin(tp_bindings, &b->contact, my_pid(),
+	/* one token per arm: a later arm of this process is another owner */
+	owner = (my_pid() << 8) | (int)(++tp_arm_seq & 0xff);
+	while((got = tp_bind_open_begin(tp_bindings, &b->contact, owner,
 				   tp_now_ms(), TP_OPEN_HOLD_MS))
 			== 0) {
 		if(tp_now_ms() - start > TP_OPEN_WAIT_MS)
@@ -254,7 +259,7 @@ static void tp_arm_new(sip_msg_t *msg, const tp_binding_t *b,
 	a.is_invite = msg->REQ_METHOD == METHOD_INVITE;
 	a.reopen = reopen;
 	a.reg_conn_id = b->reg_conn_id;
-	a.owner = got == 1 ? my_pid() : 0;
+	a.owner = got == 1 ? owner : 0;
 	tp_hooks_arm(msg, &a);
 }
 
@@ -284,7 +289,6 @@ static int tp_enforce_reuse(sip_msg_t *msg, const tp_binding_t *b)
 		return TP_ENF_REUSE_GONE;
 	}
 	tp_pin(msg, b->reg_conn_id);
-	msg->fwd_send_flags.f |= SND_F_FORCE_CON_REUSE;
 	return TP_ENF_APPLIED;
 }
 

@@ -50,9 +50,14 @@ typedef struct tp_tx
 	tp_arm_t a;
 	int conn_id;
 	int final_code;
+	int state;	/* TP_TX_* bits */
 	str callid; /* points into buf */
 	char buf[];
 } tp_tx_t;
+
+/* the send and the final answer meet here: the second one acts */
+#define TP_TX_SENT 1
+#define TP_TX_FINAL 2
 
 static int tp_is_cur(sip_msg_t *msg)
 {
@@ -87,12 +92,29 @@ void tp_call_end(const str *callid, const tp_addr_t *ue)
 		tp_release_conn(c.conn_id);
 }
 
-static void tp_marker_release(const tp_arm_t *a)
+/* releases the UE's opening marker an arm holds, once */
+static void tp_marker_release(tp_arm_t *a)
 {
-	if(a->owner)
-		tp_bind_open_end(tp_bindings, &a->ue, a->owner);
-	if(a->owner == tp_cur.a.owner && a->owner == my_pid())
+	int owner = __atomic_exchange_n(&a->owner, 0, __ATOMIC_SEQ_CST);
+
+	if(owner == 0)
+		return;
+	tp_bind_open_end(tp_bindings, &a->ue, owner);
+	if(owner == tp_cur.a.owner)
 		tp_cur.marker = 0;
+}
+
+/* forgets the call only if it still rides on conn_id: a retried INVITE
+ * (after a 401, say) has the Call-ID of the call it replaces. The
+ * connection itself is left to its last message. */
+static void tp_call_forget_if(
+		const str *callid, const tp_addr_t *ue, int conn_id)
+{
+	tp_call_t c;
+
+	if(conn_id > 0 && tp_track_get(tp_calls, callid->s, callid->len, ue, &c) > 0
+			&& c.conn_id == conn_id)
+		tp_track_del(tp_calls, callid->s, callid->len, ue, NULL);
 }
 
 /* tm sends the ACK of a negative final answer on the request's dst:
@@ -115,6 +137,8 @@ static void tp_final_action(struct cell *t, tp_tx_t *tx, int code, int late)
 {
 	int conn = tx->conn_id;
 
+	if(tx->a.reopen)
+		return; /* the dialog's new connection: its end closes it */
 	if(!tx->a.is_invite) {
 		/* its answer was the last message: of the transaction, or of a
 		 * SUBSCRIBE or REFER dialog that never came to be */
@@ -181,9 +205,11 @@ static void tp_on_sent(struct cell *t, int type, struct tmcb_params *ps)
 		ps->t_rbuf->dst.id = id; /* CANCEL and tm's ACK go there too */
 	tp_track_conn(tx->callid.s, tx->callid.len, &tx->a, id);
 	__atomic_store_n(&tx->conn_id, id, __ATOMIC_SEQ_CST);
-	code = __atomic_load_n(&tx->final_code, __ATOMIC_SEQ_CST);
-	if(code >= 200)
+	if(__atomic_fetch_or(&tx->state, TP_TX_SENT, __ATOMIC_SEQ_CST)
+			& TP_TX_FINAL) {
+		code = __atomic_load_n(&tx->final_code, __ATOMIC_SEQ_CST);
 		tp_final_action(t, tx, code, 1);
+	}
 }
 
 /* tm matches the answer to its own CANCEL to the INVITE's transaction */
@@ -196,24 +222,37 @@ static int tp_is_cancel_reply(sip_msg_t *rpl)
 	return rpl->cseq && get_cseq(rpl)->method_id == METHOD_CANCEL;
 }
 
+/* tm's ACK of a negative answer must never open a connection: it goes
+ * on the INVITE's connection or nowhere */
+static void tp_ack_no_connect(struct cell *t)
+{
+	int b;
+
+	for(b = 0; b < t->nr_of_outgoings; b++)
+		t->uac[b].request.dst.send_flags.f |= SND_F_FORCE_CON_REUSE;
+}
+
 static void tp_on_final(struct cell *t, int type, struct tmcb_params *ps)
 {
 	tp_tx_t *tx = (tp_tx_t *)*ps->param;
-	int conn;
+	int none = 0;
 
 	if(ps->code < 200 || tp_is_cancel_reply(ps->rpl)
-			|| __atomic_load_n(&tx->final_code, __ATOMIC_SEQ_CST) != 0)
-		return;
-	__atomic_store_n(&tx->final_code, ps->code, __ATOMIC_SEQ_CST);
+			|| !__atomic_compare_exchange_n(&tx->final_code, &none, ps->code, 0,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		return; /* provisional, the CANCEL's, or not the first final */
 	if(tx->a.kind == TP_ARM_END_DIALOG) {
 		tp_call_end(&tx->callid, &tx->a.ue);
 		return;
 	}
-	if(tx->a.kind == TP_ARM_NEW_DIALOG && ps->code >= 300 && !tx->a.reopen)
-		tp_track_del(tp_calls, tx->callid.s, tx->callid.len, &tx->a.ue, NULL);
-	conn = __atomic_load_n(&tx->conn_id, __ATOMIC_SEQ_CST);
-	if(conn > 0)
+	if(tx->a.is_invite && ps->code >= 300)
+		tp_ack_no_connect(t);
+	if(__atomic_fetch_or(&tx->state, TP_TX_FINAL, __ATOMIC_SEQ_CST)
+			& TP_TX_SENT) {
+		if(tx->a.kind == TP_ARM_NEW_DIALOG && ps->code >= 300 && !tx->a.reopen)
+			tp_call_forget_if(&tx->callid, &tx->a.ue, tx->conn_id);
 		tp_final_action(t, tx, ps->code, 0);
+	}
 }
 
 static void tp_on_destroy(struct cell *t, int type, struct tmcb_params *ps)
@@ -232,11 +271,13 @@ static void tp_on_destroy(struct cell *t, int type, struct tmcb_params *ps)
 				&& c.inv_conn_id == tx->conn_id && c.conn_id == 0)
 			tp_track_del(
 					tp_calls, tx->callid.s, tx->callid.len, &tx->a.ue, NULL);
-	} else if((tx->a.kind == TP_ARM_NEW_DIALOG && !tx->a.reopen
-					  && (tx->final_code == 0 || tx->final_code >= 300))
-			  || (tx->a.kind == TP_ARM_END_DIALOG && tx->final_code == 0)) {
-		/* never answered (local timeout): the dialog is over */
-		tp_call_end(&tx->callid, &tx->a.ue);
+	} else if(tx->a.kind == TP_ARM_NEW_DIALOG && !tx->a.reopen
+			  && (tx->final_code == 0 || tx->final_code >= 300)) {
+		/* refused or never answered: the dialog never was */
+		tp_call_forget_if(&tx->callid, &tx->a.ue, tx->conn_id);
+		tp_release_conn(tx->conn_id); /* no-op after its ACK closed it */
+	} else if(tx->a.kind == TP_ARM_END_DIALOG && tx->final_code == 0) {
+		tp_call_end(&tx->callid, &tx->a.ue); /* a BYE never answered */
 	}
 }
 
@@ -307,10 +348,12 @@ static int tp_on_tcp_closed(sr_event_param_t *evp)
 			|| tp_owned_del(tp_owned_conns, tev->con->id) < 0)
 		return 0; /* not ours, or the module was done with it */
 	update_stat(tp_stat_owned_lost, 1);
-	LM_INFO("connection %d to %s:%d the proxy opened was %s by the peer\n",
+	LM_INFO("connection %d to %s:%d the proxy opened ended under it (%s)\n",
 			tev->con->id, ip_addr2a(&tev->con->rcv.src_ip),
 			tev->con->rcv.src_port,
-			tev->reason == TCP_CLOSED_RESET ? "reset" : "closed");
+			tev->reason == TCP_CLOSED_RESET		? "reset by the peer"
+			: tev->reason == TCP_CLOSED_TIMEOUT ? "idle timeout"
+												: "closed by the peer");
 	return 0;
 }
 
