@@ -51,6 +51,15 @@ tp_wire_cfg() {
 		UE_PORT="$TP_UE_PORT" "$@"
 }
 
+# tp_wire_start [KAMAILIO ARGS...]: kamailio with pcscf.cfg, tcp_persona
+# and cfg/wire.rules (one User-Agent per persona), then the capture;
+# returns 1 if either does not start
+tp_wire_start() {
+	tp_wire_cfg "$TP_WORK/kamailio.cfg" RULES_FILE="$TP_IT_DIR/cfg/wire.rules"
+	TP_KAMAILIO_ARGS="-A WITH_PERSONA" tp_kamailio_start \
+		"$TP_WORK/kamailio.cfg" "$@" && tp_capture_start
+}
+
 # _tp_forget PID: drops PID from tp_pids (it was stopped and waited for)
 _tp_forget() {
 	local i
@@ -163,8 +172,8 @@ tp_ue_user() {
 # whose REGISTER leaves from an ephemeral port. It REGISTERs
 # (ue_register.xml, user $(tp_ue_user IP), User-Agent UA, default Expires
 # 600) and answers MT requests (-oocsf ue_answer.xml, $TP_UE_MODE,
-# $TP_UE_DELAY) for $TP_UE_LIFE ms. Returns once the proxy's usrloc holds
-# the contact (0), or 1 if it does not within 5 s. PID in tp_ue_pids[IP].
+# $TP_UE_DELAY) for $TP_UE_LIFE ms. Returns once its REGISTER got the 200
+# (0), or 1 if not within 5 s. PID in tp_ue_pids[IP].
 tp_ue_start() {
 	local ip=$1 ua=$2 expires=${3:-600} user pid i tag port=()
 	user=$(tp_ue_user "$ip")
@@ -183,11 +192,10 @@ tp_ue_start() {
 	pid=$!
 	tp_pids+=("$pid")
 	tp_ue_pids[$ip]=$pid
+	# the UE's own log says its REGISTER got the 200 (usrloc may still hold
+	# an earlier registration of the same contact)
 	for i in $(seq 1 50); do
-		if tp_kamcmd ul.lookup location "$user" 2>/dev/null |
-			grep -q "sip:$user@$ip:$TP_UE_PORT"; then
-			return 0
-		fi
+		grep -q "^registered " "$TP_WORK/$tag.log" 2>/dev/null && return 0
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done

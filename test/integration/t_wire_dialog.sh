@@ -12,9 +12,7 @@ U2=$(tp_ue_user "$UE2")
 U3=$(tp_ue_user "$UE3")
 P=$TP_PROXY_IP
 
-tp_wire_cfg "$TP_WORK/kamailio.cfg" RULES_FILE="$TP_IT_DIR/cfg/wire.rules"
-if ! TP_KAMAILIO_ARGS="-A WITH_PERSONA" tp_kamailio_start "$TP_WORK/kamailio.cfg" ||
-	! tp_capture_start; then
+if ! tp_wire_start; then
 	tp_fail "kamailio with tcp_persona and tshark start"
 	tp_done
 	exit

@@ -10,16 +10,15 @@ read -r UE1 _ <<<"$TP_UE_IPS"
 U1=$(tp_ue_user "$UE1")
 P=$TP_PROXY_IP
 
-tp_wire_cfg "$TP_WORK/kamailio.cfg" RULES_FILE="$TP_IT_DIR/cfg/wire.rules"
-if ! TP_KAMAILIO_ARGS="-A WITH_PERSONA" tp_kamailio_start "$TP_WORK/kamailio.cfg" ||
-	! tp_capture_start; then
+if ! tp_wire_start; then
 	tp_fail "kamailio with tcp_persona and tshark start"
 	tp_done
 	exit
 fi
 
 # the UE answers on IP:5060 but is not registered yet (Expires 0)
-tp_ue_start "$UE1" "Persona-Dialog/1.0" 0 2>/dev/null
+tp_check "the UE answers but registers with Expires 0" \
+	tp_ue_start "$UE1" "Persona-Dialog/1.0" 0
 tp_check "an MT call before any binding completes (stock)" \
 	tp_net_call net_call "direct-$UE1"
 tp_check "the UE registers (dialog persona) from another socket" \

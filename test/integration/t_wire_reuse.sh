@@ -15,9 +15,7 @@ P=$TP_PROXY_IP
 UA="Persona-Reuse/3.0"
 LIFETIME=2 # tcp_connection_lifetime: the reuse UE idles much longer
 
-tp_wire_cfg "$TP_WORK/kamailio.cfg" RULES_FILE="$TP_IT_DIR/cfg/wire.rules"
-if ! TP_KAMAILIO_ARGS="-A WITH_PERSONA -A TCP_LIFETIME=$LIFETIME" \
-	tp_kamailio_start "$TP_WORK/kamailio.cfg" || ! tp_capture_start; then
+if ! tp_wire_start -A "TCP_LIFETIME=$LIFETIME"; then
 	tp_fail "kamailio with tcp_persona and tshark start"
 	tp_done
 	exit
