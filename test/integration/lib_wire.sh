@@ -167,41 +167,48 @@ tp_ue_user() {
 	echo "ue${1##*.}"
 }
 
-# tp_ue_start IP UA [EXPIRES]: one UE: a sipp listening on IP:$TP_UE_PORT
-# (its Contact; sipp's own choice, the first free port from 5060, so no -p)
-# whose REGISTER leaves from an ephemeral port. It REGISTERs
-# (ue_register.xml, user $(tp_ue_user IP), User-Agent UA, default Expires
-# 600) and answers MT requests (-oocsf ue_answer.xml, $TP_UE_MODE,
-# $TP_UE_DELAY) for $TP_UE_LIFE ms. Returns once its REGISTER got the 200
-# (0), or 1 if not within 5 s. PID in tp_ue_pids[IP].
-tp_ue_start() {
-	local ip=$1 ua=$2 expires=${3:-600} user pid i tag port=()
-	user=$(tp_ue_user "$ip")
-	tag=ue-$ip-$((++tp_sipp_n))
-	[[ $TP_UE_PORT == 5060 ]] || port=(-p "$TP_UE_PORT")
+# _tp_ue_sipp TAG IP UA EXPIRES [SIPP ARGS...]: a UE sipp in the
+# background that REGISTERs (ue_register.xml, user $(tp_ue_user IP), Contact
+# IP:$TP_UE_PORT) and answers MT requests (-oocsf ue_answer.xml,
+# $TP_UE_MODE, $TP_UE_DELAY) for $TP_UE_LIFE ms; sets TP_UE_SIPP_PID.
+# Returns once its REGISTER got the 200 (0), or 1 if not within 5 s: the
+# UE's own log says so (usrloc may still hold an earlier registration).
+_tp_ue_sipp() {
+	local tag=$1 ip=$2 ua=$3 expires=$4 i
+	shift 4
 	# shellcheck disable=SC2046
 	timeout -k 2 $((TP_UE_LIFE / 1000 + 10)) "$SIPP" \
-		"$TP_PROXY_IP:$TP_PROXY_PORT" -t t1 -i "$ip" "${port[@]}" \
+		"$TP_PROXY_IP:$TP_PROXY_PORT" -t t1 -i "$ip" "$@" \
 		-sf "$TP_SIPP_DIR/ue_register.xml" \
 		-oocsf "$TP_SIPP_DIR/ue_answer.xml" \
 		-m 1 -d "$TP_UE_LIFE" -deadcall_wait 0 -reconnect_close false \
-		-key user "$user" -key ua "$ua" -key expires "$expires" \
+		-key user "$(tp_ue_user "$ip")" -key ua "$ua" -key expires "$expires" \
 		-key contact_port "$TP_UE_PORT" \
 		-key mode "$TP_UE_MODE" -key delay "$TP_UE_DELAY" \
 		-nostdin $(_tp_sipp_logs "$tag") >"$TP_WORK/$tag.out" 2>&1 &
-	pid=$!
-	tp_pids+=("$pid")
-	tp_ue_pids[$ip]=$pid
-	# the UE's own log says its REGISTER got the 200 (usrloc may still hold
-	# an earlier registration of the same contact)
+	TP_UE_SIPP_PID=$!
+	tp_pids+=("$TP_UE_SIPP_PID")
 	for i in $(seq 1 50); do
 		grep -q "^registered " "$TP_WORK/$tag.log" 2>/dev/null && return 0
-		kill -0 "$pid" 2>/dev/null || break
+		kill -0 "$TP_UE_SIPP_PID" 2>/dev/null || break
 		sleep 0.1
 	done
-	echo "UE $ip ($user) did not register; its sipp said:" >&2
+	echo "UE $ip did not register; its sipp said:" >&2
 	tail -5 "$TP_WORK/$tag.out" "$TP_WORK/$tag.err" 2>/dev/null >&2
 	return 1
+}
+
+# tp_ue_start IP UA [EXPIRES]: one UE (default Expires 600): a sipp
+# listening on IP:$TP_UE_PORT (its Contact; sipp's own choice, the first
+# free port from 5060, so no -p) whose REGISTER leaves from an ephemeral
+# port; see _tp_ue_sipp. PID in tp_ue_pids[IP].
+tp_ue_start() {
+	local ip=$1 port=() rc
+	[[ $TP_UE_PORT == 5060 ]] || port=(-p "$TP_UE_PORT")
+	_tp_ue_sipp "ue-$ip-$((++tp_sipp_n))" "$ip" "$2" "${3:-600}" "${port[@]}"
+	rc=$?
+	tp_ue_pids[$ip]=$TP_UE_SIPP_PID
+	return $rc
 }
 
 # tp_ue_stop IP: stops the UE started on IP (its connections are closed by
@@ -227,29 +234,12 @@ tp_ue_stop() {
 # tp_ue2_pids[IP].
 declare -A tp_ue2_pids=()
 tp_ue_reregister() {
-	local ip=$1 ua=$2 tag pid i
-	tag=ue-rereg-$ip-$((++tp_sipp_n))
-	# shellcheck disable=SC2046
-	timeout -k 2 $((TP_UE_LIFE / 1000 + 10)) "$SIPP" \
-		"$TP_PROXY_IP:$TP_PROXY_PORT" -t t1 -i "$ip" -p "$TP_UE_MO_PORT" \
-		-sf "$TP_SIPP_DIR/ue_register.xml" \
-		-oocsf "$TP_SIPP_DIR/ue_answer.xml" \
-		-m 1 -d "$TP_UE_LIFE" -deadcall_wait 0 -reconnect_close false \
-		-key user "$(tp_ue_user "$ip")" -key ua "$ua" -key expires 600 \
-		-key contact_port "$TP_UE_PORT" \
-		-key mode "$TP_UE_MODE" -key delay "$TP_UE_DELAY" \
-		-nostdin $(_tp_sipp_logs "$tag") >"$TP_WORK/$tag.out" 2>&1 &
-	pid=$!
-	tp_pids+=("$pid")
-	tp_ue2_pids[$ip]=$pid
-	for i in $(seq 1 50); do
-		grep -q "^registered " "$TP_WORK/$tag.log" 2>/dev/null && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "UE $ip did not re-register; its sipp said:" >&2
-	tail -5 "$TP_WORK/$tag.out" "$TP_WORK/$tag.err" 2>/dev/null >&2
-	return 1
+	local ip=$1 rc
+	_tp_ue_sipp "ue-rereg-$ip-$((++tp_sipp_n))" "$ip" "$2" 600 \
+		-p "$TP_UE_MO_PORT"
+	rc=$?
+	tp_ue2_pids[$ip]=$TP_UE_SIPP_PID
+	return $rc
 }
 
 # tp_ue_unregister IP [UA]: the UE on IP removes its registration
