@@ -103,18 +103,23 @@ tp_kamcmd() {
 
 # stops what this test started, by PID, newest first
 tp_stop_all() {
-	local i pid
+	local i
 	for ((i = ${#tp_pids[@]} - 1; i >= 0; i--)); do
-		pid=${tp_pids[$i]}
-		kill -TERM "$pid" 2>/dev/null || continue
-		for _ in $(seq 1 50); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
+		tp_stop_pid "${tp_pids[$i]}"
 	done
 	tp_pids=()
+}
+
+# tp_stop_pid PID [SIGNAL]: SIGNAL (default TERM), 5 s to exit, then KILL
+tp_stop_pid() {
+	local pid=$1
+	kill -"${2:-TERM}" "$pid" 2>/dev/null || return 0
+	for _ in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
 }
 
 # last line of every test file: the counts run.sh adds up

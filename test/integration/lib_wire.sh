@@ -131,17 +131,10 @@ tp_capture_start() {
 # tp_capture_stop: stops the capture once a sentinel shows that what was
 # sent before is in it; SIGINT, so that the pcap is complete
 tp_capture_stop() {
-	local i
 	[[ -n ${TP_CAP_PID:-} ]] || return 1
 	sleep 0.1 # the last packets (FINs) are sent
 	_tp_capture_mark || echo "tp_capture_stop: no sentinel seen" >&2
-	kill -INT "$TP_CAP_PID" 2>/dev/null
-	for i in $(seq 1 50); do
-		kill -0 "$TP_CAP_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$TP_CAP_PID" 2>/dev/null
-	wait "$TP_CAP_PID" 2>/dev/null
+	tp_stop_pid "$TP_CAP_PID" INT
 	_tp_forget "$TP_CAP_PID"
 	TP_CAP_PID=
 	[[ -s $TP_PCAP ]]
@@ -214,15 +207,9 @@ tp_ue_start() {
 # tp_ue_stop IP: stops the UE started on IP (its connections are closed by
 # the kernel: RST/FIN from the UE side)
 tp_ue_stop() {
-	local pid=${tp_ue_pids[$1]:-} i
+	local pid=${tp_ue_pids[$1]:-}
 	[[ -n $pid ]] || return 1
-	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 1 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	tp_stop_pid "$pid"
 	_tp_forget "$pid"
 	unset "tp_ue_pids[$1]"
 }
