@@ -37,7 +37,9 @@
 #include "tp_enforce.h"
 #include "tp_hooks.h"
 #include "tp_load.h"
+#include "tp_event.h"
 #include "tp_pv.h"
+#include "tp_reload.h"
 #include "tp_rpc.h"
 #include "tp_stats.h"
 #include "tp_timer.h"
@@ -74,6 +76,8 @@ static param_export_t params[] = {
 	{"match_limit",  PARAM_INT, &tp_match_limit},
 	{"depth_limit",  PARAM_INT, &tp_depth_limit},
 	{"cache_size",   PARAM_INT, &tp_cache_size},
+	{"event_callback", PARAM_STR, &tp_event_callback},
+	{"unmatched_interval", PARAM_INT, &tp_unmatched_interval},
 	{0, 0, 0}
 };
 
@@ -116,7 +120,10 @@ static int mod_init(void)
 	if(tp_check_range("ua_max_len", tp_ua_max_len, 16, TP_UA_MAX_LEN_MAX) < 0
 			|| tp_check_range("match_limit", tp_match_limit, 100, 100000000) < 0
 			|| tp_check_range("depth_limit", tp_depth_limit, 100, 10000000) < 0
-			|| tp_check_range("cache_size", tp_cache_size, 0, 1048576) < 0)
+			|| tp_check_range("cache_size", tp_cache_size, 0, 1048576) < 0
+			|| tp_check_range("unmatched_interval", tp_unmatched_interval, 0,
+					   86400)
+					   < 0)
 		return -1;
 	if(tp_ruleset_set_limits(rs, (size_t)tp_ua_max_len,
 			   (uint32_t)tp_match_limit, (uint32_t)tp_depth_limit)
@@ -124,8 +131,8 @@ static int mod_init(void)
 		return -1;
 	if(tp_classify_init(tp_cache_size, tp_ua_max_len) < 0)
 		return -1;
-	if(tp_stats_init() < 0 || tp_hooks_init() < 0 || tp_dlg_init() < 0
-			|| tp_timer_init() < 0)
+	if(tp_reload_init() < 0 || tp_stats_init() < 0 || tp_hooks_init() < 0
+			|| tp_dlg_init() < 0 || tp_event_init() < 0 || tp_timer_init() < 0)
 		return -1;
 	LM_INFO("%d persona rules (%d from modparam, %d from rules_file %s),"
 			" default mode '%s', PCRE2 JIT %s, cache %u User-Agents\n",

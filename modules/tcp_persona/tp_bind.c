@@ -53,6 +53,55 @@ int tp_addr_ip_eq(const tp_addr_t *a, const tp_addr_t *b)
 		   && memcmp(a->ip, b->ip, a->af == 4 ? 4 : 16) == 0;
 }
 
+int tp_addr_parse(const char *s, size_t len, tp_addr_t *a)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	const char *colon, *p;
+	size_t hlen, plen;
+	unsigned long port = 0;
+
+	memset(a, 0, sizeof(*a));
+	if(len > 0 && s[0] == '[') {
+		p = memchr(s, ']', len);
+		if(p == NULL || p + 1 >= s + len || p[1] != ':')
+			return -1;
+		hlen = (size_t)(p - s - 1);
+		colon = p + 1;
+		if(hlen == 0 || hlen > INET6_ADDRSTRLEN)
+			return -1;
+		memcpy(host, s + 1, hlen);
+		host[hlen] = '\0';
+		if(inet_pton(AF_INET6, host, a->ip) != 1)
+			return -1;
+		a->af = 6;
+	} else {
+		colon = memchr(s, ':', len);
+		if(colon == NULL || (hlen = (size_t)(colon - s)) == 0
+				|| hlen > INET6_ADDRSTRLEN)
+			return -1;
+		memcpy(host, s, hlen);
+		host[hlen] = '\0';
+		if(inet_pton(AF_INET, host, a->ip) != 1)
+			return -1;
+		a->af = 4;
+	}
+	plen = (size_t)(s + len - colon - 1);
+	if(plen == 0 || plen > 5)
+		goto bad;
+	for(p = colon + 1; p < s + len; p++) {
+		if(*p < '0' || *p > '9')
+			goto bad;
+		port = port * 10 + (unsigned long)(*p - '0');
+	}
+	if(port == 0 || port > 65535)
+		goto bad;
+	a->port = (uint16_t)port;
+	return 0;
+bad:
+	memset(a, 0, sizeof(*a));
+	return -1;
+}
+
 const char *tp_addr_str(const tp_addr_t *a, char *buf, size_t size)
 {
 	char ip[INET6_ADDRSTRLEN] = "?";
@@ -113,6 +162,17 @@ void tp_bind_destroy(tp_bind_table_t *t)
 static tp_bind_slot_t *tp_slot(tp_bind_table_t *t, const tp_addr_t *a)
 {
 	return &t->slots[tp_ip_hash(a) & t->mask];
+}
+
+static void tp_view_fill(tp_bind_view_t *v, const tp_bind_entry_t *e)
+{
+	size_t n = e->ua_len < TP_BIND_UA_SHOW ? e->ua_len : TP_BIND_UA_SHOW;
+
+	v->b = e->b;
+	if(n)
+		memcpy(v->ua, e->ua, n);
+	v->ua[n] = '\0';
+	v->ua_len = e->ua_len;
 }
 
 /* unlinks and returns the entry of contact of the given kind, if any */
@@ -279,6 +339,125 @@ int tp_bind_get_src(
 		tp_bind_table_t *t, const tp_addr_t *src, time_t now, tp_binding_t *out)
 {
 	return tp_bind_get(t, src, now, tp_score_src, out);
+}
+
+/* the primary entry of contact, live, into *out */
+static int tp_bind_primary(tp_bind_table_t *t, const tp_addr_t *contact,
+		time_t now, tp_bind_view_t *out)
+{
+	tp_bind_slot_t *s = tp_slot(t, contact);
+	const tp_bind_entry_t *e;
+	int ret = -1;
+
+	tp_lock(&s->lock);
+	for(e = s->head; e; e = e->next) {
+		if(e->primary && e->b.expires > now
+				&& tp_addr_eq(&e->b.contact, contact)) {
+			tp_view_fill(out, e);
+			ret = 1;
+			break;
+		}
+	}
+	tp_unlock(&s->lock);
+	return ret;
+}
+
+int tp_bind_find(tp_bind_table_t *t, const tp_addr_t *addr, time_t now,
+		tp_bind_view_t *out)
+{
+	tp_binding_t b;
+
+	/* a source match may be the NAT copy, which has no User-Agent */
+	if(tp_bind_get_dst(t, addr, now, &b) < 0)
+		return -1;
+	return tp_bind_primary(t, &b.contact, now, out);
+}
+
+unsigned int tp_bind_next(tp_bind_table_t *t, time_t now,
+		tp_bind_cursor_t *cur, tp_bind_view_t *out, unsigned int n)
+{
+	const tp_bind_entry_t *e;
+	unsigned int got = 0, k;
+
+	for(; cur->slot <= t->mask && got < n; cur->slot++, cur->pos = 0) {
+		k = 0;
+		tp_lock(&t->slots[cur->slot].lock);
+		for(e = t->slots[cur->slot].head; e && got < n; e = e->next) {
+			if(!e->primary || e->b.expires <= now || k++ < cur->pos)
+				continue;
+			if(out)
+				tp_view_fill(&out[got], e);
+			got++;
+			cur->pos++;
+		}
+		tp_unlock(&t->slots[cur->slot].lock);
+		if(got == n)
+			break; /* the slot may hold more */
+	}
+	return got;
+}
+
+#define TP_COPY_BATCH 32
+
+/* gives the NAT copies in slot i the mode and rule of their UE */
+static void tp_reclassify_copies(tp_bind_table_t *t, unsigned int i, time_t now)
+{
+	tp_addr_t contacts[TP_COPY_BATCH];
+	tp_bind_slot_t *s = &t->slots[i];
+	tp_bind_entry_t *e;
+	tp_bind_view_t v;
+	unsigned int skip, n, k, c;
+
+	for(skip = 0;; skip += TP_COPY_BATCH) {
+		n = k = 0;
+		tp_lock(&s->lock);
+		for(e = s->head; e && n < TP_COPY_BATCH; e = e->next) {
+			if(!e->primary && k++ >= skip)
+				contacts[n++] = e->b.contact;
+		}
+		tp_unlock(&s->lock);
+		/* the UE's own entry is in another slot: never two locks at once */
+		for(c = 0; c < n; c++) {
+			if(tp_bind_primary(t, &contacts[c], now, &v) < 0)
+				continue;
+			tp_lock(&s->lock);
+			for(e = s->head; e; e = e->next) {
+				if(!e->primary && tp_addr_eq(&e->b.contact, &contacts[c])) {
+					e->b.mode = v.b.mode;
+					memcpy(e->b.rule, v.b.rule, sizeof(e->b.rule));
+				}
+			}
+			tp_unlock(&s->lock);
+		}
+		if(n < TP_COPY_BATCH)
+			break;
+	}
+}
+
+unsigned int tp_bind_reclassify(tp_bind_table_t *t, time_t now,
+		tp_bind_classify_f f, void *arg, unsigned int *changed)
+{
+	tp_bind_entry_t *e;
+	unsigned int i, n = 0;
+	tp_mode_t mode;
+
+	*changed = 0;
+	for(i = 0; i <= t->mask; i++) {
+		tp_lock(&t->slots[i].lock);
+		for(e = t->slots[i].head; e; e = e->next) {
+			if(!e->primary || e->b.expires <= now)
+				continue;
+			f(e->ua, e->ua_len, &mode, e->b.rule, sizeof(e->b.rule), arg);
+			if(mode != e->b.mode)
+				(*changed)++;
+			e->b.mode = mode;
+			n++;
+		}
+		tp_unlock(&t->slots[i].lock);
+	}
+	for(i = 0; i <= t->mask; i++)
+		tp_reclassify_copies(t, i, now);
+	return n;
 }
 
 int tp_bind_open_begin(tp_bind_table_t *t, const tp_addr_t *contact, int owner,

@@ -46,6 +46,22 @@ typedef struct tp_binding
 	time_t expires;				/*!< absolute, seconds */
 } tp_binding_t;
 
+/*! a binding with its User-Agent, as the RPC shows it */
+#define TP_BIND_UA_SHOW 512
+typedef struct tp_bind_view
+{
+	tp_binding_t b;
+	char ua[TP_BIND_UA_SHOW + 1]; /*!< NUL-terminated, cut at TP_BIND_UA_SHOW */
+	size_t ua_len;				  /*!< the stored length */
+} tp_bind_view_t;
+
+/*! where a walk over the table stands */
+typedef struct tp_bind_cursor
+{
+	unsigned int slot;
+	unsigned int pos; /*!< live UEs of the slot already seen */
+} tp_bind_cursor_t;
+
 typedef struct tp_bind_table tp_bind_table_t;
 
 /*! \return a table with 2^size_log2 slots, or NULL */
@@ -54,6 +70,12 @@ void tp_bind_destroy(tp_bind_table_t *t);
 
 int tp_addr_eq(const tp_addr_t *a, const tp_addr_t *b);
 int tp_addr_ip_eq(const tp_addr_t *a, const tp_addr_t *b);
+/*!
+ * Parses "1.2.3.4:5060" or "[::1]:5060" (the port is required, 1..65535).
+ * \return 0, or -1 when s is not such an address
+ */
+int tp_addr_parse(const char *s, size_t len, tp_addr_t *a);
+
 /*! "1.2.3.4:5060" or "[::1]:5060" into buf; \return buf */
 const char *tp_addr_str(const tp_addr_t *a, char *buf, size_t size);
 
@@ -99,6 +121,33 @@ typedef void (*tp_bind_reuse_f)(int conn_id, unsigned int secs, void *arg);
 /*! calls f for every live reuse UE, outside the table's locks */
 void tp_bind_each_reuse(
 		tp_bind_table_t *t, time_t now, tp_bind_reuse_f f, void *arg);
+
+/*!
+ * The UE whose contact, else whose source, is addr, with its User-Agent.
+ * \return 1 and *out, or -1
+ */
+int tp_bind_find(tp_bind_table_t *t, const tp_addr_t *addr, time_t now,
+		tp_bind_view_t *out);
+
+/*!
+ * Copies the next (up to n) live UEs from *cur into out and moves *cur on;
+ * with out NULL it only skips them. UEs that register during a walk may be
+ * seen twice or not at all. \return how many, 0 at the end
+ */
+unsigned int tp_bind_next(tp_bind_table_t *t, time_t now,
+		tp_bind_cursor_t *cur, tp_bind_view_t *out, unsigned int n);
+
+/*! gives a stored User-Agent its mode and rule name (empty: none) */
+typedef void (*tp_bind_classify_f)(const char *ua, size_t len,
+		tp_mode_t *mode, char *rule, size_t rule_size, void *arg);
+
+/*!
+ * Re-classifies every live UE by its stored User-Agent. f runs under a slot
+ * lock: it must be bounded and take no lock. \return UEs re-classified;
+ * *changed: how many of them changed mode
+ */
+unsigned int tp_bind_reclassify(tp_bind_table_t *t, time_t now,
+		tp_bind_classify_f f, void *arg, unsigned int *changed);
 
 /*! removes expired bindings; \return how many */
 int tp_bind_sweep(tp_bind_table_t *t, time_t now);

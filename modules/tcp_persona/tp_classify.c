@@ -15,6 +15,7 @@
 #include "tp_cache.h"
 #include "tp_classify.h"
 #include "tp_load.h"
+#include "tp_reload.h"
 
 static tp_cache_t tp_ua_cache; /* per process: each child has its copy */
 
@@ -86,6 +87,8 @@ int tp_classify_ua(const str *ua, tp_class_t *c, const char **name)
 				tp_printable(ua, shown, sizeof(shown)), ua->len, (char *)why,
 				rs->rules[c->limit_rule].name, tp_mode_name(c->mode));
 	}
+	if(c->status == TP_MATCH_HIT)
+		tp_reload_count_hit(rs, c->rule); /* cache hits count too */
 	*name = c->rule >= 0 ? rs->rules[c->rule].name : "";
 	return 0;
 }

@@ -116,6 +116,24 @@ int tp_conn_alive(int id)
 	return alive;
 }
 
+int tp_conn_ports(int id, int *local, int *remote)
+{
+	struct tcp_connection *c;
+	int ret = -1;
+
+	*local = *remote = 0;
+	if(id <= 0)
+		return -1;
+	TCPCONN_LOCK;
+	if((c = _tcpconn_find(id, 0, 0, 0, 0)) != NULL) {
+		*local = c->rcv.dst_port;
+		*remote = c->rcv.src_port;
+		ret = 1;
+	}
+	TCPCONN_UNLOCK;
+	return ret;
+}
+
 int tp_conn_close(int id)
 {
 	struct tcp_connection *c;

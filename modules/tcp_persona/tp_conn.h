@@ -44,6 +44,9 @@ int tp_conn_alive(int id);
 /*! asks tcp_main to close id now (FIN); \return 1, -1 gone, -2 error */
 int tp_conn_close(int id);
 
+/*! the local and remote port of connection id; \return 1, or -1 gone */
+int tp_conn_ports(int id, int *local, int *remote);
+
 /*! keeps id open while idle for up to secs; \return 1, or -1 if gone */
 int tp_conn_keep(int id, unsigned int secs);
 

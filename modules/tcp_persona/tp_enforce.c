@@ -23,6 +23,7 @@
 #include "tp_conn.h"
 #include "tp_dlg.h"
 #include "tp_enforce.h"
+#include "tp_event.h"
 #include "tp_hooks.h"
 #include "tp_pv.h"
 #include "tp_stats.h"
@@ -137,7 +138,8 @@ static int tp_unbind_source(const tp_binding_t *b)
 }
 
 /* fills what every Contact of a REGISTER shares: persona, AoR, source */
-static int tp_binding_base(sip_msg_t *msg, tp_binding_t *b, str *ua)
+static int tp_binding_base(
+		sip_msg_t *msg, tp_binding_t *b, str *ua, int *matched)
 {
 	tp_class_t cls;
 	const char *name;
@@ -152,6 +154,7 @@ static int tp_binding_base(sip_msg_t *msg, tp_binding_t *b, str *ua)
 	if(tp_classify_ua(ua, &cls, &name) < 0)
 		return -1;
 	b->mode = cls.mode;
+	*matched = cls.status == TP_MATCH_HIT;
 	strncpy(b->rule, name, TP_NAME_MAX);
 	if(parse_to_header(msg) == 0 && (to = get_to(msg)) != NULL)
 		snprintf(b->aor, sizeof(b->aor), "%.*s", to->uri.len, to->uri.s);
@@ -167,7 +170,8 @@ int tp_persona_bind(sip_msg_t *msg)
 	struct hdr_field *h;
 	contact_t *c;
 	tp_binding_t b;
-	int bound = 0, failed = 0;
+	tp_addr_t first;
+	int bound = 0, failed = 0, matched = 0;
 	str ua;
 
 	if(msg->first_line.type != SIP_REQUEST
@@ -176,8 +180,10 @@ int tp_persona_bind(sip_msg_t *msg)
 		return -1;
 	}
 	if(parse_headers(msg, HDR_EOH_F, 0) < 0
-			|| tp_binding_base(msg, &b, &ua) < 0)
+			|| tp_binding_base(msg, &b, &ua, &matched) < 0)
 		return -3;
+	tp_stat_mode(tp_stat_register, b.mode);
+	memset(&first, 0, sizeof(first));
 	for(h = msg->contact; h; h = next_sibling_hdr(h)) {
 		if(parse_contact(h) < 0 || h->parsed == NULL)
 			continue;
@@ -185,8 +191,15 @@ int tp_persona_bind(sip_msg_t *msg)
 			bound += tp_unbind_source(&b);
 			continue;
 		}
-		for(c = ((contact_body_t *)h->parsed)->contacts; c; c = c->next)
+		for(c = ((contact_body_t *)h->parsed)->contacts; c; c = c->next) {
 			tp_bind_contact(msg, &b, c, &ua, &bound, &failed);
+			if(first.af == 0)
+				first = b.contact;
+		}
+	}
+	if(!matched) {
+		update_stat(tp_stat_unmatched, 1);
+		tp_event_unmatched(msg, &b, first.af ? &first : &b.source, &ua);
 	}
 	if(failed)
 		return -3;
@@ -274,6 +287,18 @@ static void tp_arm_end(sip_msg_t *msg, const tp_binding_t *b)
 	tp_hooks_arm(msg, &a);
 }
 
+/* the event shows the User-Agent, which only the table has */
+static void tp_reuse_event(sip_msg_t *msg, const tp_binding_t *b)
+{
+	tp_bind_view_t *v = pkg_malloc(sizeof(*v));
+
+	if(v && tp_bind_find(tp_bindings, &b->contact, time(NULL), v) < 0)
+		v->ua[0] = '\0';
+	tp_event_reuse_unavailable(msg, b, v ? v->ua : "");
+	if(v)
+		pkg_free(v);
+}
+
 static int tp_enforce_reuse(sip_msg_t *msg, const tp_binding_t *b)
 {
 	char where[64];
@@ -286,6 +311,7 @@ static int tp_enforce_reuse(sip_msg_t *msg, const tp_binding_t *b)
 				tp_addr_str(&b->contact, where, sizeof(where)), b->aor,
 				b->reg_conn_id, cid.len, cid.s);
 		update_stat(tp_stat_reuse_refused, 1);
+		tp_reuse_event(msg, b);
 		return TP_ENF_REUSE_GONE;
 	}
 	tp_pin(msg, b->reg_conn_id);
@@ -355,7 +381,7 @@ static int tp_enforce_mt_tx(
 			|| c.inv_conn_id <= 0 || !tp_conn_alive(c.inv_conn_id))
 		return tp_ack_no_connect(msg);
 	tp_pin(msg, c.inv_conn_id);
-	tp_owned_del(tp_owned_conns, c.inv_conn_id);
+	tp_disown(c.inv_conn_id);
 	msg->fwd_send_flags.f |= SND_F_CON_CLOSE;
 	return TP_ENF_APPLIED;
 }
@@ -393,7 +419,7 @@ static int tp_enforce_mo_dialog(sip_msg_t *msg, const tp_binding_t *b)
 		/* a BYE on the proxy's connection: the 200 is its last message */
 		if(c.owned && c.conn_id == msg->rcv.proto_reserved1) {
 			msg->rpl_send_flags.f |= SND_F_CON_CLOSE;
-			tp_owned_del(tp_owned_conns, c.conn_id);
+			tp_disown(c.conn_id);
 			c.owned = 0;
 			tp_track_set(tp_calls, cid.s, cid.len, &c);
 		}

@@ -74,11 +74,21 @@ void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a)
 	tp_cur.marker = a->owner != 0;
 }
 
+int tp_disown(int conn_id)
+{
+	tp_owner_t w;
+
+	if(conn_id <= 0 || tp_owned_del(tp_owned_conns, conn_id, &w) < 0)
+		return -1;
+	tp_stat_mode(tp_stat_conn_closed, w.mode);
+	return 1;
+}
+
 void tp_release_conn(int conn_id)
 {
 	if(conn_id <= 0)
 		return;
-	tp_owned_del(tp_owned_conns, conn_id);
+	tp_disown(conn_id);
 	tp_conn_close(conn_id);
 }
 
@@ -123,7 +133,7 @@ static void tp_close_after_ack(struct cell *t, int conn_id)
 {
 	int b;
 
-	tp_owned_del(tp_owned_conns, conn_id);
+	tp_disown(conn_id);
 	for(b = 0; b < t->nr_of_outgoings; b++) {
 		if(t->uac[b].request.dst.id == conn_id)
 			t->uac[b].request.dst.send_flags.f |= SND_F_CON_CLOSE;
@@ -180,6 +190,23 @@ static void tp_track_conn(
 				(int)len, cid, conn_id);
 }
 
+/* counts the new connection and remembers what it was opened for */
+static void tp_own(int id, const tp_tx_t *tx)
+{
+	tp_owner_t w;
+	int n;
+
+	memset(&w, 0, sizeof(w));
+	w.ue = tx->a.ue;
+	w.mode = tx->a.mode;
+	n = tx->callid.len < TP_OWNER_CALLID_MAX ? tx->callid.len
+											 : TP_OWNER_CALLID_MAX;
+	memcpy(w.callid, tx->callid.s, n);
+	if(tp_owned_add(tp_owned_conns, id, &w) < 0)
+		LM_ERR("no shared memory to remember connection %d\n", id);
+	tp_stat_mode(tp_stat_conn_opened, w.mode);
+}
+
 /* the proxy's connection is the one to the destination tm just sent to */
 static void tp_on_sent(struct cell *t, int type, struct tmcb_params *ps)
 {
@@ -200,7 +227,7 @@ static void tp_on_sent(struct cell *t, int type, struct tmcb_params *ps)
 		return;
 	}
 	tp_conn_hide(id); /* nothing else may ride on it */
-	tp_owned_add(tp_owned_conns, id, &tx->a.ue);
+	tp_own(id, tx);
 	if(ps->t_rbuf)
 		ps->t_rbuf->dst.id = id; /* CANCEL and tm's ACK go there too */
 	tp_track_conn(tx->callid.s, tx->callid.len, &tx->a, id);
@@ -345,7 +372,7 @@ static int tp_on_tcp_closed(sr_event_param_t *evp)
 	tcp_closed_event_info_t *tev = (tcp_closed_event_info_t *)evp->data;
 
 	if(tev == NULL || tev->con == NULL
-			|| tp_owned_del(tp_owned_conns, tev->con->id) < 0)
+			|| tp_owned_del(tp_owned_conns, tev->con->id, NULL) < 0)
 		return 0; /* not ours, or the module was done with it */
 	update_stat(tp_stat_owned_lost, 1);
 	LM_INFO("connection %d to %s:%d the proxy opened ended under it (%s)\n",

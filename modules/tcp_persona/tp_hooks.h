@@ -58,6 +58,10 @@ int tp_hooks_init(void);
 /*! remembers a for msg: tm's callbacks pick it up for its transaction */
 void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a);
 
+/*! the module lets go of a connection it owns (the caller closes it or
+ * marks its last message), counted as closed; \return 1, or -1 not owned */
+int tp_disown(int conn_id);
+
 /*! the module is done with an owned connection: close it now */
 void tp_release_conn(int conn_id);
 

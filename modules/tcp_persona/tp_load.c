@@ -16,6 +16,7 @@
 #include "core/dprint.h"
 
 #include "tp_load.h"
+#include "tp_reload.h"
 
 #define TP_ERRBUF 320
 
@@ -34,6 +35,7 @@ tp_ruleset_t *tp_active_rules(void)
 			return NULL;
 		tp_rules_ready = 1;
 	}
+	tp_reload_sync(&tp_rules); /* a reload elsewhere: switch first */
 	return &tp_rules;
 }
 
@@ -42,58 +44,83 @@ const char *tp_active_rules_file(void)
 	return tp_rules_file;
 }
 
-/* parses and adds one rule; origin names it in messages ("rule #2") */
-static int tp_load_one(
-		const char *text, size_t len, int from_file, const char *origin)
+int tp_load_rule(tp_ruleset_t *rs, const char *text, size_t len,
+		int from_file, const char *origin, char *err, size_t errlen)
 {
-	tp_ruleset_t *rs = tp_active_rules();
-	char err[TP_ERRBUF];
+	char why[TP_ERRBUF];
 	tp_rule_spec_t spec;
 
-	if(rs == NULL)
-		return -1;
-	if(tp_rule_parse(text, len, &spec, err, sizeof(err)) == 0
-			&& tp_ruleset_add(rs, &spec, from_file, origin, err, sizeof(err))
+	memset(&spec, 0, sizeof(spec));
+	if(tp_rule_parse(text, len, &spec, why, sizeof(why)) == 0
+			&& tp_ruleset_add(rs, &spec, from_file, origin, why, sizeof(why))
 					   == 0)
 		return 0;
-	LM_ERR("%s%s%s%s [%.*s]: %s\n", origin, spec.name[0] ? " '" : "", spec.name,
-			spec.name[0] ? "'" : "", len > 200 ? 200 : (int)len, text, err);
+	snprintf(err, errlen, "%s%s%s%s [%.*s]: %s", origin,
+			spec.name[0] ? " '" : "", spec.name, spec.name[0] ? "'" : "",
+			len > 200 ? 200 : (int)len, text, why);
 	return -1;
 }
 
 int tp_param_rule(modparam_t type, void *val)
 {
-	char origin[32];
+	tp_ruleset_t *rs = tp_active_rules();
+	char origin[32], err[TP_LOAD_ERR_MAX];
 
 	tp_cfg_rule_no++;
 	snprintf(origin, sizeof(origin), "rule #%d", tp_cfg_rule_no);
-	return tp_load_one((char *)val, strlen((char *)val), 0, origin);
+	if(rs == NULL)
+		return -1;
+	if(tp_load_rule(rs, (char *)val, strlen((char *)val), 0, origin, err,
+			   sizeof(err))
+			< 0) {
+		LM_ERR("%s\n", err);
+		return -1;
+	}
+	return 0;
 }
+
+typedef struct tp_file_load
+{
+	tp_ruleset_t *rs;
+	const char *path;
+	char *err;
+	size_t errlen;
+} tp_file_load_t;
 
 static int tp_load_file_line(
 		void *arg, int lineno, const char *line, size_t len)
 {
+	tp_file_load_t *fl = (tp_file_load_t *)arg;
 	char origin[PATH_MAX + 16];
 
-	snprintf(origin, sizeof(origin), "%s:%d", (const char *)arg, lineno);
-	return tp_load_one(line, len, 1, origin);
+	snprintf(origin, sizeof(origin), "%s:%d", fl->path, lineno);
+	return tp_load_rule(fl->rs, line, len, 1, origin, fl->err, fl->errlen);
 }
 
-/* the whole file in one malloc'd, NUL-terminated buffer */
-static char *tp_read_file(const char *path, size_t *len)
+int tp_load_file_rules(tp_ruleset_t *rs, const char *path, const char *text,
+		size_t len, char *err, size_t errlen)
+{
+	tp_file_load_t fl = {rs, path, err, errlen};
+
+	return tp_rules_text_each(text, len, tp_load_file_line, &fl) < 0 ? -1 : 0;
+}
+
+char *tp_read_rules_file(
+		const char *path, size_t *len, char *err, size_t errlen)
 {
 	FILE *f;
 	char *buf;
 	size_t n;
 
 	if((f = fopen(path, "r")) == NULL) {
-		LM_ERR("rules_file '%s': cannot open: %s\n", path, strerror(errno));
+		snprintf(err, errlen, "rules_file '%s': cannot open: %s", path,
+				strerror(errno));
 		return NULL;
 	}
 	buf = malloc(TP_RULES_FILE_MAX + 1);
 	n = buf ? fread(buf, 1, TP_RULES_FILE_MAX + 1, f) : 0;
 	if(buf == NULL || ferror(f) || n > TP_RULES_FILE_MAX) {
-		LM_ERR("rules_file '%s': %s\n", path,
+		snprintf(err, errlen, "rules_file '%s': %s", path,
 				buf == NULL ? "out of memory"
 				: ferror(f) ? strerror(errno)
 							: "larger than 1 MiB");
@@ -110,6 +137,8 @@ static char *tp_read_file(const char *path, size_t *len)
 int tp_param_rules_file(modparam_t type, void *val)
 {
 	const char *path = (const char *)val;
+	char err[TP_LOAD_ERR_MAX];
+	tp_ruleset_t *rs;
 	size_t len = 0;
 	char *text;
 	int ret;
@@ -119,13 +148,18 @@ int tp_param_rules_file(modparam_t type, void *val)
 				tp_rules_file, path);
 		return -1;
 	}
-	if((tp_rules_file = strdup(path)) == NULL || tp_active_rules() == NULL)
+	if((tp_rules_file = strdup(path)) == NULL
+			|| (rs = tp_active_rules()) == NULL)
 		return -1;
-	if((text = tp_read_file(path, &len)) == NULL)
+	if((text = tp_read_rules_file(path, &len, err, sizeof(err))) == NULL) {
+		LM_ERR("%s\n", err);
 		return -1;
-	ret = tp_rules_text_each(text, len, tp_load_file_line, (void *)path);
+	}
+	ret = tp_load_file_rules(rs, path, text, len, err, sizeof(err));
 	free(text);
-	return ret < 0 ? -1 : 0;
+	if(ret < 0)
+		LM_ERR("%s\n", err);
+	return ret;
 }
 
 int tp_param_default_mode(modparam_t type, void *val)

@@ -75,6 +75,8 @@ int tp_ruleset_set_limits(tp_ruleset_t *rs, size_t ua_max_len,
 		pcre2_jit_stack_assign(rs->mctx, NULL, rs->jit_stack);
 	}
 	rs->ua_max_len = ua_max_len;
+	rs->match_limit = match_limit;
+	rs->depth_limit = depth_limit;
 	heap_kib = ua_max_len * TP_HEAP_KIB_PER_BYTE;
 	if(heap_kib < TP_HEAP_KIB_MIN)
 		heap_kib = TP_HEAP_KIB_MIN;
@@ -166,6 +168,7 @@ int tp_ruleset_add(tp_ruleset_t *rs, const tp_rule_spec_t *spec, int from_file,
 		return -1;
 	}
 	memset(&r, 0, sizeof(r));
+	r.hit_slot = -1;
 	if((r.code = tp_compile(spec, err, errlen)) == NULL)
 		return -1;
 	r.regex = tp_malloc(spec->regex_len + 1);

@@ -37,6 +37,7 @@ typedef struct tp_rule
 	size_t regex_len;
 	char *origin; /*!< where it was defined ("rule #2", "FILE:LINE") */
 	pcre2_code *code;
+	int hit_slot; /*!< its hit counter (tp_hits), -1 for none */
 } tp_rule_t;
 
 typedef struct tp_ruleset
@@ -48,6 +49,8 @@ typedef struct tp_ruleset
 	unsigned int gen; /*!< changes with every change of the set */
 	tp_mode_t default_mode;
 	size_t ua_max_len; /*!< longer User-Agents are matched on this prefix */
+	uint32_t match_limit; /*!< as given to tp_ruleset_set_limits() */
+	uint32_t depth_limit;
 	pcre2_match_context *mctx;
 	pcre2_match_data *md;
 	pcre2_jit_stack *jit_stack; /*!< sized for ua_max_len subjects */

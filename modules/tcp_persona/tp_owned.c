@@ -14,7 +14,7 @@ typedef struct tp_owned_entry
 {
 	struct tp_owned_entry *next;
 	int conn_id;
-	tp_addr_t ue;
+	tp_owner_t w;
 } tp_owned_entry_t;
 
 typedef struct tp_owned_slot
@@ -66,7 +66,7 @@ static tp_owned_slot_t *tp_owned_slot(tp_owned_t *o, int conn_id)
 	return &o->slots[(unsigned int)conn_id & o->mask];
 }
 
-int tp_owned_add(tp_owned_t *o, int conn_id, const tp_addr_t *ue)
+int tp_owned_add(tp_owned_t *o, int conn_id, const tp_owner_t *w)
 {
 	tp_owned_slot_t *s = tp_owned_slot(o, conn_id);
 	tp_owned_entry_t *e = tp_shm_zalloc(sizeof(*e));
@@ -74,7 +74,8 @@ int tp_owned_add(tp_owned_t *o, int conn_id, const tp_addr_t *ue)
 	if(e == NULL)
 		return -1;
 	e->conn_id = conn_id;
-	e->ue = *ue;
+	e->w = *w;
+	e->w.callid[TP_OWNER_CALLID_MAX] = '\0';
 	tp_lock(&s->lock);
 	e->next = s->head;
 	s->head = e;
@@ -83,7 +84,7 @@ int tp_owned_add(tp_owned_t *o, int conn_id, const tp_addr_t *ue)
 	return 0;
 }
 
-int tp_owned_del(tp_owned_t *o, int conn_id)
+int tp_owned_del(tp_owned_t *o, int conn_id, tp_owner_t *out)
 {
 	tp_owned_slot_t *s = tp_owned_slot(o, conn_id);
 	tp_owned_entry_t **pp, *e;
@@ -98,6 +99,8 @@ int tp_owned_del(tp_owned_t *o, int conn_id)
 	tp_unlock(&s->lock);
 	if(e == NULL)
 		return -1;
+	if(out)
+		*out = e->w;
 	tp_shm_free(e);
 	__atomic_sub_fetch(&o->count, 1, __ATOMIC_RELAXED);
 	return 1;
@@ -113,6 +116,38 @@ int tp_owned_has(tp_owned_t *o, int conn_id)
 		;
 	tp_unlock(&s->lock);
 	return e ? 1 : -1;
+}
+
+/* inserts id and w into the first n of ids/owners, keeping ids sorted */
+static void tp_owned_insert(int *ids, tp_owner_t *owners, unsigned int n,
+		int id, const tp_owner_t *w)
+{
+	unsigned int at = n;
+
+	while(at > 0 && ids[at - 1] > id) {
+		ids[at] = ids[at - 1];
+		owners[at] = owners[at - 1];
+		at--;
+	}
+	ids[at] = id;
+	owners[at] = *w;
+}
+
+unsigned int tp_owned_of(tp_owned_t *o, const tp_addr_t *ue, int *ids,
+		tp_owner_t *owners, unsigned int n)
+{
+	tp_owned_entry_t *e;
+	unsigned int i, got = 0;
+
+	for(i = 0; i <= o->mask && got < n; i++) {
+		tp_lock(&o->slots[i].lock);
+		for(e = o->slots[i].head; e && got < n; e = e->next) {
+			if(tp_addr_eq(&e->w.ue, ue))
+				tp_owned_insert(ids, owners, got++, e->conn_id, &e->w);
+		}
+		tp_unlock(&o->slots[i].lock);
+	}
+	return got;
 }
 
 #define TP_OWNED_BATCH 32
@@ -132,7 +167,7 @@ int tp_owned_sweep(tp_owned_t *o, tp_owned_alive_f alive)
 			ids[n++] = e->conn_id;
 		tp_unlock(&o->slots[i].lock);
 		for(k = 0; k < n; k++) {
-			if(!alive(ids[k]) && tp_owned_del(o, ids[k]) > 0)
+			if(!alive(ids[k]) && tp_owned_del(o, ids[k], NULL) > 0)
 				dead++;
 		}
 	}

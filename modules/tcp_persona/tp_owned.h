@@ -19,6 +19,16 @@
 
 #include "tp_bind.h"
 
+#define TP_OWNER_CALLID_MAX 95
+
+/*! what a connection was opened for */
+typedef struct tp_owner
+{
+	tp_addr_t ue;
+	tp_mode_t mode; /*!< dialog or transaction */
+	char callid[TP_OWNER_CALLID_MAX + 1]; /*!< cut, NUL-terminated */
+} tp_owner_t;
+
 typedef struct tp_owned tp_owned_t;
 
 /*! 1 when the connection is still usable */
@@ -27,14 +37,23 @@ typedef int (*tp_owned_alive_f)(int conn_id);
 tp_owned_t *tp_owned_create(unsigned int size_log2);
 void tp_owned_destroy(tp_owned_t *o);
 
-/*! adds conn_id (toward ue); \return 0, or -1 no memory */
-int tp_owned_add(tp_owned_t *o, int conn_id, const tp_addr_t *ue);
+/*! adds conn_id, opened for w; 
+eturn 0, or -1 no memory */
+int tp_owned_add(tp_owned_t *o, int conn_id, const tp_owner_t *w);
 
-/*! \return 1 removed, -1 not a member */
-int tp_owned_del(tp_owned_t *o, int conn_id);
+/*! removes conn_id, what it was opened for into *out (if not NULL);
+ * \return 1 removed, -1 not a member */
+int tp_owned_del(tp_owned_t *o, int conn_id, tp_owner_t *out);
 
 /*! \return 1 member, -1 not */
 int tp_owned_has(tp_owned_t *o, int conn_id);
+
+/*!
+ * The connections owned for ue: up to n ids (ascending) and owners.
+ * \return how many were copied
+ */
+unsigned int tp_owned_of(tp_owned_t *o, const tp_addr_t *ue, int *ids,
+		tp_owner_t *owners, unsigned int n);
 
 /*! drops members that alive() says are gone; \return how many */
 int tp_owned_sweep(tp_owned_t *o, tp_owned_alive_f alive);

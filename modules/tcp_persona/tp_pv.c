@@ -11,13 +11,26 @@
 
 #include "core/dprint.h"
 
+#include "tp_event.h"
 #include "tp_pv.h"
 
 enum
 {
 	TP_PV_NAME = 1,
-	TP_PV_MODE
+	TP_PV_MODE,
+	TP_PV_UE, /* these four: inside the module's event routes only */
+	TP_PV_AOR,
+	TP_PV_UA,
+	TP_PV_SOURCE
 };
+
+static const struct
+{
+	const char *name;
+	int key;
+} tp_pv_keys[] = {{"name", TP_PV_NAME}, {"mode", TP_PV_MODE},
+		{"ue", TP_PV_UE}, {"aor", TP_PV_AOR}, {"ua", TP_PV_UA},
+		{"source", TP_PV_SOURCE}, {NULL, 0}};
 
 /* one message at a time per process: no need for more than one slot */
 static struct
@@ -41,15 +54,17 @@ void tp_pv_set(sip_msg_t *msg, const char *name, tp_mode_t mode)
 
 int tp_pv_parse_name(pv_spec_t *sp, str *in)
 {
-	int key = 0;
+	int i, key = 0;
 
-	if(in->len == 4 && strncmp(in->s, "name", 4) == 0)
-		key = TP_PV_NAME;
-	else if(in->len == 4 && strncmp(in->s, "mode", 4) == 0)
-		key = TP_PV_MODE;
+	for(i = 0; tp_pv_keys[i].name; i++) {
+		if(in->len == (int)strlen(tp_pv_keys[i].name)
+				&& strncmp(in->s, tp_pv_keys[i].name, in->len) == 0)
+			key = tp_pv_keys[i].key;
+	}
 	if(key == 0) {
-		LM_ERR("unknown key in $persona(%.*s) (use name or mode)\n", in->len,
-				in->s);
+		LM_ERR("unknown key in $persona(%.*s) (use name, mode, or in the"
+			   " module's event routes ue, aor, ua, source)\n",
+				in->len, in->s);
 		return -1;
 	}
 	sp->pvp.pvn.type = PV_NAME_INTSTR;
@@ -58,14 +73,48 @@ int tp_pv_parse_name(pv_spec_t *sp, str *in)
 	return 0;
 }
 
-int tp_pv_get(sip_msg_t *msg, pv_param_t *param, pv_value_t *res)
+/* $persona(...) inside an event route: the event's data */
+static int tp_pv_get_event(sip_msg_t *msg, pv_param_t *param, pv_value_t *res,
+		const tp_event_data_t *d)
 {
 	str v;
 
-	if(msg == NULL || !tp_pv_cur.set || msg->id != tp_pv_cur.msg_id
-			|| msg->pid != tp_pv_cur.msg_pid)
+	switch(param->pvn.u.isname.name.n) {
+		case TP_PV_NAME:
+			v.s = (char *)d->rule;
+			break;
+		case TP_PV_MODE:
+			v.s = (char *)tp_mode_name(d->mode);
+			break;
+		case TP_PV_UE:
+			v.s = (char *)d->ue;
+			break;
+		case TP_PV_AOR:
+			v.s = (char *)d->aor;
+			break;
+		case TP_PV_UA:
+			v.s = (char *)d->ua;
+			break;
+		default:
+			v.s = (char *)d->source;
+			break;
+	}
+	v.len = strlen(v.s);
+	return pv_get_strval(msg, param, res, &v);
+}
+
+int tp_pv_get(sip_msg_t *msg, pv_param_t *param, pv_value_t *res)
+{
+	const tp_event_data_t *ev = tp_event_current();
+	int key = param->pvn.u.isname.name.n;
+	str v;
+
+	if(ev != NULL)
+		return tp_pv_get_event(msg, param, res, ev);
+	if(msg == NULL || key > TP_PV_MODE || !tp_pv_cur.set
+			|| msg->id != tp_pv_cur.msg_id || msg->pid != tp_pv_cur.msg_pid)
 		return pv_get_null(msg, param, res);
-	if(param->pvn.u.isname.name.n == TP_PV_NAME)
+	if(key == TP_PV_NAME)
 		v.s = tp_pv_cur.name;
 	else
 		v.s = (char *)tp_mode_name(tp_pv_cur.mode);

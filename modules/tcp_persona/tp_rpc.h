@@ -12,7 +12,18 @@
 
 #include "core/rpc.h"
 
-/*! tcp_persona.match and tcp_persona.rules */
+/*! every tcp_persona.* command */
 extern rpc_export_t tp_rpc_cmds[];
+
+/*! the binding commands (tp_rpc_bind.c) */
+extern const char *tp_rpc_bindings_doc[];
+extern const char *tp_rpc_binding_doc[];
+extern const char *tp_rpc_unbind_doc[];
+void tp_rpc_bindings(rpc_t *rpc, void *ctx);
+void tp_rpc_binding(rpc_t *rpc, void *ctx);
+void tp_rpc_unbind(rpc_t *rpc, void *ctx);
+
+/*! 1 and a fault reply when the command got a parameter too many */
+int tp_rpc_extra(rpc_t *rpc, void *ctx, const char *expected);
 
 #endif /* TP_RPC_H */

@@ -9,18 +9,45 @@
 
 #include "core/dprint.h"
 
+#include "tp_hooks.h"
 #include "tp_stats.h"
 
+stat_var *tp_stat_register[TP_MODE_COUNT];
+stat_var *tp_stat_unmatched;
+stat_var *tp_stat_conn_opened[TP_MODE_COUNT];
+stat_var *tp_stat_conn_closed[TP_MODE_COUNT];
 stat_var *tp_stat_reuse_refused;
 stat_var *tp_stat_owned_lost;
 
+/* a gauge read from the binding table when asked */
+static counter_val_t tp_stat_bindings(void)
+{
+	return tp_bindings ? (counter_val_t)tp_bind_count(tp_bindings) : 0;
+}
+
 /* clang-format off */
 static stat_export_t tp_stats[] = {
+	{"bindings", STAT_IS_FUNC, (stat_var **)tp_stat_bindings},
+	{"register_none", 0, &tp_stat_register[TP_MODE_NONE]},
+	{"register_reuse", 0, &tp_stat_register[TP_MODE_REUSE]},
+	{"register_dialog", 0, &tp_stat_register[TP_MODE_DIALOG]},
+	{"register_transaction", 0, &tp_stat_register[TP_MODE_TRANSACTION]},
+	{"unmatched", 0, &tp_stat_unmatched},
+	{"conn_opened_dialog", 0, &tp_stat_conn_opened[TP_MODE_DIALOG]},
+	{"conn_opened_transaction", 0, &tp_stat_conn_opened[TP_MODE_TRANSACTION]},
+	{"conn_closed_dialog", 0, &tp_stat_conn_closed[TP_MODE_DIALOG]},
+	{"conn_closed_transaction", 0, &tp_stat_conn_closed[TP_MODE_TRANSACTION]},
 	{"reuse_refused", 0, &tp_stat_reuse_refused},
 	{"owned_lost", 0, &tp_stat_owned_lost},
 	{0, 0, 0}
 };
 /* clang-format on */
+
+void tp_stat_mode(stat_var **per_mode, tp_mode_t mode)
+{
+	if(mode >= 0 && mode < TP_MODE_COUNT && per_mode[mode] != NULL)
+		update_stat(per_mode[mode], 1);
+}
 
 int tp_stats_init(void)
 {

@@ -9,7 +9,7 @@
 
 /*! \file
  * Kamailio statistics of group tcp_persona
- * (kamcmd stats.get_statistics tcp_persona:).
+ * (kamcmd stats.get_statistics tcp_persona:, xhttp_prom).
  */
 
 #ifndef TP_STATS_H
@@ -17,11 +17,26 @@
 
 #include "core/counters.h"
 
+#include "tp_rules.h"
+
+/*! REGISTERs classified by persona_bind(), by resulting mode */
+extern stat_var *tp_stat_register[TP_MODE_COUNT];
+
+/*! REGISTERs whose User-Agent matched no rule */
+extern stat_var *tp_stat_unmatched;
+
+/*! connections the module opened / closed, by mode (dialog, transaction) */
+extern stat_var *tp_stat_conn_opened[TP_MODE_COUNT];
+extern stat_var *tp_stat_conn_closed[TP_MODE_COUNT];
+
 /*! terminating requests refused because a reuse UE's connection is gone */
 extern stat_var *tp_stat_reuse_refused;
 
-/*! connections the proxy opened that the peer closed or reset */
+/*! connections the proxy opened that died while the module owned them */
 extern stat_var *tp_stat_owned_lost;
+
+/*! counts one in a per-mode counter; modes without one are ignored */
+void tp_stat_mode(stat_var **per_mode, tp_mode_t mode);
 
 /*! \return 0, or -1 */
 int tp_stats_init(void);

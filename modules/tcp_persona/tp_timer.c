@@ -15,6 +15,7 @@
 
 #include "tp_conn.h"
 #include "tp_hooks.h"
+#include "tp_stats.h"
 #include "tp_timer.h"
 
 #define TP_SWEEP_EVERY 5 /* seconds */
@@ -40,13 +41,21 @@ static void tp_tick(unsigned int ticks, void *param)
 {
 	static unsigned int n;
 	time_t now = time(NULL);
+	int lost;
 
 	tp_bind_each_reuse(tp_bindings, now, tp_keep_one, NULL);
 	if(++n % TP_SWEEP_EVERY)
 		return;
 	tp_bind_sweep(tp_bindings, now);
 	tp_track_sweep(tp_calls, now, tp_on_gone);
-	tp_owned_sweep(tp_owned_conns, tp_conn_alive);
+	/* gone without a close event (idle expiry in tcp_main): lost too */
+	lost = tp_owned_sweep(tp_owned_conns, tp_conn_alive);
+	if(lost > 0) {
+		update_stat(tp_stat_owned_lost, lost);
+		LM_INFO("%d connection(s) the proxy opened ended without a close"
+				" event\n",
+				lost);
+	}
 }
 
 int tp_timer_init(void)

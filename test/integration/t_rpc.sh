@@ -46,7 +46,7 @@ rules=$(tp_kamcmd tcp_persona.rules | sed -n 's/^\tname: //p' | paste -sd' ')
 tp_eq "rules: in matching order, modparam rules first" \
 	"samsung-s2x apple pixel xiaomi odd catch-samsung no-ua evil" "$rules"
 tp_eq "rules: each with index, name, mode, regex and origin" \
-	"index=5 name=odd mode=reuse regex=^odd;ua=x\$ origin=$TP_IT_DIR/cfg/personas.rules:7" \
+	"index=5 name=odd mode=reuse regex=^odd;ua=x\$ origin=$TP_IT_DIR/cfg/personas.rules:7 hits=0" \
 	"$(tp_kamcmd tcp_persona.rules | sed -n '/index: 5$/,/}/p' |
 		sed -n 's/^\t\([a-z_]*\): \(.*\)$/\1=\2/p' | paste -sd' ')"
 tp_eq "rules: a parameter is an error reply" "error: 400 - no parameters expected" \

@@ -21,6 +21,8 @@ int main(void)
 	suite_add_tcase(s, tp_tcase_bind());
 	suite_add_tcase(s, tp_tcase_track());
 	suite_add_tcase(s, tp_tcase_owned());
+	suite_add_tcase(s, tp_tcase_bind_admin());
+	suite_add_tcase(s, tp_tcase_hits_once());
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

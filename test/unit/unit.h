@@ -17,5 +17,7 @@ TCase *tp_tcase_cache(void);
 TCase *tp_tcase_bind(void);
 TCase *tp_tcase_track(void);
 TCase *tp_tcase_owned(void);
+TCase *tp_tcase_bind_admin(void);
+TCase *tp_tcase_hits_once(void);
 
 #endif

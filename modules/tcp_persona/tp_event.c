@@ -1,0 +1,190 @@
+/*
+ * tcp_persona - event routes and the KEMI event callback
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <ctype.h>
+#include <string.h>
+
+#include "core/action.h"
+#include "core/dprint.h"
+#include "core/fmsg.h"
+#include "core/kemi.h"
+#include "core/route.h"
+#include "core/script_cb.h"
+
+#include "tp_event.h"
+#include "tp_once.h"
+
+str tp_event_callback = STR_NULL;
+int tp_unmatched_interval = 3600;
+
+static str tp_event_names[TP_EV_COUNT] = {
+		str_init("tcp_persona:reuse-unavailable"),
+		str_init("tcp_persona:unmatched")};
+static int tp_event_rt[TP_EV_COUNT] = {-1, -1};
+static tp_once_t *tp_unmatched_once;
+
+/* per process: events of the message in the script, fired after it */
+static struct
+{
+	unsigned int msg_id;
+	int msg_pid;
+	int queued[TP_EV_COUNT];
+	tp_event_data_t data[TP_EV_COUNT];
+} tp_pending;
+
+static const tp_event_data_t *tp_event_now;
+
+const tp_event_data_t *tp_event_current(void)
+{
+	return tp_event_now;
+}
+
+static int tp_event_wanted(tp_event_kind_t k)
+{
+	if(tp_event_callback.s != NULL && tp_event_callback.len > 0)
+		return 1;
+	return tp_event_rt[k] >= 0 && event_rt.rlist[tp_event_rt[k]] != NULL;
+}
+
+static void tp_event_run(tp_event_kind_t k, const tp_event_data_t *d)
+{
+	sr_kemi_eng_t *keng = NULL;
+	run_act_ctx_t ctx;
+	sip_msg_t *fmsg;
+	int backup_rt;
+
+	if(tp_event_callback.s != NULL && tp_event_callback.len > 0) {
+		if((keng = sr_kemi_eng_get()) == NULL) {
+			LM_ERR("event_callback '%.*s' set, but no KEMI engine\n",
+					tp_event_callback.len, tp_event_callback.s);
+			return;
+		}
+	}
+	if(faked_msg_init() < 0 || (fmsg = faked_msg_next()) == NULL) {
+		LM_ERR("no faked message to run %.*s\n", tp_event_names[k].len,
+				tp_event_names[k].s);
+		return;
+	}
+	tp_event_now = d;
+	backup_rt = get_route_type();
+	set_route_type(EVENT_ROUTE);
+	if(keng) {
+		if(sr_kemi_route(keng, fmsg, EVENT_ROUTE, &tp_event_callback,
+				   &tp_event_names[k])
+				< 0)
+			LM_ERR("the event callback failed for %.*s\n",
+					tp_event_names[k].len, tp_event_names[k].s);
+	} else {
+		init_run_actions_ctx(&ctx);
+		run_top_route(event_rt.rlist[tp_event_rt[k]], fmsg, &ctx);
+	}
+	set_route_type(backup_rt);
+	tp_event_now = NULL;
+}
+
+/* fires what the script of msg queued */
+static int tp_event_post_script(
+		sip_msg_t *msg, unsigned int flags, void *param)
+{
+	tp_event_data_t d;
+	int k;
+
+	if(msg->id != tp_pending.msg_id || msg->pid != tp_pending.msg_pid)
+		return 1;
+	for(k = 0; k < TP_EV_COUNT; k++) {
+		if(!tp_pending.queued[k])
+			continue;
+		tp_pending.queued[k] = 0;
+		d = tp_pending.data[k]; /* an event route may queue again */
+		tp_event_run((tp_event_kind_t)k, &d);
+	}
+	return 1;
+}
+
+static tp_event_data_t *tp_event_slot(sip_msg_t *msg, tp_event_kind_t k)
+{
+	if(msg->id != tp_pending.msg_id || msg->pid != tp_pending.msg_pid) {
+		memset(&tp_pending, 0, sizeof(tp_pending));
+		tp_pending.msg_id = msg->id;
+		tp_pending.msg_pid = msg->pid;
+	}
+	tp_pending.queued[k] = 1;
+	memset(&tp_pending.data[k], 0, sizeof(tp_pending.data[k]));
+	return &tp_pending.data[k];
+}
+
+/* a User-Agent as a script may print it: control bytes become '.' */
+static void tp_copy_printable(char *dst, size_t size, const char *s, size_t n)
+{
+	size_t i;
+
+	if(n > size - 1)
+		n = size - 1;
+	for(i = 0; i < n; i++)
+		dst[i] = isprint((unsigned char)s[i]) ? s[i] : '.';
+	dst[n] = '\0';
+}
+
+void tp_event_reuse_unavailable(
+		sip_msg_t *msg, const tp_binding_t *b, const char *ua)
+{
+	tp_event_data_t *d;
+
+	if(!tp_event_wanted(TP_EV_REUSE_UNAVAILABLE))
+		return;
+	d = tp_event_slot(msg, TP_EV_REUSE_UNAVAILABLE);
+	tp_addr_str(&b->contact, d->ue, sizeof(d->ue));
+	tp_addr_str(&b->source, d->source, sizeof(d->source));
+	strcpy(d->aor, b->aor);
+	tp_copy_printable(d->ua, sizeof(d->ua), ua, strlen(ua));
+	strcpy(d->rule, b->rule);
+	d->mode = b->mode;
+}
+
+void tp_event_unmatched(sip_msg_t *msg, const tp_binding_t *b,
+		const tp_addr_t *ue, const str *ua)
+{
+	tp_event_data_t *d;
+
+	if(!tp_event_wanted(TP_EV_UNMATCHED)
+			|| !tp_once_fire(tp_unmatched_once, ua->s, (size_t)ua->len,
+					time(NULL), (unsigned int)tp_unmatched_interval))
+		return;
+	d = tp_event_slot(msg, TP_EV_UNMATCHED);
+	tp_addr_str(ue, d->ue, sizeof(d->ue));
+	tp_addr_str(&b->source, d->source, sizeof(d->source));
+	strcpy(d->aor, b->aor);
+	tp_copy_printable(d->ua, sizeof(d->ua), ua->s, (size_t)ua->len);
+	strcpy(d->rule, b->rule);
+	d->mode = b->mode;
+}
+
+int tp_event_init(void)
+{
+	int k;
+
+	for(k = 0; k < TP_EV_COUNT; k++)
+		tp_event_rt[k] = route_lookup(&event_rt, tp_event_names[k].s);
+	if(tp_event_callback.s != NULL && tp_event_callback.len > 0
+			&& sr_kemi_eng_get() == NULL) {
+		LM_ERR("event_callback '%.*s' needs a KEMI cfgengine\n",
+				tp_event_callback.len, tp_event_callback.s);
+		return -1;
+	}
+	if((tp_unmatched_once = tp_once_create()) == NULL) {
+		LM_ERR("no shared memory for the unmatched event table\n");
+		return -1;
+	}
+	if(register_script_cb(tp_event_post_script, POST_SCRIPT_CB | REQUEST_CB, 0)
+			< 0) {
+		LM_ERR("cannot register the post-script callback\n");
+		return -1;
+	}
+	return 0;
+}
