@@ -8,6 +8,8 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "core/dprint.h"
@@ -19,6 +21,8 @@
 
 #include "core/events.h"
 #include "core/sr_module.h"
+
+#include "core/pt.h"
 
 #include "tp_conn.h"
 
@@ -116,10 +120,69 @@ int tp_conn_alive(int id)
 	return alive;
 }
 
+/* the pid of tcp_main, from the shared process table */
+static int tp_tcp_main_pid(void)
+{
+	int i;
+
+	for(i = 0; pt && process_count && i < *process_count; i++) {
+		if(strcmp(pt[i].desc, "tcp main process") == 0)
+			return pt[i].pid;
+	}
+	return 0;
+}
+
+/* the local port of socket inode in /proc/net/tcp or tcp6, else 0 */
+static int tp_inode_port(const char *table, unsigned long inode)
+{
+	unsigned long ino;
+	unsigned int port;
+	char line[512];
+	int found = 0;
+	FILE *f;
+
+	if((f = fopen(table, "r")) == NULL)
+		return 0;
+	while(!found && fgets(line, sizeof(line), f)) {
+		if(sscanf(line,
+				   " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %*x %*x:%*x %*x:%*x"
+				   " %*x %*u %*u %lu",
+				   &port, &ino)
+						== 2
+				&& ino == inode)
+			found = (int)port;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Kamailio does not learn the port the kernel gives a connection it opens
+ * from a listen IP (rcv.dst_port stays 0); tcp_main's socket knows: its fd
+ * there, the socket's inode, the kernel's TCP table. */
+static int tp_kernel_local_port(int fd)
+{
+	char path[64], link[64];
+	unsigned long inode;
+	int pid = tp_tcp_main_pid(), port;
+	ssize_t n;
+
+	if(pid <= 0 || fd < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
+	if((n = readlink(path, link, sizeof(link) - 1)) <= 0)
+		return 0;
+	link[n] = '\0';
+	if(sscanf(link, "socket:[%lu]", &inode) != 1)
+		return 0;
+	if((port = tp_inode_port("/proc/net/tcp", inode)) == 0)
+		port = tp_inode_port("/proc/net/tcp6", inode);
+	return port;
+}
+
 int tp_conn_ports(int id, int *local, int *remote)
 {
 	struct tcp_connection *c;
-	int ret = -1;
+	int fd = -1;
 
 	*local = *remote = 0;
 	if(id <= 0)
@@ -128,10 +191,14 @@ int tp_conn_ports(int id, int *local, int *remote)
 	if((c = _tcpconn_find(id, 0, 0, 0, 0)) != NULL) {
 		*local = c->rcv.dst_port;
 		*remote = c->rcv.src_port;
-		ret = 1;
+		fd = c->s;
 	}
 	TCPCONN_UNLOCK;
-	return ret;
+	if(c == NULL)
+		return -1;
+	if(*local == 0)
+		*local = tp_kernel_local_port(fd);
+	return 1;
 }
 
 int tp_conn_close(int id)

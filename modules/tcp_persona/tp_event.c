@@ -165,12 +165,28 @@ void tp_event_unmatched(sip_msg_t *msg, const tp_binding_t *b,
 	d->mode = b->mode;
 }
 
+/* Kamailio 5.6's cfg lexer takes [a-zA-Z][0-9a-zA-Z-]* before the ':' of
+ * an event route name: of "tcp_persona:unmatched" it prints "tcp_" on
+ * stdout and keeps "persona:unmatched". That is where the block is then. */
+static int tp_event_route_find(const char *name)
+{
+	const char *lexed = name + sizeof("tcp_") - 1;
+	int rt = route_lookup(&event_rt, (char *)name);
+
+	if(rt >= 0)
+		return rt;
+	if((rt = route_lookup(&event_rt, (char *)lexed)) >= 0)
+		LM_INFO("event_route[%s] is known to the cfg parser as '%s'\n", name,
+				lexed);
+	return rt;
+}
+
 int tp_event_init(void)
 {
 	int k;
 
 	for(k = 0; k < TP_EV_COUNT; k++)
-		tp_event_rt[k] = route_lookup(&event_rt, tp_event_names[k].s);
+		tp_event_rt[k] = tp_event_route_find(tp_event_names[k].s);
 	if(tp_event_callback.s != NULL && tp_event_callback.len > 0
 			&& sr_kemi_eng_get() == NULL) {
 		LM_ERR("event_callback '%.*s' needs a KEMI cfgengine\n",

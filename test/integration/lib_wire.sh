@@ -52,10 +52,13 @@ tp_wire_cfg() {
 }
 
 # tp_wire_start [KAMAILIO ARGS...]: kamailio with pcscf.cfg, tcp_persona
-# and cfg/wire.rules (one User-Agent per persona), then the capture;
-# returns 1 if either does not start
+# and cfg/wire.rules (one User-Agent per persona; $TP_WIRE_RULES if set),
+# then the capture; returns 1 if either does not start. With -A WITH_LUA
+# the routing is cfg/pcscf.lua.
 tp_wire_start() {
-	tp_wire_cfg "$TP_WORK/kamailio.cfg" RULES_FILE="$TP_IT_DIR/cfg/wire.rules"
+	tp_cfg "$TP_IT_DIR/cfg/pcscf.lua" "$TP_WORK/pcscf.lua" NET_IP="$TP_NET_IP"
+	tp_wire_cfg "$TP_WORK/kamailio.cfg" LUA="$TP_WORK/pcscf.lua" \
+		RULES_FILE="${TP_WIRE_RULES:-$TP_IT_DIR/cfg/wire.rules}"
 	TP_KAMAILIO_ARGS="-A WITH_PERSONA" tp_kamailio_start \
 		"$TP_WORK/kamailio.cfg" "$@" && tp_capture_start
 }

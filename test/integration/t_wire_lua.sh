@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The persona functions driven from a Lua routing script (app_lua, KEMI:
+# KSR.tcp_persona.persona_bind/persona_enforce, cfg/pcscf.lua): persona
+# "dialog" shows the same wire behaviour as with the native cfg
+# (t_wire_dialog.sh), and the module's events reach the KEMI event_callback.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_wire.sh"
+tp_workdir
+
+read -r UE1 UE2 _ <<<"$TP_UE_IPS"
+U1=$(tp_ue_user "$UE1")
+P=$TP_PROXY_IP
+
+if ! tp_wire_start -A WITH_LUA; then
+	tp_fail "kamailio with a Lua routing script, tcp_persona and tshark start"
+	tp_done
+	exit
+fi
+
+tp_check "UE $UE1 (dialog persona) registers through KEMI persona_bind()" \
+	tp_ue_start "$UE1" "Persona-Dialog/1.0"
+tp_check "one MT call completes" tp_net_call net_call "$U1"
+tp_check "two overlapping MT calls complete" \
+	tp_net_call net_call "$U1" -m 2 -l 2 -r 4 -key hold 1500
+tp_check "UE $UE2 with a User-Agent no rule knows registers" \
+	tp_ue_start "$UE2" "Lua-Unknown-Phone/9.9"
+tp_check "the capture is written" tp_capture_stop
+tp_check "the Lua script did the routing (its KSR.info lines)" \
+	grep -q "sr_kemi_core_info(): REQ INVITE $TP_NET_IP" "$TP_WORK/kamailio.log"
+
+tp_ladder --call-ids | sed 's/^/# /'
+l=$(tp_ladder --only-ue "$UE1" | tp_ladder_mask)
+call="msgs=INVITE,100/INVITE,180/INVITE,200/INVITE,ACK,BYE,200/BYE"
+tp_eq "the registration connection carries no MT traffic" \
+	"conn 1 open=ue proxy=$P:$TP_PROXY_PORT ue=$UE1:* msgs=REGISTER,200/REGISTER calls=c1 close=none-none" \
+	"$(sed -n 1p <<<"$l")"
+tp_eq "MT call: a new proxy connection, FIN by the proxy after 200/BYE" \
+	"conn 2 open=proxy proxy=$P:* ue=$UE1:$TP_UE_PORT $call calls=c2 close=FIN-proxy" \
+	"$(sed -n 2p <<<"$l")"
+tp_eq "overlap: the first call on a connection of its own" \
+	"conn 3 open=proxy proxy=$P:* ue=$UE1:$TP_UE_PORT $call calls=c3 close=FIN-proxy" \
+	"$(sed -n 3p <<<"$l")"
+tp_eq "overlap: the second call on another new connection" \
+	"conn 4 open=proxy proxy=$P:* ue=$UE1:$TP_UE_PORT $call calls=c4 close=FIN-proxy" \
+	"$(sed -n 4p <<<"$l")"
+tp_eq "no other connection to the UE" 4 "$(grep -c '^conn ' <<<"$l")"
+
+tp_eq "the unmatched event reached the Lua event_callback, once" \
+	"EVENT tcp_persona:unmatched (lua) ue=$UE2:$TP_UE_PORT aor=sip:$(tp_ue_user "$UE2")@$P ua=Lua-Unknown-Phone/9.9 mode=none" \
+	"$(sed -n 's/.*\(EVENT tcp_persona:unmatched (lua).*\)/\1/p' "$TP_WORK/kamailio.log")"
+tp_done
