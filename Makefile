@@ -7,6 +7,9 @@
 #   make install    copy the module into kamailio's module directory
 #   make test       unit tests (ASan/UBSan) and integration tests
 #   make demo       a running Kamailio classifying SIPp handsets
+#   make doc        validate doc/*.xml (DocBook) and render the plain-text
+#                   modules/tcp_persona/README from it (DOC_OUT=FILE writes
+#                   elsewhere); any warning fails it
 
 MODULE_DIR  := modules/tcp_persona
 MODULE_SO   := $(MODULE_DIR)/tcp_persona.so
@@ -14,7 +17,7 @@ MULTIARCH   := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || ech
 MODULES_DIR ?= /usr/lib/$(MULTIARCH)/kamailio/modules
 export KAMAILIO_SRC BUILD_DIR
 
-.PHONY: all module deps install test unit integration demo clean distclean
+.PHONY: all module deps install test unit integration demo doc clean distclean
 
 all: module
 
@@ -47,6 +50,32 @@ integration: module
 
 demo: module
 	@demo/run.sh
+
+# The DocBook is validated against the DTD that /etc/xml/catalog resolves to
+# the local docbook-xml (--nonet: no download), rendered to one HTML page by
+# docbook-xsl and dumped to text by lynx, as Kamailio renders its READMEs.
+# Every step must print nothing: a warning is a failure.
+DOC_MAIN ?= doc/tcp_persona.xml
+DOC_OUT  ?= $(MODULE_DIR)/README
+DOC_XSL  := /usr/share/xml/docbook/stylesheet/docbook-xsl/html/docbook.xsl
+DOC_XSLT := --nonet --xinclude --stringparam section.autolabel 1 \
+	--stringparam section.label.includes.component.label 1 \
+	--stringparam generate.toc "book toc,title,example"
+DOC_LYNX := -cfg=/dev/null -force_html -dump -nolist -width=80 -dont_wrap_pre \
+	-display_charset=us-ascii
+
+doc: deps
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT || exit 1; \
+	fail() { echo "tcp_persona: make doc: $$1 failed or warned:" >&2; \
+		cat "$$tmp/msg" >&2; exit 1; }; \
+	xmllint --noout --valid --noent --nonet $(DOC_MAIN) >"$$tmp/msg" 2>&1 \
+		&& [ ! -s "$$tmp/msg" ] || fail xmllint; \
+	xsltproc $(DOC_XSLT) -o "$$tmp/doc.html" $(DOC_XSL) $(DOC_MAIN) \
+		>"$$tmp/msg" 2>&1 && [ ! -s "$$tmp/msg" ] || fail xsltproc; \
+	env -i PATH="$$PATH" HOME="$$tmp" lynx $(DOC_LYNX) "$$tmp/doc.html" \
+		>"$$tmp/README" 2>"$$tmp/msg" && [ ! -s "$$tmp/msg" ] || fail lynx; \
+	cat "$$tmp/README" >"$(DOC_OUT)" || exit 1; \
+	echo "tcp_persona: wrote $(DOC_OUT)"
 
 clean:
 	rm -f $(MODULE_DIR)/*.o $(MODULE_DIR)/*.d $(MODULE_DIR)/*.so \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs, from Debian's packages, everything the build, the demo and the tests
-# need on a Debian 12 machine. Idempotent: quiet and quick when all is there.
+# Installs, from Debian's packages, everything the build, the demo, the tests
+# and `make doc` need on a Debian 12 machine. Idempotent: quiet and quick when
+# all is there.
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,9 @@ packages=(
 	tshark                 # wire truth
 	binutils iproute2 procps
 	python3                # test/wire: rebuilds TCP connections from captures
+	xsltproc docbook-xsl   # make doc: DocBook to HTML
+	docbook-xml libxml2-utils # make doc: the DTD (local catalog), xmllint
+	lynx                   # make doc: HTML to the plain-text README
 )
 
 missing=()
