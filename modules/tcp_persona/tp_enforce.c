@@ -25,6 +25,7 @@
 #include "tp_enforce.h"
 #include "tp_event.h"
 #include "tp_hooks.h"
+#include "tp_load.h"
 #include "tp_pv.h"
 #include "tp_stats.h"
 #include "tp_sys.h"
@@ -96,6 +97,16 @@ static unsigned int tp_contact_expires(sip_msg_t *msg, contact_t *c)
 	return TP_DEFAULT_EXPIRES;
 }
 
+/* a binding keeps what matching reads of the User-Agent (re-classified
+ * later), not what a hostile UE sent */
+static size_t tp_ua_kept(const str *ua)
+{
+	tp_ruleset_t *rs = tp_active_rules();
+	size_t n = (size_t)ua->len;
+
+	return rs && n > rs->ua_max_len ? rs->ua_max_len : n;
+}
+
 static void tp_bind_contact(sip_msg_t *msg, tp_binding_t *b, contact_t *c,
 		const str *ua, int *bound, int *failed)
 {
@@ -113,7 +124,7 @@ static void tp_bind_contact(sip_msg_t *msg, tp_binding_t *b, contact_t *c,
 		return;
 	}
 	b->expires = time(NULL) + exp;
-	if(tp_bind_put(tp_bindings, b, ua->s, (size_t)ua->len) < 0) {
+	if(tp_bind_put(tp_bindings, b, ua->s, tp_ua_kept(ua)) < 0) {
 		LM_ERR("no shared memory to bind %s (AoR %s)\n",
 				tp_addr_str(&b->contact, where, sizeof(where)), b->aor);
 		*failed = 1;

@@ -189,8 +189,9 @@ done:
 }
 
 const char *tp_rpc_unbind_doc[] = {
-		"Drops a UE's binding: it gets the default mode until it registers"
-		" again. Parameter: the UE's contact or source address, ip:port.",
+		"Drops a UE's binding: Kamailio handles it as stock (like mode none)"
+		" until it registers again. Parameter: the UE's contact or source"
+		" address, ip:port.",
 		0};
 
 void tp_rpc_unbind(rpc_t *rpc, void *ctx)
