@@ -45,10 +45,16 @@ done
 tp_capture_stop
 declare -A RULE MODE
 for ip in $UE_A $UE_B $UE_C; do
-	m=$(tp_kamcmd tcp_persona.match "${UA[$ip]}")
+	# what the module bound the handset to, as the operator sees it
+	m=$(tp_kamcmd tcp_persona.binding "$ip:$TP_UE_PORT")
 	RULE[$ip]=$(sed -n 's/^\trule: //p' <<<"$m")
 	MODE[$ip]=$(sed -n 's/^\tmode: //p' <<<"$m")
 done
+echo
+echo "== kamcmd tcp_persona.bindings"
+tp_kamcmd tcp_persona.bindings
+echo "== kamcmd stats.get_statistics tcp_persona:"
+tp_kamcmd stats.get_statistics tcp_persona:
 tp_stop_all
 
 # verdict IP MODE: does the capture show MODE toward the UE on IP?
