@@ -434,26 +434,103 @@ static void tp_reclassify_copies(tp_bind_table_t *t, unsigned int i, time_t now)
 	}
 }
 
+/* one UE of a slot, copied out to be matched without the slot's lock */
+typedef struct tp_reclass_item
+{
+	tp_addr_t contact;
+	time_t expires; /* with contact: the same registration when written */
+	char *ua;
+	size_t ua_len;
+	tp_mode_t mode;
+	char rule[TP_NAME_MAX + 1];
+} tp_reclass_item_t;
+
+#define TP_RECLASS_BATCH 16
+
+/* copies up to TP_RECLASS_BATCH live UEs of slot s after the first skip;
+ * \return how many, or -1 out of memory */
+static int tp_reclass_copy(tp_bind_slot_t *s, time_t now, unsigned int skip,
+		tp_reclass_item_t *items)
+{
+	const tp_bind_entry_t *e;
+	unsigned int k = 0;
+	int n = 0, failed = 0;
+
+	tp_lock(&s->lock);
+	for(e = s->head; e && n < TP_RECLASS_BATCH; e = e->next) {
+		if(!e->primary || e->b.expires <= now || k++ < skip)
+			continue;
+		items[n].contact = e->b.contact;
+		items[n].expires = e->b.expires;
+		items[n].ua_len = e->ua_len;
+		if((items[n].ua = tp_malloc(e->ua_len + 1)) == NULL) {
+			failed = 1;
+			break;
+		}
+		memcpy(items[n].ua, e->ua, e->ua_len);
+		items[n++].ua[e->ua_len] = '\0';
+	}
+	tp_unlock(&s->lock);
+	if(failed) {
+		while(n > 0)
+			tp_free(items[--n].ua);
+		return -1;
+	}
+	return n;
+}
+
+/* writes the new modes back to the entries still of the same registration */
+static unsigned int tp_reclass_write(tp_bind_slot_t *s,
+		tp_reclass_item_t *items, int n, unsigned int *changed)
+{
+	tp_bind_entry_t *e;
+	unsigned int done = 0;
+	int i;
+
+	tp_lock(&s->lock);
+	for(i = 0; i < n; i++) {
+		for(e = s->head; e; e = e->next) {
+			if(!e->primary || e->b.expires != items[i].expires
+					|| !tp_addr_eq(&e->b.contact, &items[i].contact))
+				continue;
+			if(e->b.mode != items[i].mode)
+				(*changed)++;
+			e->b.mode = items[i].mode;
+			memcpy(e->b.rule, items[i].rule, sizeof(e->b.rule));
+			done++;
+			break;
+		}
+	}
+	tp_unlock(&s->lock);
+	return done;
+}
+
 unsigned int tp_bind_reclassify(tp_bind_table_t *t, time_t now,
 		tp_bind_classify_f f, void *arg, unsigned int *changed)
 {
-	tp_bind_entry_t *e;
-	unsigned int i, n = 0;
-	tp_mode_t mode;
+	tp_reclass_item_t items[TP_RECLASS_BATCH];
+	unsigned int i, skip, n = 0;
+	int got, k;
 
 	*changed = 0;
 	for(i = 0; i <= t->mask; i++) {
-		tp_lock(&t->slots[i].lock);
-		for(e = t->slots[i].head; e; e = e->next) {
-			if(!e->primary || e->b.expires <= now)
-				continue;
-			f(e->ua, e->ua_len, &mode, e->b.rule, sizeof(e->b.rule), arg);
-			if(mode != e->b.mode)
-				(*changed)++;
-			e->b.mode = mode;
-			n++;
+		/* matching may take long: never under the slot's lock */
+		for(skip = 0;; skip += TP_RECLASS_BATCH) {
+			if((got = tp_reclass_copy(&t->slots[i], now, skip, items)) < 0) {
+				TP_ERR("out of memory re-classifying bindings\n");
+				break;
+			}
+			for(k = 0; k < got; k++) {
+				items[k].rule[0] = '\0';
+				f(items[k].ua, items[k].ua_len, &items[k].mode, items[k].rule,
+						sizeof(items[k].rule), arg);
+			}
+			n += tp_reclass_write(&t->slots[i], items, got, changed);
+			for(k = 0; k < got; k++)
+				tp_free(items[k].ua);
+			if(got < TP_RECLASS_BATCH)
+				break;
 		}
-		tp_unlock(&t->slots[i].lock);
 	}
 	for(i = 0; i <= t->mask; i++)
 		tp_reclassify_copies(t, i, now);

@@ -142,9 +142,10 @@ typedef void (*tp_bind_classify_f)(const char *ua, size_t len,
 		tp_mode_t *mode, char *rule, size_t rule_size, void *arg);
 
 /*!
- * Re-classifies every live UE by its stored User-Agent. f runs under a slot
- * lock: it must be bounded and take no lock. \return UEs re-classified;
- * *changed: how many of them changed mode
+ * Re-classifies every live UE by its stored User-Agent. f runs without the
+ * table's locks, on copies; a UE that registered again meanwhile keeps what
+ * its new REGISTER gave it. \return UEs re-classified; *changed: how many
+ * of them changed mode
  */
 unsigned int tp_bind_reclassify(tp_bind_table_t *t, time_t now,
 		tp_bind_classify_f f, void *arg, unsigned int *changed);

@@ -158,8 +158,9 @@ static int tp_inode_port(const char *table, unsigned long inode)
 
 /* Kamailio does not learn the port the kernel gives a connection it opens
  * from a listen IP (rcv.dst_port stays 0); tcp_main's socket knows: its fd
- * there, the socket's inode, the kernel's TCP table. */
-static int tp_kernel_local_port(int fd)
+ * there, the socket's inode, the kernel's TCP table. The table is read
+ * whole: an RPC cost that grows with the machine's TCP sockets. */
+static int tp_kernel_local_port(int fd, int af)
 {
 	char path[64], link[64];
 	unsigned long inode;
@@ -174,15 +175,15 @@ static int tp_kernel_local_port(int fd)
 	link[n] = '\0';
 	if(sscanf(link, "socket:[%lu]", &inode) != 1)
 		return 0;
-	if((port = tp_inode_port("/proc/net/tcp", inode)) == 0)
-		port = tp_inode_port("/proc/net/tcp6", inode);
+	port = tp_inode_port(af == AF_INET6 ? "/proc/net/tcp6" : "/proc/net/tcp",
+			inode);
 	return port;
 }
 
 int tp_conn_ports(int id, int *local, int *remote)
 {
 	struct tcp_connection *c;
-	int fd = -1;
+	int fd = -1, af = AF_INET;
 
 	*local = *remote = 0;
 	if(id <= 0)
@@ -191,13 +192,18 @@ int tp_conn_ports(int id, int *local, int *remote)
 	if((c = _tcpconn_find(id, 0, 0, 0, 0)) != NULL) {
 		*local = c->rcv.dst_port;
 		*remote = c->rcv.src_port;
-		fd = c->s;
+		af = c->rcv.src_ip.af;
+		/* until tcp_main has taken over a new connection, c->s is the
+		 * number of the opening worker's fd, not one of tcp_main's */
+		if(!(c->flags & (F_CONN_PENDING | F_CONN_FD_CLOSED))
+				&& c->state != S_CONN_CONNECT)
+			fd = c->s;
 	}
 	TCPCONN_UNLOCK;
 	if(c == NULL)
 		return -1;
 	if(*local == 0)
-		*local = tp_kernel_local_port(fd);
+		*local = tp_kernel_local_port(fd, af);
 	return 1;
 }
 

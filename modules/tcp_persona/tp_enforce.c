@@ -301,8 +301,11 @@ static void tp_arm_end(sip_msg_t *msg, const tp_binding_t *b)
 /* the event shows the User-Agent, which only the table has */
 static void tp_reuse_event(sip_msg_t *msg, const tp_binding_t *b)
 {
-	tp_bind_view_t *v = pkg_malloc(sizeof(*v));
+	tp_bind_view_t *v;
 
+	if(!tp_event_wanted(TP_EV_REUSE_UNAVAILABLE))
+		return;
+	v = pkg_malloc(sizeof(*v));
 	if(v && tp_bind_find(tp_bindings, &b->contact, time(NULL), v) < 0)
 		v->ua[0] = '\0';
 	tp_event_reuse_unavailable(msg, b, v ? v->ua : "");

@@ -8,7 +8,9 @@
  */
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/action.h"
 #include "core/dprint.h"
@@ -16,6 +18,7 @@
 #include "core/kemi.h"
 #include "core/route.h"
 #include "core/script_cb.h"
+#include "modules/tm/tm_load.h"
 
 #include "tp_event.h"
 #include "tp_once.h"
@@ -28,6 +31,7 @@ static str tp_event_names[TP_EV_COUNT] = {
 		str_init("tcp_persona:unmatched")};
 static int tp_event_rt[TP_EV_COUNT] = {-1, -1};
 static tp_once_t *tp_unmatched_once;
+static struct tm_binds tp_ev_tmb;
 
 /* per process: events of the message in the script, fired after it */
 static struct
@@ -45,7 +49,7 @@ const tp_event_data_t *tp_event_current(void)
 	return tp_event_now;
 }
 
-static int tp_event_wanted(tp_event_kind_t k)
+int tp_event_wanted(tp_event_kind_t k)
 {
 	if(tp_event_callback.s != NULL && tp_event_callback.len > 0)
 		return 1;
@@ -57,7 +61,8 @@ static void tp_event_run(tp_event_kind_t k, const tp_event_data_t *d)
 	sr_kemi_eng_t *keng = NULL;
 	run_act_ctx_t ctx;
 	sip_msg_t *fmsg;
-	int backup_rt;
+	struct cell *t;
+	int backup_rt, branch;
 
 	if(tp_event_callback.s != NULL && tp_event_callback.len > 0) {
 		if((keng = sr_kemi_eng_get()) == NULL) {
@@ -66,7 +71,7 @@ static void tp_event_run(tp_event_kind_t k, const tp_event_data_t *d)
 			return;
 		}
 	}
-	if(faked_msg_init() < 0 || (fmsg = faked_msg_next()) == NULL) {
+	if(faked_msg_init() < 0 || (fmsg = faked_msg_next_clear()) == NULL) {
 		LM_ERR("no faked message to run %.*s\n", tp_event_names[k].len,
 				tp_event_names[k].s);
 		return;
@@ -74,6 +79,11 @@ static void tp_event_run(tp_event_kind_t k, const tp_event_data_t *d)
 	tp_event_now = d;
 	backup_rt = get_route_type();
 	set_route_type(EVENT_ROUTE);
+	/* the request's transaction is still tm's current one: the event
+	 * route must not see it (t_newtran() there would take it over) */
+	t = tp_ev_tmb.t_gett();
+	branch = tp_ev_tmb.t_gett_branch();
+	tp_ev_tmb.t_sett(T_UNDEFINED, T_BR_UNDEFINED);
 	if(keng) {
 		if(sr_kemi_route(keng, fmsg, EVENT_ROUTE, &tp_event_callback,
 				   &tp_event_names[k])
@@ -84,6 +94,7 @@ static void tp_event_run(tp_event_kind_t k, const tp_event_data_t *d)
 		init_run_actions_ctx(&ctx);
 		run_top_route(event_rt.rlist[tp_event_rt[k]], fmsg, &ctx);
 	}
+	tp_ev_tmb.t_sett(t, branch);
 	set_route_type(backup_rt);
 	tp_event_now = NULL;
 }
@@ -92,17 +103,19 @@ static void tp_event_run(tp_event_kind_t k, const tp_event_data_t *d)
 static int tp_event_post_script(
 		sip_msg_t *msg, unsigned int flags, void *param)
 {
-	tp_event_data_t d;
+	int queued[TP_EV_COUNT];
+	tp_event_data_t d[TP_EV_COUNT];
 	int k;
 
 	if(msg->id != tp_pending.msg_id || msg->pid != tp_pending.msg_pid)
 		return 1;
+	/* taken out first: an event route may queue events of its own */
+	memcpy(queued, tp_pending.queued, sizeof(queued));
+	memcpy(d, tp_pending.data, sizeof(d));
+	memset(tp_pending.queued, 0, sizeof(tp_pending.queued));
 	for(k = 0; k < TP_EV_COUNT; k++) {
-		if(!tp_pending.queued[k])
-			continue;
-		tp_pending.queued[k] = 0;
-		d = tp_pending.data[k]; /* an event route may queue again */
-		tp_event_run((tp_event_kind_t)k, &d);
+		if(queued[k])
+			tp_event_run((tp_event_kind_t)k, &d[k]);
 	}
 	return 1;
 }
@@ -193,7 +206,12 @@ int tp_event_init(void)
 				tp_event_callback.len, tp_event_callback.s);
 		return -1;
 	}
-	if((tp_unmatched_once = tp_once_create()) == NULL) {
+	if(load_tm_api(&tp_ev_tmb) < 0) {
+		LM_ERR("cannot bind the tm API\n");
+		return -1;
+	}
+	if((tp_unmatched_once = tp_once_create((uint32_t)rand() ^ (uint32_t)time(NULL)))
+			== NULL) {
 		LM_ERR("no shared memory for the unmatched event table\n");
 		return -1;
 	}

@@ -49,6 +49,9 @@ extern int tp_unmatched_interval;
 /*! finds the event routes, checks the callback; \return 0 or -1 */
 int tp_event_init(void);
 
+/*! 1 when an event route or the event callback takes events of kind k */
+int tp_event_wanted(tp_event_kind_t k);
+
 /*! the binding of a reuse UE that could not be reached by msg */
 void tp_event_reuse_unavailable(sip_msg_t *msg, const tp_binding_t *b,
 		const char *ua);

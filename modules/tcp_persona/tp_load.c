@@ -45,7 +45,8 @@ const char *tp_active_rules_file(void)
 }
 
 int tp_load_rule(tp_ruleset_t *rs, const char *text, size_t len,
-		int from_file, const char *origin, char *err, size_t errlen)
+		int from_file, const char *origin, size_t echo, char *err,
+		size_t errlen)
 {
 	char why[TP_ERRBUF];
 	tp_rule_spec_t spec;
@@ -55,9 +56,10 @@ int tp_load_rule(tp_ruleset_t *rs, const char *text, size_t len,
 			&& tp_ruleset_add(rs, &spec, from_file, origin, why, sizeof(why))
 					   == 0)
 		return 0;
-	snprintf(err, errlen, "%s%s%s%s [%.*s]: %s", origin,
+	snprintf(err, errlen, "%s%s%s%s [%.*s%s]: %s", origin,
 			spec.name[0] ? " '" : "", spec.name, spec.name[0] ? "'" : "",
-			len > 200 ? 200 : (int)len, text, why);
+			len > echo ? (int)echo : (int)len, text, len > echo ? "..." : "",
+			why);
 	return -1;
 }
 
@@ -70,8 +72,8 @@ int tp_param_rule(modparam_t type, void *val)
 	snprintf(origin, sizeof(origin), "rule #%d", tp_cfg_rule_no);
 	if(rs == NULL)
 		return -1;
-	if(tp_load_rule(rs, (char *)val, strlen((char *)val), 0, origin, err,
-			   sizeof(err))
+	if(tp_load_rule(rs, (char *)val, strlen((char *)val), 0, origin,
+			   TP_LOAD_ECHO_CFG, err, sizeof(err))
 			< 0) {
 		LM_ERR("%s\n", err);
 		return -1;
@@ -83,6 +85,7 @@ typedef struct tp_file_load
 {
 	tp_ruleset_t *rs;
 	const char *path;
+	size_t echo;
 	char *err;
 	size_t errlen;
 } tp_file_load_t;
@@ -94,13 +97,14 @@ static int tp_load_file_line(
 	char origin[PATH_MAX + 16];
 
 	snprintf(origin, sizeof(origin), "%s:%d", fl->path, lineno);
-	return tp_load_rule(fl->rs, line, len, 1, origin, fl->err, fl->errlen);
+	return tp_load_rule(
+			fl->rs, line, len, 1, origin, fl->echo, fl->err, fl->errlen);
 }
 
 int tp_load_file_rules(tp_ruleset_t *rs, const char *path, const char *text,
-		size_t len, char *err, size_t errlen)
+		size_t len, size_t echo, char *err, size_t errlen)
 {
-	tp_file_load_t fl = {rs, path, err, errlen};
+	tp_file_load_t fl = {rs, path, echo, err, errlen};
 
 	return tp_rules_text_each(text, len, tp_load_file_line, &fl) < 0 ? -1 : 0;
 }
@@ -148,14 +152,20 @@ int tp_param_rules_file(modparam_t type, void *val)
 				tp_rules_file, path);
 		return -1;
 	}
-	if((tp_rules_file = strdup(path)) == NULL
-			|| (rs = tp_active_rules()) == NULL)
+	/* reloads run after Kamailio's chdir to its working directory; a
+	 * missing file keeps its name for the error below */
+	if((tp_rules_file = realpath(path, NULL)) == NULL
+			&& (tp_rules_file = strdup(path)) == NULL)
+		return -1;
+	path = tp_rules_file;
+	if((rs = tp_active_rules()) == NULL)
 		return -1;
 	if((text = tp_read_rules_file(path, &len, err, sizeof(err))) == NULL) {
 		LM_ERR("%s\n", err);
 		return -1;
 	}
-	ret = tp_load_file_rules(rs, path, text, len, err, sizeof(err));
+	ret = tp_load_file_rules(
+			rs, path, text, len, TP_LOAD_ECHO_CFG, err, sizeof(err));
 	free(text);
 	if(ret < 0)
 		LM_ERR("%s\n", err);

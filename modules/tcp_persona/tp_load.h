@@ -25,6 +25,11 @@
 /*! largest rules_file read */
 #define TP_RULES_FILE_MAX (1024 * 1024)
 
+/*! how much of a bad rule its error line repeats: at startup, and in an
+ * RPC reply (binrpc cuts faults at 256 bytes: the reason must fit) */
+#define TP_LOAD_ECHO_CFG 200
+#define TP_LOAD_ECHO_RPC 48
+
 /*! room for one rule's error line */
 #define TP_LOAD_ERR_MAX (PATH_MAX + 600)
 
@@ -41,11 +46,13 @@ const char *tp_active_rules_file(void);
  * the rule, the column and the problem
  */
 int tp_load_rule(tp_ruleset_t *rs, const char *text, size_t len,
-		int from_file, const char *origin, char *err, size_t errlen);
+		int from_file, const char *origin, size_t echo, char *err,
+		size_t errlen);
 
-/*! adds the rules of a rules file's text to rs; \return 0, or -1 (err) */
+/*! adds the rules of a rules file's text to rs, errors repeating up to
+ * echo bytes of the bad rule; \return 0, or -1 (err) */
 int tp_load_file_rules(tp_ruleset_t *rs, const char *path, const char *text,
-		size_t len, char *err, size_t errlen);
+		size_t len, size_t echo, char *err, size_t errlen);
 
 /*! \return the file in a malloc'd NUL-terminated buffer, or NULL (err) */
 char *tp_read_rules_file(

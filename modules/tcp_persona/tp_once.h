@@ -11,7 +11,8 @@
  * PURE (through tp_sys.h): rate limits an event per key (a User-Agent)
  * across processes without a lock: a fixed table in shared memory of
  * (key hash, last time) words updated by compare-and-swap. Two keys that
- * share a slot evict each other, so a key may fire early, never late.
+ * share a slot evict each other, so a key may fire early. The hash is
+ * seeded at start, so colliding keys cannot be computed beforehand.
  */
 
 #ifndef TP_ONCE_H
@@ -26,8 +27,8 @@
 
 typedef struct tp_once tp_once_t;
 
-/*! \return a table of TP_ONCE_SLOTS keys, or NULL */
-tp_once_t *tp_once_create(void);
+/*! \return a table of TP_ONCE_SLOTS keys hashed with seed, or NULL */
+tp_once_t *tp_once_create(uint32_t seed);
 void tp_once_destroy(tp_once_t *o);
 
 /*!

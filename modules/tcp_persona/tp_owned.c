@@ -154,21 +154,30 @@ unsigned int tp_owned_of(tp_owned_t *o, const tp_addr_t *ue, int *ids,
 
 int tp_owned_sweep(tp_owned_t *o, tp_owned_alive_f alive)
 {
-	int ids[TP_OWNED_BATCH], dead = 0;
+	int ids[TP_OWNED_BATCH], dead = 0, gone;
 	tp_owned_entry_t *e;
-	unsigned int i, n, k;
+	unsigned int i, n, k, skip, seen;
 
 	/* ids are copied out under the lock and checked without it: alive()
-	 * takes the core's connection lock */
+	 * takes the core's connection lock. A slot goes in batches; what a
+	 * batch removed is not skipped in the next one. */
 	for(i = 0; i <= o->mask; i++) {
-		n = 0;
-		tp_lock(&o->slots[i].lock);
-		for(e = o->slots[i].head; e && n < TP_OWNED_BATCH; e = e->next)
-			ids[n++] = e->conn_id;
-		tp_unlock(&o->slots[i].lock);
-		for(k = 0; k < n; k++) {
-			if(!alive(ids[k]) && tp_owned_del(o, ids[k], NULL) > 0)
-				dead++;
+		for(skip = 0;; skip += TP_OWNED_BATCH - (unsigned int)gone) {
+			n = seen = 0;
+			gone = 0;
+			tp_lock(&o->slots[i].lock);
+			for(e = o->slots[i].head; e && n < TP_OWNED_BATCH; e = e->next) {
+				if(seen++ >= skip)
+					ids[n++] = e->conn_id;
+			}
+			tp_unlock(&o->slots[i].lock);
+			for(k = 0; k < n; k++) {
+				if(!alive(ids[k]) && tp_owned_del(o, ids[k], NULL) > 0)
+					gone++;
+			}
+			dead += gone;
+			if(n < TP_OWNED_BATCH)
+				break;
 		}
 	}
 	return dead;

@@ -37,8 +37,7 @@ typedef int (*tp_owned_alive_f)(int conn_id);
 tp_owned_t *tp_owned_create(unsigned int size_log2);
 void tp_owned_destroy(tp_owned_t *o);
 
-/*! adds conn_id, opened for w; 
-eturn 0, or -1 no memory */
+/*! adds conn_id, opened for w; \return 0, or -1 no memory */
 int tp_owned_add(tp_owned_t *o, int conn_id, const tp_owner_t *w);
 
 /*! removes conn_id, what it was opened for into *out (if not NULL);
@@ -49,7 +48,8 @@ int tp_owned_del(tp_owned_t *o, int conn_id, tp_owner_t *out);
 int tp_owned_has(tp_owned_t *o, int conn_id);
 
 /*!
- * The connections owned for ue: up to n ids (ascending) and owners.
+ * The connections owned for ue: up to n of them, ids in ascending order,
+ * with their owners.
  * \return how many were copied
  */
 unsigned int tp_owned_of(tp_owned_t *o, const tp_addr_t *ue, int *ids,

@@ -28,11 +28,16 @@ typedef struct tp_published
 	unsigned int gen;
 	char *text;
 	size_t len;
+	unsigned int switch_failed; /* processes that could not switch */
 } tp_published_t;
 
 static tp_published_t *tp_pub;
 static tp_hits_t *tp_hits;
 static unsigned int tp_local_gen; /* per process: the set it uses */
+static time_t tp_retry_at;		  /* per process: after a failed switch */
+
+/* a process that cannot build the new set retries this much later */
+#define TP_SWITCH_RETRY_SECS 5
 
 unsigned int tp_reload_generation(void)
 {
@@ -106,8 +111,8 @@ static int tp_build(const tp_ruleset_t *rs, const char *text, size_t len,
 				< 0)
 			goto fail;
 	}
-	if(tp_load_file_rules(out, path ? path : "rules_file", text, len, err,
-			   errlen)
+	if(tp_load_file_rules(out, path ? path : "rules_file", text, len,
+			   TP_LOAD_ECHO_RPC, err, errlen)
 			< 0)
 		goto fail;
 	tp_resolve_hits(out);
@@ -125,6 +130,16 @@ static void tp_swap(tp_ruleset_t *rs, tp_ruleset_t *fresh, unsigned int gen)
 	tp_local_gen = gen;
 }
 
+/* a failed switch is counted and retried later, not on every message */
+static void tp_switch_failed(unsigned int gen, const char *why)
+{
+	LM_ERR("cannot switch to rule set %u, the old set stays for now (retry"
+		   " in %d s): %s\n",
+			gen, TP_SWITCH_RETRY_SECS, why);
+	__atomic_add_fetch(&tp_pub->switch_failed, 1, __ATOMIC_RELAXED);
+	tp_retry_at = time(NULL) + TP_SWITCH_RETRY_SECS;
+}
+
 void tp_reload_sync(tp_ruleset_t *rs)
 {
 	char err[TP_LOAD_ERR_MAX];
@@ -133,7 +148,7 @@ void tp_reload_sync(tp_ruleset_t *rs)
 	char *text = NULL;
 	size_t len = 0;
 
-	if(gen == tp_local_gen)
+	if(gen == tp_local_gen || (tp_retry_at && time(NULL) < tp_retry_at))
 		return;
 	lock_get(&tp_pub->lock);
 	gen = tp_pub->gen;
@@ -143,19 +158,22 @@ void tp_reload_sync(tp_ruleset_t *rs)
 	}
 	lock_release(&tp_pub->lock);
 	if(text == NULL) {
-		LM_ERR("no memory to switch to rule set %u: the old set stays\n",
-				gen);
-		tp_local_gen = gen; /* not once per message */
+		tp_switch_failed(gen, "no memory for the rules text");
 		return;
 	}
 	if(tp_build(rs, text, len, &fresh, err, sizeof(err)) < 0) {
-		LM_ERR("cannot switch to rule set %u, the old set stays: %s\n", gen,
-				err);
-		tp_local_gen = gen;
+		tp_switch_failed(gen, err);
 	} else {
 		tp_swap(rs, &fresh, gen);
+		tp_retry_at = 0;
 	}
 	free(text);
+}
+
+unsigned int tp_reload_switch_failed(void)
+{
+	return tp_pub ? __atomic_load_n(&tp_pub->switch_failed, __ATOMIC_RELAXED)
+				  : 0;
 }
 
 /* copies text into shared memory under a new generation; \return it */
@@ -210,6 +228,7 @@ int tp_reload_run(
 		return -1;
 	}
 	lock_get(&tp_pub->reload);
+	tp_retry_at = 0;
 	tp_reload_sync(rs); /* build on the latest set */
 	if((text = tp_read_rules_file(path, &len, err, errlen)) == NULL)
 		goto done;

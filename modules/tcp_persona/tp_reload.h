@@ -51,6 +51,10 @@ int tp_reload_run(int reclassify, tp_reload_result_t *res, char *err,
 /*! the generation of the published set, 0 for the cfg's */
 unsigned int tp_reload_generation(void);
 
+/*! how many times a process could not switch to a published set (it
+ * keeps its old set and retries a few seconds later) */
+unsigned int tp_reload_switch_failed(void);
+
 /*! counts a classification won by rule i of rs */
 void tp_reload_count_hit(const tp_ruleset_t *rs, int i);
 

@@ -19,11 +19,22 @@
 #include "tp_rpc.h"
 #include "tp_stats.h"
 
+int tp_rpc_opt_str(rpc_t *rpc, void *ctx, str *s)
+{
+	double d;
+	int n = rpc->scan(ctx, "*.S", s);
+
+	if(n != 0)
+		return n > 0 ? 1 : -1;
+	/* some transports say "nothing" for a float here, not an error */
+	return rpc->scan(ctx, "*f", &d) > 0 ? -1 : 0;
+}
+
 int tp_rpc_extra(rpc_t *rpc, void *ctx, const char *expected)
 {
 	str extra = STR_NULL;
 
-	if(rpc->scan(ctx, "*.S", &extra) < 1)
+	if(tp_rpc_opt_str(rpc, ctx, &extra) == 0)
 		return 0;
 	rpc->fault(ctx, 400, "%s", expected);
 	return 1;
@@ -125,8 +136,13 @@ static void tp_rpc_reload(rpc_t *rpc, void *ctx)
 	str arg = STR_NULL;
 	int reclassify = 0;
 	void *th;
+	int n;
 
-	if(rpc->scan(ctx, "*.S", &arg) > 0) {
+	if((n = tp_rpc_opt_str(rpc, ctx, &arg)) < 0) {
+		rpc->fault(ctx, 400, "bad parameter: expected none or 'reclassify'");
+		return;
+	}
+	if(n > 0) {
 		if(arg.len != 10 || strncmp(arg.s, "reclassify", 10) != 0) {
 			rpc->fault(ctx, 400, "unknown parameter '%.*s': expected none"
 								 " or 'reclassify'",
@@ -193,6 +209,7 @@ static void tp_rpc_stats(rpc_t *rpc, void *ctx)
 			tp_stat_val(tp_stat_conn_closed[TP_MODE_TRANSACTION]),
 			"reuse_refused", tp_stat_val(tp_stat_reuse_refused), "owned_lost",
 			tp_stat_val(tp_stat_owned_lost));
+	rpc->struct_add(th, "d", "switch_failed", (int)tp_reload_switch_failed());
 }
 
 /* clang-format off */

@@ -23,6 +23,10 @@ void tp_rpc_bindings(rpc_t *rpc, void *ctx);
 void tp_rpc_binding(rpc_t *rpc, void *ctx);
 void tp_rpc_unbind(rpc_t *rpc, void *ctx);
 
+/*! an optional parameter as a string: 1 got it, 0 none, -1 one of
+ * another type (a float) */
+int tp_rpc_opt_str(rpc_t *rpc, void *ctx, str *s);
+
 /*! 1 and a fault reply when the command got a parameter too many */
 int tp_rpc_extra(rpc_t *rpc, void *ctx, const char *expected);
 

@@ -90,6 +90,11 @@ void tp_rpc_bindings(rpc_t *rpc, void *ctx)
 	void *th, *ah, *bh;
 
 	n = rpc->scan(ctx, "*.S.S", &p[0], &p[1]);
+	if(n < 0) {
+		rpc->fault(ctx, 400, "bad parameters: expected [offset [limit]],"
+							 " whole numbers");
+		return;
+	}
 	if(n >= 1 && (offset = tp_rpc_uint(&p[0])) < 0) {
 		rpc->fault(ctx, 400, "bad offset '%.*s': expected a number >= 0",
 				p[0].len > 32 ? 32 : p[0].len, p[0].s);

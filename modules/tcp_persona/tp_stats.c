@@ -27,7 +27,7 @@ static counter_val_t tp_stat_bindings(void)
 
 /* clang-format off */
 static stat_export_t tp_stats[] = {
-	{"bindings", STAT_IS_FUNC, (stat_var **)tp_stat_bindings},
+	{"bindings", STAT_IS_FUNC | STAT_NO_RESET, (stat_var **)tp_stat_bindings},
 	{"register_none", 0, &tp_stat_register[TP_MODE_NONE]},
 	{"register_reuse", 0, &tp_stat_register[TP_MODE_REUSE]},
 	{"register_dialog", 0, &tp_stat_register[TP_MODE_DIALOG]},

@@ -89,6 +89,12 @@ tp_eq "bad file: the workers keep the old set" \
 tp_check "bad file: the error is logged too" \
 	grep -q "tcp_persona.reload: $RULES:3 'broken'" "$TP_WORK/kamailio.log"
 
+long=$(printf 'x%.0s' $(seq 1 300))
+printf 'name=long;mode=dialog;ua=^(%s\n' "$long" >"$RULES"
+tp_eq "reload: the reason of a long bad rule fits in the reply (rule text cut)" \
+	"error: 500 - $RULES:1 'long' [name=long;mode=dialog;ua=^(xxxxxxxxxxxxxxxxxxxxx...]: column 328: regex error at offset 302: missing closing parenthesis (the old rule set stays active)" \
+	"$(flat tcp_persona.reload)"
+
 printf 'name=ok;mode=dialog;ua=^x\nname=ok;mode=reuse;ua=^y\n' >"$RULES"
 tp_eq "reload: a duplicate name is refused" \
 	"error: 500 - $RULES:2 'ok' [name=ok;mode=reuse;ua=^y]: duplicate name 'ok' (first defined by $RULES:1) (the old rule set stays active)" \

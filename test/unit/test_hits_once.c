@@ -41,7 +41,7 @@ END_TEST
 
 START_TEST(test_once_per_key_and_interval)
 {
-	tp_once_t *o = tp_once_create();
+	tp_once_t *o = tp_once_create(12345);
 
 	ck_assert_ptr_nonnull(o);
 	ck_assert_int_eq(tp_once_fire(o, "UA-1", 4, 1000, 60), 1);
@@ -62,7 +62,7 @@ END_TEST
 
 START_TEST(test_once_many_keys_fire_early_never_late)
 {
-	tp_once_t *o = tp_once_create();
+	tp_once_t *o = tp_once_create(12345);
 	char key[32];
 	int i, fired = 0;
 

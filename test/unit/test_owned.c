@@ -68,11 +68,34 @@ START_TEST(test_owned_owner_and_per_ue_listing)
 }
 END_TEST
 
+static int alive_even(int conn_id)
+{
+	return conn_id % 2 == 0;
+}
+
+START_TEST(test_owned_sweep_reaches_the_end_of_long_chains)
+{
+	tp_owned_t *o = tp_owned_create(0); /* one slot: one chain of 100 */
+	tp_owner_t w = {{4, 5060, {127, 0, 0, 81}}, TP_MODE_TRANSACTION, "t"};
+	int i;
+
+	for(i = 1; i <= 100; i++)
+		ck_assert_int_eq(tp_owned_add(o, i, &w), 0);
+	ck_assert_int_eq(tp_owned_sweep(o, alive_even), 50);
+	ck_assert_uint_eq(tp_owned_count(o), 50);
+	ck_assert_int_eq(tp_owned_has(o, 1), -1); /* the oldest, at the end */
+	ck_assert_int_eq(tp_owned_has(o, 99), -1);
+	ck_assert_int_eq(tp_owned_has(o, 100), 1);
+	tp_owned_destroy(o);
+}
+END_TEST
+
 TCase *tp_tcase_owned(void)
 {
 	TCase *tc = tcase_create("owned");
 
 	tcase_add_test(tc, test_owned_add_has_del_sweep);
 	tcase_add_test(tc, test_owned_owner_and_per_ue_listing);
+	tcase_add_test(tc, test_owned_sweep_reaches_the_end_of_long_chains);
 	return tc;
 }
