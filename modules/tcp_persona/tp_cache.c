@@ -13,16 +13,20 @@
 #include "tp_cache.h"
 
 /* FNV-1a, 64 bit: fast on short strings, spreads well enough for a cache */
+/* eight bytes at a time: the hash is most of a cache hit's cost */
 static uint64_t tp_hash(const char *s, size_t len)
 {
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w;
 
-	for(i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
+	for(; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
 	}
-	return h;
+	w = 0;
+	memcpy(&w, s, len);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
 }
 
 int tp_cache_init(tp_cache_t *c, uint32_t entries)

@@ -97,6 +97,8 @@ void tp_ruleset_free(tp_ruleset_t *rs)
 	}
 	if(rs->rules)
 		tp_free(rs->rules);
+	if(rs->by_first)
+		tp_free(rs->by_first);
 	pcre2_match_data_free(rs->md);
 	pcre2_match_context_free(rs->mctx);
 	pcre2_jit_stack_free(rs->jit_stack);
@@ -137,6 +139,33 @@ static pcre2_code *tp_compile(
 	return code;
 }
 
+/* The bytes a User-Agent can start with for code to match it. PCRE2 says
+ * nothing of the first byte of an anchored pattern, so each byte b is
+ * tried as a one-byte subject with hard partial matching: "no match" means
+ * no subject starting with b matches. Unanchored patterns: every byte. */
+static void tp_first_bytes(pcre2_code *code, uint8_t first[32])
+{
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	uint32_t opts = 0;
+	unsigned char b1;
+	int b, rc;
+
+	memset(first, 0xff, 32);
+	if(md == NULL || pcre2_pattern_info(code, PCRE2_INFO_ALLOPTIONS, &opts) < 0
+			|| !(opts & PCRE2_ANCHORED)) {
+		pcre2_match_data_free(md);
+		return;
+	}
+	for(b = 0; b < 256; b++) {
+		b1 = (unsigned char)b;
+		rc = pcre2_match(code, &b1, 1, 0, PCRE2_PARTIAL_HARD | PCRE2_NO_JIT, md,
+				NULL);
+		if(rc == PCRE2_ERROR_NOMATCH)
+			first[b >> 3] &= (uint8_t) ~(1u << (b & 7));
+	}
+	pcre2_match_data_free(md);
+}
+
 static int tp_grow(tp_ruleset_t *rs)
 {
 	tp_rule_t *n;
@@ -160,6 +189,7 @@ int tp_ruleset_add(tp_ruleset_t *rs, const tp_rule_spec_t *spec, int from_file,
 		const char *origin, char *err, size_t errlen)
 {
 	tp_rule_t r;
+	size_t jitsize = 0;
 	int at, dup;
 
 	if((dup = tp_ruleset_find(rs, spec->name)) >= 0) {
@@ -171,6 +201,10 @@ int tp_ruleset_add(tp_ruleset_t *rs, const tp_rule_spec_t *spec, int from_file,
 	r.hit_slot = -1;
 	if((r.code = tp_compile(spec, err, errlen)) == NULL)
 		return -1;
+	tp_first_bytes(r.code, r.first);
+	r.jit = tp_match_jit_available()
+			&& pcre2_pattern_info(r.code, PCRE2_INFO_JITSIZE, &jitsize) == 0
+			&& jitsize > 0;
 	r.regex = tp_malloc(spec->regex_len + 1);
 	r.origin = tp_malloc(strlen(origin) + 1);
 	if(r.regex == NULL || r.origin == NULL || tp_grow(rs) < 0) {
@@ -197,13 +231,79 @@ int tp_ruleset_add(tp_ruleset_t *rs, const tp_rule_spec_t *spec, int from_file,
 	if(!from_file)
 		rs->ncfg++;
 	rs->gen = tp_gen_next++;
+	rs->by_first_ok = 0;
 	return 0;
+}
+
+/* the per-first-byte lists of candidate rules; on no memory the set is
+ * matched rule by rule */
+static void tp_index_build(tp_ruleset_t *rs)
+{
+	uint32_t n = 0;
+	int b, i;
+
+	rs->by_first_ok = 1;
+	if(rs->by_first)
+		tp_free(rs->by_first);
+	rs->by_first = NULL;
+	for(b = 0; b < 256; b++) {
+		for(i = 0; i < rs->count; i++)
+			n += (rs->rules[i].first[b >> 3] >> (b & 7)) & 1;
+	}
+	if(rs->count > 65535 || (rs->by_first = tp_malloc(2 * (n + 1))) == NULL)
+		return;
+	for(n = 0, b = 0; b < 256; b++) {
+		rs->by_first_off[b] = n;
+		for(i = 0; i < rs->count; i++) {
+			if((rs->rules[i].first[b >> 3] >> (b & 7)) & 1)
+				rs->by_first[n++] = (uint16_t)i;
+		}
+	}
+	rs->by_first_off[256] = n;
+}
+
+/* 1 match, 0 no match, <0 a PCRE2 error (limit, memory) */
+static int tp_rule_run(tp_ruleset_t *rs, int i, const char *ua, size_t len)
+{
+	int rc;
+
+	if(rs->rules[i].jit)
+		rc = pcre2_jit_match(
+				rs->rules[i].code, (PCRE2_SPTR)ua, len, 0, 0, rs->md, rs->mctx);
+	else
+		rc = pcre2_match(
+				rs->rules[i].code, (PCRE2_SPTR)ua, len, 0, 0, rs->md, rs->mctx);
+	if(rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	return rc < 0 ? rc : 1;
+}
+
+/* the outcome of rule i on the User-Agent; \return 1 when it decides */
+static int tp_rule_decides(tp_ruleset_t *rs, int i, const char *ua, size_t len,
+		tp_class_t *out)
+{
+	int rc = tp_rule_run(rs, i, ua, len);
+
+	if(rc == 0)
+		return 0;
+	if(rc < 0) {
+		/* a limit or no memory: give up on the UA, not the worker */
+		out->status = TP_MATCH_LIMIT;
+		out->limit_rule = i;
+		out->pcre2_error = rc;
+		return 1;
+	}
+	out->status = TP_MATCH_HIT;
+	out->rule = i;
+	out->mode = rs->rules[i].mode;
+	return 1;
 }
 
 tp_match_status_t tp_ruleset_match(
 		tp_ruleset_t *rs, const char *ua, size_t len, tp_class_t *out)
 {
-	int i, rc;
+	uint32_t k, end;
+	int i;
 
 	if(ua == NULL)
 		ua = "", len = 0;
@@ -214,22 +314,21 @@ tp_match_status_t tp_ruleset_match(
 	out->limit_rule = -1;
 	out->mode = rs->default_mode;
 	out->status = TP_MATCH_MISS;
-	for(i = 0; i < rs->count; i++) {
-		rc = pcre2_match(
-				rs->rules[i].code, (PCRE2_SPTR)ua, len, 0, 0, rs->md, rs->mctx);
-		if(rc == PCRE2_ERROR_NOMATCH)
-			continue;
-		if(rc < 0) {
-			/* a limit or no memory: give up on the UA, not the worker */
-			out->status = TP_MATCH_LIMIT;
-			out->limit_rule = i;
-			out->pcre2_error = rc;
-			return out->status;
+	if(!rs->by_first_ok)
+		tp_index_build(rs);
+	if(len > 0 && rs->by_first) {
+		/* only the rules that can match a UA starting with this byte */
+		k = rs->by_first_off[(unsigned char)ua[0]];
+		end = rs->by_first_off[(unsigned char)ua[0] + 1];
+		for(; k < end; k++) {
+			if(tp_rule_decides(rs, rs->by_first[k], ua, len, out))
+				return out->status;
 		}
-		out->status = TP_MATCH_HIT;
-		out->rule = i;
-		out->mode = rs->rules[i].mode;
 		return out->status;
+	}
+	for(i = 0; i < rs->count; i++) {
+		if(tp_rule_decides(rs, i, ua, len, out))
+			return out->status;
 	}
 	return out->status;
 }

@@ -37,7 +37,9 @@ typedef struct tp_rule
 	size_t regex_len;
 	char *origin; /*!< where it was defined ("rule #2", "FILE:LINE") */
 	pcre2_code *code;
+	int jit;	  /*!< code was JIT-compiled: pcre2_jit_match() runs it */
 	int hit_slot; /*!< its hit counter (tp_hits), -1 for none */
+	uint8_t first[32]; /*!< bytes a match can start the User-Agent with */
 } tp_rule_t;
 
 typedef struct tp_ruleset
@@ -54,6 +56,11 @@ typedef struct tp_ruleset
 	pcre2_match_context *mctx;
 	pcre2_match_data *md;
 	pcre2_jit_stack *jit_stack; /*!< sized for ua_max_len subjects */
+	/* which rules can match a User-Agent starting with byte b, in order:
+	 * by_first[by_first_off[b] .. by_first_off[b + 1]); built on first use */
+	uint16_t *by_first;
+	uint32_t by_first_off[257];
+	int by_first_ok; /*!< the index matches the rules */
 } tp_ruleset_t;
 
 /*! outcome of one classification */

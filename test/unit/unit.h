@@ -19,5 +19,6 @@ TCase *tp_tcase_track(void);
 TCase *tp_tcase_owned(void);
 TCase *tp_tcase_bind_admin(void);
 TCase *tp_tcase_hits_once(void);
+TCase *tp_tcase_match_index(void);
 
 #endif
