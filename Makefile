@@ -7,6 +7,7 @@
 #   make install    copy the module into kamailio's module directory
 #   make test       unit tests (ASan/UBSan) and integration tests
 #   make demo       a running Kamailio classifying SIPp handsets
+#   make bench      the benchmarks (bench/), figures in doc/BENCHMARKS.md
 #   make doc        validate doc/*.xml (DocBook) and render the plain-text
 #                   modules/tcp_persona/README from it (DOC_OUT=FILE writes
 #                   elsewhere); any warning fails it
@@ -17,7 +18,7 @@ MULTIARCH   := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || ech
 MODULES_DIR ?= /usr/lib/$(MULTIARCH)/kamailio/modules
 export KAMAILIO_SRC BUILD_DIR
 
-.PHONY: all module deps install test unit integration demo doc clean distclean
+.PHONY: all module deps install test unit integration demo doc bench clean distclean
 
 all: module
 
@@ -51,6 +52,9 @@ integration: module
 demo: module
 	@demo/run.sh
 
+bench: module
+	@bench/run.sh
+
 # The DocBook is validated against the DTD that /etc/xml/catalog resolves to
 # the local docbook-xml (--nonet: no download), rendered to one HTML page by
 # docbook-xsl and dumped to text by lynx, as Kamailio renders its READMEs.
@@ -81,6 +85,7 @@ clean:
 	rm -f $(MODULE_DIR)/*.o $(MODULE_DIR)/*.d $(MODULE_DIR)/*.so \
 		$(MODULE_DIR)/*.lst $(BUILT_FOR)
 	$(MAKE) -s -C test/unit clean
+	$(MAKE) -s -C bench clean
 	rm -rf test/out
 
 distclean: clean

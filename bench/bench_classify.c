@@ -154,8 +154,8 @@ static int by_nojit(int u)
 	int i;
 
 	for(i = 0; i < rs.count; i++) {
-		if(pcre2_match(nojit[i], (PCRE2_SPTR)uas[u], ua_len[u], 0,
-				   PCRE2_NO_JIT, md, mctx)
+		if(pcre2_match(nojit[i], (PCRE2_SPTR)uas[u], ua_len[u], 0, PCRE2_NO_JIT,
+				   md, mctx)
 				>= 0)
 			return i;
 	}
@@ -248,7 +248,8 @@ int main(int argc, char **argv)
 	}
 	for(m = 0; m < N_METHODS; m++)
 		ns[m] = bench_median(t[m], rounds);
-	printf("%-34s %12s %10s %12s\n", "method", "ns/classif.", "draws", "(c) / this");
+	printf("%-34s %12s %10s %12s\n", "method", "ns/classif.", "draws",
+			"(c) / this");
 	for(m = 0; m < N_METHODS; m++)
 		printf("%-34s %12.1f %10d %11.1fx\n", methods[m].name, ns[m],
 				methods[m].draws, ns[2] / ns[m]);

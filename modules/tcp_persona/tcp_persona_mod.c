@@ -50,6 +50,8 @@ static int tp_ua_max_len = TP_UA_MAX_LEN_DEFAULT;
 static int tp_match_limit = TP_MATCH_LIMIT_DEFAULT;
 static int tp_depth_limit = TP_DEPTH_LIMIT_DEFAULT;
 static int tp_cache_size = TP_CACHE_SIZE_DEFAULT;
+/* log2 of the binding table's slots: about one UE per slot is best */
+static int tp_hash_size = 14;
 
 static int mod_init(void);
 static int child_init(int rank);
@@ -76,6 +78,7 @@ static param_export_t params[] = {
 	{"match_limit",  PARAM_INT, &tp_match_limit},
 	{"depth_limit",  PARAM_INT, &tp_depth_limit},
 	{"cache_size",   PARAM_INT, &tp_cache_size},
+	{"hash_size",    PARAM_INT, &tp_hash_size},
 	{"event_callback", PARAM_STR, &tp_event_callback},
 	{"unmatched_interval", PARAM_INT, &tp_unmatched_interval},
 	{0, 0, 0}
@@ -121,8 +124,9 @@ static int mod_init(void)
 			|| tp_check_range("match_limit", tp_match_limit, 100, 100000000) < 0
 			|| tp_check_range("depth_limit", tp_depth_limit, 100, 10000000) < 0
 			|| tp_check_range("cache_size", tp_cache_size, 0, 1048576) < 0
-			|| tp_check_range("unmatched_interval", tp_unmatched_interval, 0,
-					   86400)
+			|| tp_check_range("hash_size", tp_hash_size, 4, 24) < 0
+			|| tp_check_range(
+					   "unmatched_interval", tp_unmatched_interval, 0, 86400)
 					   < 0)
 		return -1;
 	if(tp_ruleset_set_limits(rs, (size_t)tp_ua_max_len,
@@ -131,7 +135,8 @@ static int mod_init(void)
 		return -1;
 	if(tp_classify_init(tp_cache_size, tp_ua_max_len) < 0)
 		return -1;
-	if(tp_reload_init() < 0 || tp_stats_init() < 0 || tp_hooks_init() < 0
+	if(tp_reload_init() < 0 || tp_stats_init() < 0
+			|| tp_hooks_init((unsigned int)tp_hash_size) < 0
 			|| tp_dlg_init() < 0 || tp_event_init() < 0 || tp_timer_init() < 0)
 		return -1;
 	LM_INFO("%d persona rules (%d from modparam, %d from rules_file %s),"

@@ -7,118 +7,61 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <arpa/inet.h>
-#include <sys/socket.h>
 
 #include "tp_sys.h"
 #include "tp_bind.h"
+#include "tp_intern.h"
 
 /* A UE is one primary entry, in the slot of its contact IP. When the
- * REGISTER came from another IP (NAT), a secondary copy sits in the slot of
- * that IP, so that both lookups scan a single slot. */
+ * REGISTER came from another IP (NAT), a secondary entry (contact and
+ * source only) sits in the slot of that IP and leads to the primary.
+ * Entries are small: strings many UEs share (User-Agent, rule name, the
+ * AoR's domain) are interned; the rest of the AoR and a source IP that is
+ * not the contact's ride in the entry's tail. */
+#define TP_F_PRIMARY 1
+#define TP_F_SRC_IP 2 /* the source IP is in the tail */
+
 typedef struct tp_bind_entry
 {
 	struct tp_bind_entry *next;
-	tp_binding_t b;
-	int primary;
-	char *ua; /* primary only */
-	size_t ua_len;
-	int open_owner; /* primary only: who opens a connection now */
-	uint64_t open_until;
+	tp_addr_t contact;
+	uint8_t flags;
+	uint8_t mode;
+	uint16_t src_port;
+	uint32_t expires; /* seconds */
+	int32_t reg_conn_id;
+	int32_t open_owner;	 /* who opens a connection to the UE now */
+	uint32_t open_until; /* low 32 bits of tp_now_ms() */
+	tp_istr_t *ua;		 /* primary only, like the next two */
+	tp_istr_t *rule;	 /* NULL: no rule matched */
+	tp_istr_t *domain;	 /* the AoR from its last '@' on, or NULL */
+	uint8_t src_af;
+	uint8_t aor_len; /* bytes of the AoR before the domain */
+	char tail[];	 /* [16 bytes of source IP] [AoR head] */
 } tp_bind_entry_t;
 
-typedef struct tp_bind_slot
-{
-	tp_lock_t lock;
-	tp_bind_entry_t *head;
-} tp_bind_slot_t;
+#define TP_BIND_LOCKS 4096 /* lock stripes, shared by the slots */
 
 struct tp_bind_table
 {
 	unsigned int mask;
 	unsigned int count;
-	tp_bind_slot_t slots[];
+	tp_intern_t *strs;
+	tp_lock_t *locks;
+	tp_bind_entry_t **heads;
 };
 
-int tp_addr_eq(const tp_addr_t *a, const tp_addr_t *b)
+static tp_lock_t *tp_slot_lock(tp_bind_table_t *t, unsigned int i)
 {
-	return tp_addr_ip_eq(a, b) && a->port == b->port;
+	return &t->locks[i & (TP_BIND_LOCKS - 1)];
 }
 
-int tp_addr_ip_eq(const tp_addr_t *a, const tp_addr_t *b)
+static unsigned int tp_slot_of(tp_bind_table_t *t, const tp_addr_t *a)
 {
-	return a->af != 0 && a->af == b->af
-		   && memcmp(a->ip, b->ip, a->af == 4 ? 4 : 16) == 0;
-}
-
-int tp_addr_parse(const char *s, size_t len, tp_addr_t *a)
-{
-	char host[INET6_ADDRSTRLEN + 1];
-	const char *colon, *p;
-	size_t hlen, plen;
-	unsigned long port = 0;
-
-	memset(a, 0, sizeof(*a));
-	if(len > 0 && s[0] == '[') {
-		p = memchr(s, ']', len);
-		if(p == NULL || p + 1 >= s + len || p[1] != ':')
-			return -1;
-		hlen = (size_t)(p - s - 1);
-		colon = p + 1;
-		if(hlen == 0 || hlen > INET6_ADDRSTRLEN)
-			return -1;
-		memcpy(host, s + 1, hlen);
-		host[hlen] = '\0';
-		if(inet_pton(AF_INET6, host, a->ip) != 1)
-			return -1;
-		a->af = 6;
-	} else {
-		colon = memchr(s, ':', len);
-		if(colon == NULL || (hlen = (size_t)(colon - s)) == 0
-				|| hlen > INET6_ADDRSTRLEN)
-			return -1;
-		memcpy(host, s, hlen);
-		host[hlen] = '\0';
-		if(inet_pton(AF_INET, host, a->ip) != 1)
-			return -1;
-		a->af = 4;
-	}
-	plen = (size_t)(s + len - colon - 1);
-	if(plen == 0 || plen > 5)
-		goto bad;
-	for(p = colon + 1; p < s + len; p++) {
-		if(*p < '0' || *p > '9')
-			goto bad;
-		port = port * 10 + (unsigned long)(*p - '0');
-	}
-	if(port == 0 || port > 65535)
-		goto bad;
-	a->port = (uint16_t)port;
-	return 0;
-bad:
-	memset(a, 0, sizeof(*a));
-	return -1;
-}
-
-const char *tp_addr_str(const tp_addr_t *a, char *buf, size_t size)
-{
-	char ip[INET6_ADDRSTRLEN] = "?";
-
-	if(a->af == 4 || a->af == 6)
-		inet_ntop(a->af == 4 ? AF_INET : AF_INET6, a->ip, ip, sizeof(ip));
-	snprintf(buf, size, a->af == 6 ? "[%s]:%u" : "%s:%u", ip, a->port);
-	return buf;
-}
-
-static unsigned int tp_ip_hash(const tp_addr_t *a)
-{
-	unsigned int h = 2166136261u, i, n = a->af == 4 ? 4 : 16;
-
-	for(i = 0; i < n; i++)
-		h = (h ^ a->ip[i]) * 16777619u;
-	return h ^ (h >> 15);
+	return tp_addr_ip_hash(a) & t->mask;
 }
 
 tp_bind_table_t *tp_bind_create(unsigned int size_log2)
@@ -126,19 +69,27 @@ tp_bind_table_t *tp_bind_create(unsigned int size_log2)
 	unsigned int i, n = 1u << size_log2;
 	tp_bind_table_t *t;
 
-	t = tp_shm_zalloc(sizeof(*t) + n * sizeof(tp_bind_slot_t));
+	t = tp_shm_zalloc(sizeof(*t) + n * sizeof(tp_bind_entry_t *)
+					  + TP_BIND_LOCKS * sizeof(tp_lock_t));
 	if(t == NULL)
 		return NULL;
+	if((t->strs = tp_intern_create(10)) == NULL) {
+		tp_shm_free(t);
+		return NULL;
+	}
 	t->mask = n - 1;
-	for(i = 0; i < n; i++)
-		tp_lock_init(&t->slots[i].lock);
+	t->heads = (tp_bind_entry_t **)(t + 1);
+	t->locks = (tp_lock_t *)(t->heads + n);
+	for(i = 0; i < TP_BIND_LOCKS; i++)
+		tp_lock_init(&t->locks[i]);
 	return t;
 }
 
-static void tp_entry_free(tp_bind_entry_t *e)
+static void tp_entry_free(tp_bind_table_t *t, tp_bind_entry_t *e)
 {
-	if(e->ua)
-		tp_shm_free(e->ua);
+	tp_intern_put(t->strs, e->ua);
+	tp_intern_put(t->strs, e->rule);
+	tp_intern_put(t->strs, e->domain);
 	tp_shm_free(e);
 }
 
@@ -150,39 +101,133 @@ void tp_bind_destroy(tp_bind_table_t *t)
 	if(t == NULL)
 		return;
 	for(i = 0; i <= t->mask; i++) {
-		for(e = t->slots[i].head; e; e = n) {
+		for(e = t->heads[i]; e; e = n) {
 			n = e->next;
-			tp_entry_free(e);
+			tp_entry_free(t, e);
 		}
-		tp_lock_destroy(&t->slots[i].lock);
 	}
+	for(i = 0; i < TP_BIND_LOCKS; i++)
+		tp_lock_destroy(&t->locks[i]);
+	tp_intern_destroy(t->strs);
 	tp_shm_free(t);
 }
 
-static tp_bind_slot_t *tp_slot(tp_bind_table_t *t, const tp_addr_t *a)
+/* the IP bytes of an address */
+static size_t tp_ip_len(const tp_addr_t *a)
 {
-	return &t->slots[tp_ip_hash(a) & t->mask];
+	return a->af == 4 ? 4 : 16;
+}
+
+static void tp_entry_source(const tp_bind_entry_t *e, tp_addr_t *src)
+{
+	if(e->flags & TP_F_SRC_IP) {
+		memset(src, 0, sizeof(*src));
+		src->af = e->src_af;
+		memcpy(src->ip, e->tail, 16);
+	} else {
+		*src = e->contact;
+	}
+	src->port = e->src_port;
+}
+
+static int tp_entry_source_is(const tp_bind_entry_t *e, const tp_addr_t *a)
+{
+	if(e->src_port != a->port)
+		return 0;
+	if(!(e->flags & TP_F_SRC_IP))
+		return tp_addr_ip_eq(&e->contact, a);
+	return e->src_af == a->af && memcmp(e->tail, a->ip, tp_ip_len(a)) == 0;
+}
+
+static int tp_entry_source_ip_is(const tp_bind_entry_t *e, const tp_addr_t *a)
+{
+	if(!(e->flags & TP_F_SRC_IP))
+		return tp_addr_ip_eq(&e->contact, a);
+	return e->src_af == a->af && memcmp(e->tail, a->ip, tp_ip_len(a)) == 0;
+}
+
+/* a new entry for b: primary with its strings, or a secondary */
+static tp_bind_entry_t *tp_entry_new(tp_bind_table_t *t, const tp_binding_t *b,
+		int primary, const char *ua, size_t ua_len)
+{
+	const char *at = primary ? strrchr(b->aor, '@') : NULL;
+	size_t head = primary ? (at ? (size_t)(at - b->aor) : strlen(b->aor)) : 0;
+	int src_ip = !tp_addr_ip_eq(&b->source, &b->contact) && b->source.af;
+	size_t tail = (src_ip ? 16 : 0) + head;
+	tp_bind_entry_t *e;
+
+	if(head > 255)
+		head = 255, tail = (src_ip ? 16 : 0) + head;
+	e = tp_shm_zalloc(offsetof(tp_bind_entry_t, tail) + tail);
+	if(e == NULL)
+		return NULL;
+	e->contact = b->contact;
+	e->flags = (uint8_t)((primary ? TP_F_PRIMARY : 0)
+						 | (src_ip ? TP_F_SRC_IP : 0));
+	e->mode = (uint8_t)b->mode;
+	e->src_port = b->source.port;
+	e->src_af = b->source.af;
+	e->expires = (uint32_t)b->expires;
+	e->reg_conn_id = b->reg_conn_id;
+	if(src_ip)
+		memcpy(e->tail, b->source.ip, 16);
+	if(!primary)
+		return e;
+	e->aor_len = (uint8_t)head;
+	memcpy(e->tail + (src_ip ? 16 : 0), b->aor, head);
+	e->ua = tp_intern_get(t->strs, ua ? ua : "", ua ? ua_len : 0);
+	e->rule = b->rule[0] ? tp_intern_get(t->strs, b->rule, strlen(b->rule))
+						 : NULL;
+	e->domain = at ? tp_intern_get(t->strs, at, strlen(at)) : NULL;
+	if(e->ua == NULL || (b->rule[0] && e->rule == NULL)
+			|| (at && e->domain == NULL)) {
+		tp_entry_free(t, e);
+		return NULL;
+	}
+	return e;
+}
+
+/* the binding an entry holds (a primary) */
+static void tp_entry_fill(const tp_bind_entry_t *e, tp_binding_t *b)
+{
+	size_t head = e->aor_len, dom = e->domain ? e->domain->len : 0;
+
+	b->contact = e->contact;
+	tp_entry_source(e, &b->source);
+	b->mode = (tp_mode_t)e->mode;
+	b->reg_conn_id = e->reg_conn_id;
+	b->expires = (time_t)e->expires;
+	if(e->rule)
+		memcpy(b->rule, e->rule->s, e->rule->len + 1);
+	else
+		b->rule[0] = '\0';
+	memcpy(b->aor, e->tail + ((e->flags & TP_F_SRC_IP) ? 16 : 0), head);
+	if(head + dom > TP_AOR_MAX)
+		dom = TP_AOR_MAX - head;
+	if(dom)
+		memcpy(b->aor + head, e->domain->s, dom);
+	b->aor[head + dom] = '\0';
 }
 
 static void tp_view_fill(tp_bind_view_t *v, const tp_bind_entry_t *e)
 {
-	size_t n = e->ua_len < TP_BIND_UA_SHOW ? e->ua_len : TP_BIND_UA_SHOW;
+	size_t n = e->ua->len < TP_BIND_UA_SHOW ? e->ua->len : TP_BIND_UA_SHOW;
 
-	v->b = e->b;
-	if(n)
-		memcpy(v->ua, e->ua, n);
+	tp_entry_fill(e, &v->b);
+	memcpy(v->ua, e->ua->s, n);
 	v->ua[n] = '\0';
-	v->ua_len = e->ua_len;
+	v->ua_len = e->ua->len;
 }
 
 /* unlinks and returns the entry of contact of the given kind, if any */
-static tp_bind_entry_t *tp_unlink(
-		tp_bind_slot_t *s, const tp_addr_t *contact, int primary)
+static tp_bind_entry_t *tp_unlink(tp_bind_table_t *t, unsigned int i,
+		const tp_addr_t *contact, int primary)
 {
 	tp_bind_entry_t **pp, *e;
 
-	for(pp = &s->head; (e = *pp) != NULL; pp = &e->next) {
-		if(e->primary == primary && tp_addr_eq(&e->b.contact, contact)) {
+	for(pp = &t->heads[i]; (e = *pp) != NULL; pp = &e->next) {
+		if((e->flags & TP_F_PRIMARY) == (primary ? TP_F_PRIMARY : 0)
+				&& tp_addr_eq(&e->contact, contact)) {
 			*pp = e->next;
 			return e;
 		}
@@ -190,79 +235,62 @@ static tp_bind_entry_t *tp_unlink(
 	return NULL;
 }
 
-/* drops the NAT copy of a UE whose REGISTER came from another IP */
-static void tp_drop_secondary(tp_bind_table_t *t, const tp_binding_t *old)
+/* drops the NAT entry of a UE (contact) whose REGISTER came from source */
+static void tp_drop_secondary(
+		tp_bind_table_t *t, const tp_addr_t *contact, const tp_addr_t *source)
 {
-	tp_bind_slot_t *s;
+	unsigned int i;
 	tp_bind_entry_t *e;
 
-	if(old->source.af == 0 || tp_addr_ip_eq(&old->source, &old->contact))
+	if(source->af == 0 || tp_addr_ip_eq(source, contact))
 		return;
-	s = tp_slot(t, &old->source);
-	tp_lock(&s->lock);
-	e = tp_unlink(s, &old->contact, 0);
-	tp_unlock(&s->lock);
+	i = tp_slot_of(t, source);
+	tp_lock(tp_slot_lock(t, i));
+	e = tp_unlink(t, i, contact, 0);
+	tp_unlock(tp_slot_lock(t, i));
 	if(e)
-		tp_entry_free(e);
+		tp_entry_free(t, e);
 }
 
 static int tp_add_secondary(tp_bind_table_t *t, const tp_binding_t *b)
 {
-	tp_bind_slot_t *s;
+	unsigned int i;
 	tp_bind_entry_t *e;
 
 	if(b->source.af == 0 || tp_addr_ip_eq(&b->source, &b->contact))
 		return 0;
-	if((e = tp_shm_zalloc(sizeof(*e))) == NULL)
+	if((e = tp_entry_new(t, b, 0, NULL, 0)) == NULL)
 		return -1;
-	e->b = *b;
-	s = tp_slot(t, &b->source);
-	tp_lock(&s->lock);
-	e->next = s->head;
-	s->head = e;
-	tp_unlock(&s->lock);
+	i = tp_slot_of(t, &b->source);
+	tp_lock(tp_slot_lock(t, i));
+	e->next = t->heads[i];
+	t->heads[i] = e;
+	tp_unlock(tp_slot_lock(t, i));
 	return 0;
 }
 
 int tp_bind_put(tp_bind_table_t *t, const tp_binding_t *b, const char *ua,
 		size_t ua_len)
 {
-	tp_bind_slot_t *s = tp_slot(t, &b->contact);
+	unsigned int i = tp_slot_of(t, &b->contact);
 	tp_bind_entry_t *e, *fresh;
-	char *ua_copy;
-	tp_binding_t old;
-	int existed;
+	tp_addr_t old_src;
 
-	fresh = tp_shm_zalloc(sizeof(*fresh));
-	ua_copy = tp_shm_zalloc(ua_len + 1);
-	if(fresh == NULL || ua_copy == NULL) {
-		if(fresh)
-			tp_shm_free(fresh);
-		if(ua_copy)
-			tp_shm_free(ua_copy);
+	if((fresh = tp_entry_new(t, b, 1, ua, ua_len)) == NULL)
 		return -1;
-	}
-	memcpy(ua_copy, ua, ua_len);
-	fresh->b = *b;
-	fresh->primary = 1;
-	fresh->ua = ua_copy;
-	fresh->ua_len = ua_len;
-
-	tp_lock(&s->lock);
-	e = tp_unlink(s, &b->contact, 1);
-	existed = e != NULL;
-	if(e) {
-		old = e->b;
+	tp_lock(tp_slot_lock(t, i));
+	if((e = tp_unlink(t, i, &b->contact, 1)) != NULL) {
 		fresh->open_owner = e->open_owner;
 		fresh->open_until = e->open_until;
 	}
-	fresh->next = s->head;
-	s->head = fresh;
-	tp_unlock(&s->lock);
+	fresh->next = t->heads[i];
+	t->heads[i] = fresh;
+	tp_unlock(tp_slot_lock(t, i));
 
-	if(existed) {
-		tp_drop_secondary(t, &old);
-		tp_entry_free(e);
+	if(e) {
+		tp_entry_source(e, &old_src);
+		tp_drop_secondary(t, &e->contact, &old_src);
+		tp_entry_free(t, e);
 	} else {
 		__atomic_add_fetch(&t->count, 1, __ATOMIC_RELAXED);
 	}
@@ -271,17 +299,19 @@ int tp_bind_put(tp_bind_table_t *t, const tp_binding_t *b, const char *ua,
 
 int tp_bind_del(tp_bind_table_t *t, const tp_addr_t *contact)
 {
-	tp_bind_slot_t *s = tp_slot(t, contact);
+	unsigned int i = tp_slot_of(t, contact);
 	tp_bind_entry_t *e;
+	tp_addr_t src;
 
-	tp_lock(&s->lock);
-	e = tp_unlink(s, contact, 1);
-	tp_unlock(&s->lock);
+	tp_lock(tp_slot_lock(t, i));
+	e = tp_unlink(t, i, contact, 1);
+	tp_unlock(tp_slot_lock(t, i));
 	if(e == NULL)
 		return -1;
 	__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
-	tp_drop_secondary(t, &e->b);
-	tp_entry_free(e);
+	tp_entry_source(e, &src);
+	tp_drop_secondary(t, contact, &src);
+	tp_entry_free(t, e);
 	return 1;
 }
 
@@ -290,42 +320,75 @@ typedef int (*tp_score_f)(const tp_bind_entry_t *e, const tp_addr_t *a);
 
 static int tp_score_dst(const tp_bind_entry_t *e, const tp_addr_t *a)
 {
-	if(tp_addr_eq(&e->b.contact, a))
+	if(tp_addr_eq(&e->contact, a))
 		return 2;
-	return tp_addr_eq(&e->b.source, a) ? 1 : 0;
+	return tp_entry_source_is(e, a) ? 1 : 0;
 }
 
 static int tp_score_src(const tp_bind_entry_t *e, const tp_addr_t *a)
 {
-	if(tp_addr_eq(&e->b.source, a))
+	if(tp_entry_source_is(e, a))
 		return 3;
-	if(tp_addr_eq(&e->b.contact, a))
+	if(tp_addr_eq(&e->contact, a))
 		return 2;
-	return tp_addr_ip_eq(&e->b.source, a) || tp_addr_ip_eq(&e->b.contact, a);
+	return tp_entry_source_ip_is(e, a) || tp_addr_ip_eq(&e->contact, a);
+}
+
+/* the primary entry of contact, live: its binding and, with v, the rest */
+static int tp_bind_primary(tp_bind_table_t *t, const tp_addr_t *contact,
+		time_t now, tp_binding_t *out, tp_bind_view_t *v)
+{
+	unsigned int i = tp_slot_of(t, contact);
+	const tp_bind_entry_t *e;
+	int ret = -1;
+
+	tp_lock(tp_slot_lock(t, i));
+	for(e = t->heads[i]; e; e = e->next) {
+		if((e->flags & TP_F_PRIMARY) && e->expires > (uint32_t)now
+				&& tp_addr_eq(&e->contact, contact)) {
+			if(v)
+				tp_view_fill(v, e);
+			else
+				tp_entry_fill(e, out);
+			ret = 1;
+			break;
+		}
+	}
+	tp_unlock(tp_slot_lock(t, i));
+	return ret;
 }
 
 static int tp_bind_get(tp_bind_table_t *t, const tp_addr_t *a, time_t now,
 		tp_score_f score, tp_binding_t *out)
 {
-	tp_bind_slot_t *s = tp_slot(t, a);
+	unsigned int i = tp_slot_of(t, a);
 	const tp_bind_entry_t *e, *best = NULL;
+	tp_addr_t ue;
 	int sc, best_sc = 0, ret = -1;
 
-	tp_lock(&s->lock);
-	for(e = s->head; e; e = e->next) {
-		if(e->b.expires <= now || (sc = score(e, a)) == 0)
+	tp_lock(tp_slot_lock(t, i));
+	for(e = t->heads[i]; e; e = e->next) {
+		if(e->expires <= (uint32_t)now || (sc = score(e, a)) == 0)
 			continue;
 		/* same score: the later expiry was registered last */
-		if(sc > best_sc || (sc == best_sc && e->b.expires > best->b.expires)) {
+		if(sc > best_sc || (sc == best_sc && e->expires > best->expires)) {
 			best = e;
 			best_sc = sc;
 		}
+		/* a contact has one primary entry: nothing can beat it */
+		if(score == tp_score_dst && sc == 2 && (e->flags & TP_F_PRIMARY))
+			break;
 	}
-	if(best) {
-		*out = best->b; /* a copy: nothing of the table escapes the lock */
+	if(best && (best->flags & TP_F_PRIMARY)) {
+		tp_entry_fill(best, out); /* a copy: nothing escapes the lock */
 		ret = 1;
+	} else if(best) {
+		ue = best->contact;
 	}
-	tp_unlock(&s->lock);
+	tp_unlock(tp_slot_lock(t, i));
+	/* a NAT entry: the UE's own entry is in another slot */
+	if(best && ret < 0)
+		ret = tp_bind_primary(t, &ue, now, out, NULL);
 	return ret;
 }
 
@@ -341,167 +404,114 @@ int tp_bind_get_src(
 	return tp_bind_get(t, src, now, tp_score_src, out);
 }
 
-/* the primary entry of contact, live, into *out */
-static int tp_bind_primary(tp_bind_table_t *t, const tp_addr_t *contact,
-		time_t now, tp_bind_view_t *out)
-{
-	tp_bind_slot_t *s = tp_slot(t, contact);
-	const tp_bind_entry_t *e;
-	int ret = -1;
-
-	tp_lock(&s->lock);
-	for(e = s->head; e; e = e->next) {
-		if(e->primary && e->b.expires > now
-				&& tp_addr_eq(&e->b.contact, contact)) {
-			tp_view_fill(out, e);
-			ret = 1;
-			break;
-		}
-	}
-	tp_unlock(&s->lock);
-	return ret;
-}
-
 int tp_bind_find(tp_bind_table_t *t, const tp_addr_t *addr, time_t now,
 		tp_bind_view_t *out)
 {
 	tp_binding_t b;
 
-	/* a source match may be the NAT copy, which has no User-Agent */
 	if(tp_bind_get_dst(t, addr, now, &b) < 0)
 		return -1;
-	return tp_bind_primary(t, &b.contact, now, out);
+	return tp_bind_primary(t, &b.contact, now, NULL, out);
 }
 
-unsigned int tp_bind_next(tp_bind_table_t *t, time_t now,
-		tp_bind_cursor_t *cur, tp_bind_view_t *out, unsigned int n)
+unsigned int tp_bind_next(tp_bind_table_t *t, time_t now, tp_bind_cursor_t *cur,
+		tp_bind_view_t *out, unsigned int n)
 {
 	const tp_bind_entry_t *e;
 	unsigned int got = 0, k;
 
 	for(; cur->slot <= t->mask && got < n; cur->slot++, cur->pos = 0) {
 		k = 0;
-		tp_lock(&t->slots[cur->slot].lock);
-		for(e = t->slots[cur->slot].head; e && got < n; e = e->next) {
-			if(!e->primary || e->b.expires <= now || k++ < cur->pos)
+		tp_lock(tp_slot_lock(t, cur->slot));
+		for(e = t->heads[cur->slot]; e && got < n; e = e->next) {
+			if(!(e->flags & TP_F_PRIMARY) || e->expires <= (uint32_t)now
+					|| k++ < cur->pos)
 				continue;
 			if(out)
 				tp_view_fill(&out[got], e);
 			got++;
 			cur->pos++;
 		}
-		tp_unlock(&t->slots[cur->slot].lock);
+		tp_unlock(tp_slot_lock(t, cur->slot));
 		if(got == n)
 			break; /* the slot may hold more */
 	}
 	return got;
 }
 
-#define TP_COPY_BATCH 32
-
-/* gives the NAT copies in slot i the mode and rule of their UE */
-static void tp_reclassify_copies(tp_bind_table_t *t, unsigned int i, time_t now)
-{
-	tp_addr_t contacts[TP_COPY_BATCH];
-	tp_bind_slot_t *s = &t->slots[i];
-	tp_bind_entry_t *e;
-	tp_bind_view_t v;
-	unsigned int skip, n, k, c;
-
-	for(skip = 0;; skip += TP_COPY_BATCH) {
-		n = k = 0;
-		tp_lock(&s->lock);
-		for(e = s->head; e && n < TP_COPY_BATCH; e = e->next) {
-			if(!e->primary && k++ >= skip)
-				contacts[n++] = e->b.contact;
-		}
-		tp_unlock(&s->lock);
-		/* the UE's own entry is in another slot: never two locks at once */
-		for(c = 0; c < n; c++) {
-			if(tp_bind_primary(t, &contacts[c], now, &v) < 0)
-				continue;
-			tp_lock(&s->lock);
-			for(e = s->head; e; e = e->next) {
-				if(!e->primary && tp_addr_eq(&e->b.contact, &contacts[c])) {
-					e->b.mode = v.b.mode;
-					memcpy(e->b.rule, v.b.rule, sizeof(e->b.rule));
-				}
-			}
-			tp_unlock(&s->lock);
-		}
-		if(n < TP_COPY_BATCH)
-			break;
-	}
-}
-
 /* one UE of a slot, copied out to be matched without the slot's lock */
 typedef struct tp_reclass_item
 {
 	tp_addr_t contact;
-	time_t expires; /* with contact: the same registration when written */
-	char *ua;
-	size_t ua_len;
+	uint32_t expires; /* with contact: the same registration when written */
+	tp_istr_t *ua;	  /* a reference of its own */
 	tp_mode_t mode;
 	char rule[TP_NAME_MAX + 1];
 } tp_reclass_item_t;
 
 #define TP_RECLASS_BATCH 16
 
-/* copies up to TP_RECLASS_BATCH live UEs of slot s after the first skip;
- * \return how many, or -1 out of memory */
-static int tp_reclass_copy(tp_bind_slot_t *s, time_t now, unsigned int skip,
-		tp_reclass_item_t *items)
+/* up to TP_RECLASS_BATCH live UEs of slot i after the first skip */
+static int tp_reclass_copy(tp_bind_table_t *t, unsigned int i, time_t now,
+		unsigned int skip, tp_reclass_item_t *items)
 {
 	const tp_bind_entry_t *e;
 	unsigned int k = 0;
-	int n = 0, failed = 0;
+	int n = 0;
 
-	tp_lock(&s->lock);
-	for(e = s->head; e && n < TP_RECLASS_BATCH; e = e->next) {
-		if(!e->primary || e->b.expires <= now || k++ < skip)
+	tp_lock(tp_slot_lock(t, i));
+	for(e = t->heads[i]; e && n < TP_RECLASS_BATCH; e = e->next) {
+		if(!(e->flags & TP_F_PRIMARY) || e->expires <= (uint32_t)now
+				|| k++ < skip)
 			continue;
-		items[n].contact = e->b.contact;
-		items[n].expires = e->b.expires;
-		items[n].ua_len = e->ua_len;
-		if((items[n].ua = tp_malloc(e->ua_len + 1)) == NULL) {
-			failed = 1;
-			break;
-		}
-		memcpy(items[n].ua, e->ua, e->ua_len);
-		items[n++].ua[e->ua_len] = '\0';
+		items[n].contact = e->contact;
+		items[n].expires = e->expires;
+		items[n].ua = e->ua;
+		tp_intern_ref(e->ua);
+		n++;
 	}
-	tp_unlock(&s->lock);
-	if(failed) {
-		while(n > 0)
-			tp_free(items[--n].ua);
-		return -1;
-	}
+	tp_unlock(tp_slot_lock(t, i));
 	return n;
 }
 
-/* writes the new modes back to the entries still of the same registration */
-static unsigned int tp_reclass_write(tp_bind_slot_t *s,
+/* the new modes, to the entries still of the same registration */
+static unsigned int tp_reclass_write(tp_bind_table_t *t, unsigned int i,
 		tp_reclass_item_t *items, int n, unsigned int *changed)
 {
-	tp_bind_entry_t *e;
+	tp_istr_t *rules[TP_RECLASS_BATCH], *old[TP_RECLASS_BATCH];
 	unsigned int done = 0;
-	int i;
+	tp_bind_entry_t *e;
+	int k;
 
-	tp_lock(&s->lock);
-	for(i = 0; i < n; i++) {
-		for(e = s->head; e; e = e->next) {
-			if(!e->primary || e->b.expires != items[i].expires
-					|| !tp_addr_eq(&e->b.contact, &items[i].contact))
+	for(k = 0; k < n; k++) {
+		rules[k] = items[k].rule[0] ? tp_intern_get(
+						   t->strs, items[k].rule, strlen(items[k].rule))
+									: NULL;
+		old[k] = NULL;
+	}
+	tp_lock(tp_slot_lock(t, i));
+	for(k = 0; k < n; k++) {
+		for(e = t->heads[i]; e; e = e->next) {
+			if(!(e->flags & TP_F_PRIMARY) || e->expires != items[k].expires
+					|| !tp_addr_eq(&e->contact, &items[k].contact))
 				continue;
-			if(e->b.mode != items[i].mode)
+			if(items[k].rule[0] && rules[k] == NULL)
+				break; /* no memory for the name: left as it was */
+			if(e->mode != (uint8_t)items[k].mode)
 				(*changed)++;
-			e->b.mode = items[i].mode;
-			memcpy(e->b.rule, items[i].rule, sizeof(e->b.rule));
+			e->mode = (uint8_t)items[k].mode;
+			old[k] = e->rule; /* references move, no count changes */
+			e->rule = rules[k];
+			rules[k] = NULL;
 			done++;
 			break;
 		}
 	}
-	tp_unlock(&s->lock);
+	tp_unlock(tp_slot_lock(t, i));
+	for(k = 0; k < n; k++) {
+		tp_intern_put(t->strs, rules[k]);
+		tp_intern_put(t->strs, old[k]);
+	}
 	return done;
 }
 
@@ -516,66 +526,63 @@ unsigned int tp_bind_reclassify(tp_bind_table_t *t, time_t now,
 	for(i = 0; i <= t->mask; i++) {
 		/* matching may take long: never under the slot's lock */
 		for(skip = 0;; skip += TP_RECLASS_BATCH) {
-			if((got = tp_reclass_copy(&t->slots[i], now, skip, items)) < 0) {
-				TP_ERR("out of memory re-classifying bindings\n");
-				break;
-			}
+			got = tp_reclass_copy(t, i, now, skip, items);
 			for(k = 0; k < got; k++) {
 				items[k].rule[0] = '\0';
-				f(items[k].ua, items[k].ua_len, &items[k].mode, items[k].rule,
-						sizeof(items[k].rule), arg);
+				f(items[k].ua->s, items[k].ua->len, &items[k].mode,
+						items[k].rule, sizeof(items[k].rule), arg);
 			}
-			n += tp_reclass_write(&t->slots[i], items, got, changed);
+			n += tp_reclass_write(t, i, items, got, changed);
 			for(k = 0; k < got; k++)
-				tp_free(items[k].ua);
+				tp_intern_put(t->strs, items[k].ua);
 			if(got < TP_RECLASS_BATCH)
 				break;
 		}
 	}
-	for(i = 0; i <= t->mask; i++)
-		tp_reclassify_copies(t, i, now);
 	return n;
 }
 
 int tp_bind_open_begin(tp_bind_table_t *t, const tp_addr_t *contact, int owner,
 		uint64_t now_ms, uint64_t hold_ms)
 {
-	tp_bind_slot_t *s = tp_slot(t, contact);
+	unsigned int i = tp_slot_of(t, contact);
+	uint32_t now32 = (uint32_t)now_ms;
 	tp_bind_entry_t *e;
 	int ret = -1;
 
-	tp_lock(&s->lock);
-	for(e = s->head; e; e = e->next) {
-		if(!e->primary || !tp_addr_eq(&e->b.contact, contact))
+	tp_lock(tp_slot_lock(t, i));
+	for(e = t->heads[i]; e; e = e->next) {
+		if(!(e->flags & TP_F_PRIMARY) || !tp_addr_eq(&e->contact, contact))
 			continue;
+		/* wrap-safe: the marker ran out when until is not after now */
 		if(e->open_owner == 0 || e->open_owner == owner
-				|| e->open_until <= now_ms) {
+				|| (int32_t)(e->open_until - now32) <= 0) {
 			e->open_owner = owner;
-			e->open_until = now_ms + hold_ms;
+			e->open_until = now32 + (uint32_t)hold_ms;
 			ret = 1;
 		} else {
 			ret = 0;
 		}
 		break;
 	}
-	tp_unlock(&s->lock);
+	tp_unlock(tp_slot_lock(t, i));
 	return ret;
 }
 
 void tp_bind_open_end(tp_bind_table_t *t, const tp_addr_t *contact, int owner)
 {
-	tp_bind_slot_t *s = tp_slot(t, contact);
+	unsigned int i = tp_slot_of(t, contact);
 	tp_bind_entry_t *e;
 
-	tp_lock(&s->lock);
-	for(e = s->head; e; e = e->next) {
-		if(e->primary && e->open_owner == owner
-				&& tp_addr_eq(&e->b.contact, contact)) {
+	tp_lock(tp_slot_lock(t, i));
+	for(e = t->heads[i]; e; e = e->next) {
+		if((e->flags & TP_F_PRIMARY) && e->open_owner == owner
+				&& tp_addr_eq(&e->contact, contact)) {
 			e->open_owner = 0;
 			break;
 		}
 	}
-	tp_unlock(&s->lock);
+	tp_unlock(tp_slot_lock(t, i));
 }
 
 #define TP_REUSE_BATCH 64
@@ -589,20 +596,22 @@ void tp_bind_each_reuse(
 	unsigned int i, skip, n, k;
 
 	for(i = 0; i <= t->mask; i++) {
+		if(t->heads[i] == NULL)
+			continue; /* a racy peek: a UE added now is seen next time */
 		/* a slot in batches: copy under the lock, call without it */
 		for(skip = 0;; skip += TP_REUSE_BATCH) {
 			n = k = 0;
-			tp_lock(&t->slots[i].lock);
-			for(e = t->slots[i].head; e && n < TP_REUSE_BATCH; e = e->next) {
-				if(!e->primary || e->b.mode != TP_MODE_REUSE
-						|| e->b.reg_conn_id <= 0 || e->b.expires <= now)
+			tp_lock(tp_slot_lock(t, i));
+			for(e = t->heads[i]; e && n < TP_REUSE_BATCH; e = e->next) {
+				if(!(e->flags & TP_F_PRIMARY) || e->mode != TP_MODE_REUSE
+						|| e->reg_conn_id <= 0 || e->expires <= (uint32_t)now)
 					continue;
 				if(k++ < skip)
 					continue;
-				ids[n] = e->b.reg_conn_id;
-				left[n++] = (unsigned int)(e->b.expires - now);
+				ids[n] = e->reg_conn_id;
+				left[n++] = e->expires - (uint32_t)now;
 			}
-			tp_unlock(&t->slots[i].lock);
+			tp_unlock(tp_slot_lock(t, i));
 			for(k = 0; k < n; k++)
 				f(ids[k], left[k], arg);
 			if(n < TP_REUSE_BATCH)
@@ -613,14 +622,25 @@ void tp_bind_each_reuse(
 
 int tp_bind_sweep(tp_bind_table_t *t, time_t now)
 {
+	return tp_bind_sweep_timed(t, now, NULL);
+}
+
+int tp_bind_sweep_timed(tp_bind_table_t *t, time_t now, uint64_t *max_hold_ns)
+{
 	tp_bind_entry_t **pp, *e, *dead = NULL;
+	struct timespec t0, t1;
+	uint64_t held;
 	unsigned int i;
 	int n = 0;
 
 	for(i = 0; i <= t->mask; i++) {
-		tp_lock(&t->slots[i].lock);
-		for(pp = &t->slots[i].head; (e = *pp) != NULL;) {
-			if(e->b.expires > now) {
+		if(t->heads[i] == NULL)
+			continue; /* a racy peek: what is added now expires later */
+		tp_lock(tp_slot_lock(t, i));
+		if(max_hold_ns)
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+		for(pp = &t->heads[i]; (e = *pp) != NULL;) {
+			if(e->expires > (uint32_t)now) {
 				pp = &e->next;
 				continue;
 			}
@@ -628,15 +648,22 @@ int tp_bind_sweep(tp_bind_table_t *t, time_t now)
 			e->next = dead; /* freed outside the lock */
 			dead = e;
 		}
-		tp_unlock(&t->slots[i].lock);
+		if(max_hold_ns) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			held = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u
+				   + (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
+			if(held > *max_hold_ns)
+				*max_hold_ns = held;
+		}
+		tp_unlock(tp_slot_lock(t, i));
 	}
 	for(; dead; dead = e) {
 		e = dead->next;
-		if(dead->primary) {
+		if(dead->flags & TP_F_PRIMARY) {
 			__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
 			n++;
 		}
-		tp_entry_free(dead);
+		tp_entry_free(t, dead);
 	}
 	return n;
 }

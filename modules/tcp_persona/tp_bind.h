@@ -22,17 +22,10 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "tp_addr.h"
 #include "tp_rules.h"
 
 #define TP_AOR_MAX 127
-
-/*! an IPv4 or IPv6 address and port, the key of a binding */
-typedef struct tp_addr
-{
-	uint8_t af; /*!< 4 or 6, 0 for none */
-	uint16_t port;
-	uint8_t ip[16];
-} tp_addr_t;
 
 /*! what is known of a registered UE; lookups return a copy */
 typedef struct tp_binding
@@ -64,20 +57,10 @@ typedef struct tp_bind_cursor
 
 typedef struct tp_bind_table tp_bind_table_t;
 
-/*! \return a table with 2^size_log2 slots, or NULL */
+/*! \return a table with 2^size_log2 slots (at about one UE per slot a
+ * lookup reads one slot), or NULL */
 tp_bind_table_t *tp_bind_create(unsigned int size_log2);
 void tp_bind_destroy(tp_bind_table_t *t);
-
-int tp_addr_eq(const tp_addr_t *a, const tp_addr_t *b);
-int tp_addr_ip_eq(const tp_addr_t *a, const tp_addr_t *b);
-/*!
- * Parses "1.2.3.4:5060" or "[::1]:5060" (the port is required, 1..65535).
- * \return 0, or -1 when s is not such an address
- */
-int tp_addr_parse(const char *s, size_t len, tp_addr_t *a);
-
-/*! "1.2.3.4:5060" or "[::1]:5060" into buf; \return buf */
-const char *tp_addr_str(const tp_addr_t *a, char *buf, size_t size);
 
 /*!
  * Binds b (keyed by b->contact) or refreshes the binding of that contact.
@@ -134,12 +117,12 @@ int tp_bind_find(tp_bind_table_t *t, const tp_addr_t *addr, time_t now,
  * with out NULL it only skips them. UEs that register during a walk may be
  * seen twice or not at all. \return how many, 0 at the end
  */
-unsigned int tp_bind_next(tp_bind_table_t *t, time_t now,
-		tp_bind_cursor_t *cur, tp_bind_view_t *out, unsigned int n);
+unsigned int tp_bind_next(tp_bind_table_t *t, time_t now, tp_bind_cursor_t *cur,
+		tp_bind_view_t *out, unsigned int n);
 
 /*! gives a stored User-Agent its mode and rule name (empty: none) */
-typedef void (*tp_bind_classify_f)(const char *ua, size_t len,
-		tp_mode_t *mode, char *rule, size_t rule_size, void *arg);
+typedef void (*tp_bind_classify_f)(const char *ua, size_t len, tp_mode_t *mode,
+		char *rule, size_t rule_size, void *arg);
 
 /*!
  * Re-classifies every live UE by its stored User-Agent. f runs without the
@@ -152,6 +135,10 @@ unsigned int tp_bind_reclassify(tp_bind_table_t *t, time_t now,
 
 /*! removes expired bindings; \return how many */
 int tp_bind_sweep(tp_bind_table_t *t, time_t now);
+
+/*! tp_bind_sweep, also raising *max_hold_ns to the longest time it held
+ * one slot's lock (for the benchmark) */
+int tp_bind_sweep_timed(tp_bind_table_t *t, time_t now, uint64_t *max_hold_ns);
 
 /*! number of UEs bound (contact keys) */
 unsigned int tp_bind_count(tp_bind_table_t *t);

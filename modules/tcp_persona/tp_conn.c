@@ -145,10 +145,11 @@ static int tp_inode_port(const char *table, unsigned long inode)
 		return 0;
 	while(!found && fgets(line, sizeof(line), f)) {
 		if(sscanf(line,
-				   " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %*x %*x:%*x %*x:%*x"
+				   " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %*x %*x:%*x "
+				   "%*x:%*x"
 				   " %*x %*u %*u %lu",
-				   &port, &ino)
-						== 2
+				   &port,
+				   &ino) == 2
 				&& ino == inode)
 			found = (int)port;
 	}
@@ -175,8 +176,8 @@ static int tp_kernel_local_port(int fd, int af)
 	link[n] = '\0';
 	if(sscanf(link, "socket:[%lu]", &inode) != 1)
 		return 0;
-	port = tp_inode_port(af == AF_INET6 ? "/proc/net/tcp6" : "/proc/net/tcp",
-			inode);
+	port = tp_inode_port(
+			af == AF_INET6 ? "/proc/net/tcp6" : "/proc/net/tcp", inode);
 	return port;
 }
 

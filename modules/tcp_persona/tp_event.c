@@ -100,8 +100,7 @@ static void tp_event_run(tp_event_kind_t k, const tp_event_data_t *d)
 }
 
 /* fires what the script of msg queued */
-static int tp_event_post_script(
-		sip_msg_t *msg, unsigned int flags, void *param)
+static int tp_event_post_script(sip_msg_t *msg, unsigned int flags, void *param)
 {
 	int queued[TP_EV_COUNT];
 	tp_event_data_t d[TP_EV_COUNT];
@@ -210,7 +209,8 @@ int tp_event_init(void)
 		LM_ERR("cannot bind the tm API\n");
 		return -1;
 	}
-	if((tp_unmatched_once = tp_once_create((uint32_t)rand() ^ (uint32_t)time(NULL)))
+	if((tp_unmatched_once =
+					   tp_once_create((uint32_t)rand() ^ (uint32_t)time(NULL)))
 			== NULL) {
 		LM_ERR("no shared memory for the unmatched event table\n");
 		return -1;

@@ -22,7 +22,6 @@
 #include "tp_hooks.h"
 #include "tp_stats.h"
 
-#define TP_BIND_SLOTS_LOG2 12
 #define TP_CALL_SLOTS_LOG2 12
 #define TP_OWNED_SLOTS_LOG2 10
 
@@ -392,7 +391,7 @@ static int tp_need(const char *mod)
 	return -1;
 }
 
-int tp_hooks_init(void)
+int tp_hooks_init(unsigned int bind_slots_log2)
 {
 	if(tp_need("tm") < 0 || tp_need("dialog") < 0 || tp_need("rr") < 0)
 		return -1;
@@ -404,7 +403,7 @@ int tp_hooks_init(void)
 		LM_ERR("cannot bind the tm API\n");
 		return -1;
 	}
-	tp_bindings = tp_bind_create(TP_BIND_SLOTS_LOG2);
+	tp_bindings = tp_bind_create(bind_slots_log2);
 	tp_calls = tp_track_create(TP_CALL_SLOTS_LOG2);
 	tp_owned_conns = tp_owned_create(TP_OWNED_SLOTS_LOG2);
 	if(tp_bindings == NULL || tp_calls == NULL || tp_owned_conns == NULL) {

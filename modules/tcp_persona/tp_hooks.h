@@ -53,7 +53,7 @@ extern tp_owned_t *tp_owned_conns;
 
 /*! loads tm, creates the tables, registers the tm, script and TCP
  * closed-event callbacks; \return 0, or -1 with the reason logged */
-int tp_hooks_init(void);
+int tp_hooks_init(unsigned int bind_slots_log2);
 
 /*! remembers a for msg: tm's callbacks pick it up for its transaction */
 void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a);

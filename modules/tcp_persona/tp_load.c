@@ -44,9 +44,8 @@ const char *tp_active_rules_file(void)
 	return tp_rules_file;
 }
 
-int tp_load_rule(tp_ruleset_t *rs, const char *text, size_t len,
-		int from_file, const char *origin, size_t echo, char *err,
-		size_t errlen)
+int tp_load_rule(tp_ruleset_t *rs, const char *text, size_t len, int from_file,
+		const char *origin, size_t echo, char *err, size_t errlen)
 {
 	char why[TP_ERRBUF];
 	tp_rule_spec_t spec;

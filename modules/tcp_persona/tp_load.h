@@ -45,9 +45,8 @@ const char *tp_active_rules_file(void);
  * "FILE:LINE"). \return 0, or -1 with one line in err naming the origin,
  * the rule, the column and the problem
  */
-int tp_load_rule(tp_ruleset_t *rs, const char *text, size_t len,
-		int from_file, const char *origin, size_t echo, char *err,
-		size_t errlen);
+int tp_load_rule(tp_ruleset_t *rs, const char *text, size_t len, int from_file,
+		const char *origin, size_t echo, char *err, size_t errlen);
 
 /*! adds the rules of a rules file's text to rs, errors repeating up to
  * echo bytes of the bad rule; \return 0, or -1 (err) */

@@ -158,8 +158,8 @@ static void tp_first_bytes(pcre2_code *code, uint8_t first[32])
 	}
 	for(b = 0; b < 256; b++) {
 		b1 = (unsigned char)b;
-		rc = pcre2_match(code, &b1, 1, 0, PCRE2_PARTIAL_HARD | PCRE2_NO_JIT, md,
-				NULL);
+		rc = pcre2_match(
+				code, &b1, 1, 0, PCRE2_PARTIAL_HARD | PCRE2_NO_JIT, md, NULL);
 		if(rc == PCRE2_ERROR_NOMATCH)
 			first[b >> 3] &= (uint8_t) ~(1u << (b & 7));
 	}
@@ -279,8 +279,8 @@ static int tp_rule_run(tp_ruleset_t *rs, int i, const char *ua, size_t len)
 }
 
 /* the outcome of rule i on the User-Agent; \return 1 when it decides */
-static int tp_rule_decides(tp_ruleset_t *rs, int i, const char *ua, size_t len,
-		tp_class_t *out)
+static int tp_rule_decides(
+		tp_ruleset_t *rs, int i, const char *ua, size_t len, tp_class_t *out)
 {
 	int rc = tp_rule_run(rs, i, ua, len);
 

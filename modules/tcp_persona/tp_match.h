@@ -37,8 +37,8 @@ typedef struct tp_rule
 	size_t regex_len;
 	char *origin; /*!< where it was defined ("rule #2", "FILE:LINE") */
 	pcre2_code *code;
-	int jit;	  /*!< code was JIT-compiled: pcre2_jit_match() runs it */
-	int hit_slot; /*!< its hit counter (tp_hits), -1 for none */
+	int jit;		   /*!< code was JIT-compiled: pcre2_jit_match() runs it */
+	int hit_slot;	   /*!< its hit counter (tp_hits), -1 for none */
 	uint8_t first[32]; /*!< bytes a match can start the User-Agent with */
 } tp_rule_t;
 
@@ -50,7 +50,7 @@ typedef struct tp_ruleset
 	int ncfg; /*!< rules[0..ncfg) came from modparam, the rest from the file */
 	unsigned int gen; /*!< changes with every change of the set */
 	tp_mode_t default_mode;
-	size_t ua_max_len; /*!< longer User-Agents are matched on this prefix */
+	size_t ua_max_len;	  /*!< longer User-Agents are matched on this prefix */
 	uint32_t match_limit; /*!< as given to tp_ruleset_set_limits() */
 	uint32_t depth_limit;
 	pcre2_match_context *mctx;

@@ -25,7 +25,7 @@
 typedef struct tp_owner
 {
 	tp_addr_t ue;
-	tp_mode_t mode; /*!< dialog or transaction */
+	tp_mode_t mode;						  /*!< dialog or transaction */
 	char callid[TP_OWNER_CALLID_MAX + 1]; /*!< cut, NUL-terminated */
 } tp_owner_t;
 

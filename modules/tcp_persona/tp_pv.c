@@ -28,9 +28,9 @@ static const struct
 {
 	const char *name;
 	int key;
-} tp_pv_keys[] = {{"name", TP_PV_NAME}, {"mode", TP_PV_MODE},
-		{"ue", TP_PV_UE}, {"aor", TP_PV_AOR}, {"ua", TP_PV_UA},
-		{"source", TP_PV_SOURCE}, {NULL, 0}};
+} tp_pv_keys[] = {{"name", TP_PV_NAME}, {"mode", TP_PV_MODE}, {"ue", TP_PV_UE},
+		{"aor", TP_PV_AOR}, {"ua", TP_PV_UA}, {"source", TP_PV_SOURCE},
+		{NULL, 0}};
 
 /* one message at a time per process: no need for more than one slot */
 static struct

@@ -107,8 +107,7 @@ static int tp_build(const tp_ruleset_t *rs, const char *text, size_t len,
 		spec.regex = rs->rules[i].regex;
 		spec.regex_len = rs->rules[i].regex_len;
 		spec.regex_col = 1;
-		if(tp_ruleset_add(out, &spec, 0, rs->rules[i].origin, err, errlen)
-				< 0)
+		if(tp_ruleset_add(out, &spec, 0, rs->rules[i].origin, err, errlen) < 0)
 			goto fail;
 	}
 	if(tp_load_file_rules(out, path ? path : "rules_file", text, len,
@@ -197,8 +196,8 @@ static int tp_publish(const char *text, size_t len, unsigned int *gen)
 }
 
 /* reclassification: the process's new set, no cache, no hit counted */
-static void tp_rematch(const char *ua, size_t len, tp_mode_t *mode,
-		char *rule, size_t rule_size, void *arg)
+static void tp_rematch(const char *ua, size_t len, tp_mode_t *mode, char *rule,
+		size_t rule_size, void *arg)
 {
 	tp_ruleset_t *rs = (tp_ruleset_t *)arg;
 	tp_class_t c;
@@ -219,8 +218,9 @@ int tp_reload_run(
 
 	memset(res, 0, sizeof(*res));
 	if(path == NULL) {
-		snprintf(err, errlen, "no rules_file is configured: nothing to"
-							  " reload");
+		snprintf(err, errlen,
+				"no rules_file is configured: nothing to"
+				" reload");
 		return -1;
 	}
 	if(tp_pub == NULL || (rs = tp_active_rules()) == NULL) {

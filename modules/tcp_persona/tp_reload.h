@@ -27,8 +27,8 @@
 
 typedef struct tp_reload_result
 {
-	int rules;		 /*!< rules in the new set (modparam + file) */
-	unsigned int gen; /*!< its generation */
+	int rules;				   /*!< rules in the new set (modparam + file) */
+	unsigned int gen;		   /*!< its generation */
 	unsigned int reclassified; /*!< bindings re-matched */
 	unsigned int changed;	   /*!< of which changed mode */
 } tp_reload_result_t;
@@ -45,8 +45,8 @@ void tp_reload_sync(tp_ruleset_t *rs);
  * every binding by its stored User-Agent. \return 0, or -1 with err set and
  * nothing changed
  */
-int tp_reload_run(int reclassify, tp_reload_result_t *res, char *err,
-		size_t errlen);
+int tp_reload_run(
+		int reclassify, tp_reload_result_t *res, char *err, size_t errlen);
 
 /*! the generation of the published set, 0 for the cfg's */
 unsigned int tp_reload_generation(void);

@@ -74,8 +74,9 @@ static void tp_rpc_match(rpc_t *rpc, void *ctx)
 		rpc->fault(ctx, 400, "missing parameter: the User-Agent to match");
 		return;
 	}
-	if(tp_rpc_extra(rpc, ctx, "one parameter expected: the User-Agent,"
-							  " quoted"))
+	if(tp_rpc_extra(rpc, ctx,
+			   "one parameter expected: the User-Agent,"
+			   " quoted"))
 		return;
 	if((rs = tp_active_rules()) == NULL) {
 		rpc->fault(ctx, 500, "no rule set");
@@ -116,10 +117,10 @@ static void tp_rpc_rules(rpc_t *rpc, void *ctx)
 			rpc->fault(ctx, 500, "internal error creating the reply");
 			return;
 		}
-		rpc->struct_add(th, "dssssd", "index", i + 1, "name",
-				rs->rules[i].name, "mode", tp_mode_name(rs->rules[i].mode),
-				"regex", rs->rules[i].regex, "origin", rs->rules[i].origin,
-				"hits", tp_clamp(tp_reload_hits(rs, i)));
+		rpc->struct_add(th, "dssssd", "index", i + 1, "name", rs->rules[i].name,
+				"mode", tp_mode_name(rs->rules[i].mode), "regex",
+				rs->rules[i].regex, "origin", rs->rules[i].origin, "hits",
+				tp_clamp(tp_reload_hits(rs, i)));
 	}
 }
 
@@ -144,8 +145,9 @@ static void tp_rpc_reload(rpc_t *rpc, void *ctx)
 	}
 	if(n > 0) {
 		if(arg.len != 10 || strncmp(arg.s, "reclassify", 10) != 0) {
-			rpc->fault(ctx, 400, "unknown parameter '%.*s': expected none"
-								 " or 'reclassify'",
+			rpc->fault(ctx, 400,
+					"unknown parameter '%.*s': expected none"
+					" or 'reclassify'",
 					arg.len > 64 ? 64 : arg.len, arg.s);
 			return;
 		}
@@ -154,8 +156,7 @@ static void tp_rpc_reload(rpc_t *rpc, void *ctx)
 			return;
 	}
 	if(tp_reload_run(reclassify, &res, err, sizeof(err)) < 0) {
-		LM_ERR("tcp_persona.reload: %s (the old rule set stays active)\n",
-				err);
+		LM_ERR("tcp_persona.reload: %s (the old rule set stays active)\n", err);
 		rpc->fault(ctx, 500, "%s (the old rule set stays active)", err);
 		return;
 	}

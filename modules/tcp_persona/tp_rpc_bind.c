@@ -46,13 +46,15 @@ static int tp_rpc_addr(rpc_t *rpc, void *ctx, tp_addr_t *a)
 	str s = STR_NULL;
 
 	if(rpc->scan(ctx, ".S", &s) < 1) {
-		rpc->fault(ctx, 400, "missing parameter: the UE's address, ip:port"
-							 " or [ipv6]:port");
+		rpc->fault(ctx, 400,
+				"missing parameter: the UE's address, ip:port"
+				" or [ipv6]:port");
 		return -1;
 	}
 	if(tp_addr_parse(s.s, (size_t)s.len, a) < 0) {
-		rpc->fault(ctx, 400, "bad address '%.*s': expected ip:port or"
-							 " [ipv6]:port",
+		rpc->fault(ctx, 400,
+				"bad address '%.*s': expected ip:port or"
+				" [ipv6]:port",
 				s.len > 80 ? 80 : s.len, s.s);
 		return -1;
 	}
@@ -69,8 +71,8 @@ static void tp_rpc_binding_fields(
 
 	tp_addr_str(&v->b.contact, contact, sizeof(contact));
 	tp_addr_str(&v->b.source, source, sizeof(source));
-	rpc->struct_add(st, "ssssssdd", "address", contact, "source", source,
-			"aor", v->b.aor, "user_agent", v->ua, "rule", v->b.rule, "mode",
+	rpc->struct_add(st, "ssssssdd", "address", contact, "source", source, "aor",
+			v->b.aor, "user_agent", v->ua, "rule", v->b.rule, "mode",
 			tp_mode_name(v->b.mode), "reg_conn_id", v->b.reg_conn_id,
 			"expires_in", (int)(v->b.expires - now));
 }
@@ -91,8 +93,9 @@ void tp_rpc_bindings(rpc_t *rpc, void *ctx)
 
 	n = rpc->scan(ctx, "*.S.S", &p[0], &p[1]);
 	if(n < 0) {
-		rpc->fault(ctx, 400, "bad parameters: expected [offset [limit]],"
-							 " whole numbers");
+		rpc->fault(ctx, 400,
+				"bad parameters: expected [offset [limit]],"
+				" whole numbers");
 		return;
 	}
 	if(n >= 1 && (offset = tp_rpc_uint(&p[0])) < 0) {
@@ -100,8 +103,7 @@ void tp_rpc_bindings(rpc_t *rpc, void *ctx)
 				p[0].len > 32 ? 32 : p[0].len, p[0].s);
 		return;
 	}
-	if(n >= 2
-			&& ((limit = tp_rpc_uint(&p[1])) < 1 || limit > TP_LIST_MAX)) {
+	if(n >= 2 && ((limit = tp_rpc_uint(&p[1])) < 1 || limit > TP_LIST_MAX)) {
 		rpc->fault(ctx, 400, "bad limit '%.*s': expected 1 to %d",
 				p[1].len > 32 ? 32 : p[1].len, p[1].s, TP_LIST_MAX);
 		return;
@@ -126,8 +128,7 @@ void tp_rpc_bindings(rpc_t *rpc, void *ctx)
 		goto done;
 	while(shown < limit) {
 		n = (int)tp_bind_next(tp_bindings, now, &cur, v,
-				limit - shown < TP_LIST_BATCH ? limit - shown
-											  : TP_LIST_BATCH);
+				limit - shown < TP_LIST_BATCH ? limit - shown : TP_LIST_BATCH);
 		for(k = 0; k < n; k++) {
 			if(rpc->array_add(ah, "{", &bh) < 0)
 				goto done;

@@ -21,6 +21,7 @@
 
 #ifdef TP_STANDALONE
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -30,11 +31,25 @@
 #define tp_shm_zalloc(sz) calloc(1, (sz))
 #define tp_shm_free(p) free(p)
 
-typedef pthread_mutex_t tp_lock_t;
-#define tp_lock_init(l) pthread_mutex_init((l), NULL)
-#define tp_lock_destroy(l) pthread_mutex_destroy(l)
-#define tp_lock(l) pthread_mutex_lock(l)
-#define tp_unlock(l) pthread_mutex_unlock(l)
+/* a 4-byte spin lock that yields, like Kamailio's gen_lock_t: the tables
+ * are laid out and measured as they are in shared memory */
+typedef int tp_lock_t;
+#define tp_lock_init(l) __atomic_store_n((l), 0, __ATOMIC_RELAXED)
+#define tp_lock_destroy(l) ((void)(l))
+static inline void tp_lock(tp_lock_t *l)
+{
+	int i;
+
+	while(__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE)) {
+		for(i = 0; __atomic_load_n(l, __ATOMIC_RELAXED); i++) {
+			if(i >= 1024) {
+				sched_yield();
+				i = 0;
+			}
+		}
+	}
+}
+#define tp_unlock(l) __atomic_store_n((l), 0, __ATOMIC_RELEASE)
 #define TP_ERR(fmt, ...) fprintf(stderr, "ERROR: " fmt, ##__VA_ARGS__)
 #define TP_WARN(fmt, ...) fprintf(stderr, "WARNING: " fmt, ##__VA_ARGS__)
 #define TP_DBG(fmt, ...)                                                       \

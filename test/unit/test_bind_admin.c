@@ -68,8 +68,7 @@ START_TEST(test_addr_parse_good)
 	ck_assert_str_eq(tp_addr_str(&a, buf, sizeof(buf)), "127.0.0.81:5060");
 	ck_assert_int_eq(tp_addr_parse("[2001:db8::1]:65535", 19, &a), 0);
 	ck_assert_int_eq(a.af, 6);
-	ck_assert_str_eq(
-			tp_addr_str(&a, buf, sizeof(buf)), "[2001:db8::1]:65535");
+	ck_assert_str_eq(tp_addr_str(&a, buf, sizeof(buf)), "[2001:db8::1]:65535");
 	/* the length counts, not a NUL: a prefix of a longer buffer */
 	ck_assert_int_eq(tp_addr_parse("10.0.0.1:5060xyz", 13, &a), 0);
 	ck_assert_int_eq(a.port, 5060);
@@ -78,8 +77,8 @@ END_TEST
 
 START_TEST(test_addr_parse_bad)
 {
-	static const char *bad[] = {"", ":", "127.0.0.1", "127.0.0.1:",
-			"127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:123456",
+	static const char *bad[] = {"", ":", "127.0.0.1",
+			"127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:123456",
 			"127.0.0.1:50a0", "127.0.0.1:-1", "127.0.0.256:5060",
 			"ue.example.com:5060", "::1:5060", "[::1]", "[::1]5060",
 			"[::1]:", "[]:5060", "[127.0.0.1]:5060", " 127.0.0.1:5060",
@@ -99,23 +98,19 @@ START_TEST(test_find_by_contact_and_by_nat_source)
 {
 	tp_bind_view_t v;
 
-	bind_ua("127.0.0.81:5060", "192.0.2.9:40000", TP_MODE_REUSE,
-			"Phone/1.0", 100);
-	ck_assert_int_eq(tp_bind_find(t, at("127.0.0.81:5060"), 10, &v),
-			1);
+	bind_ua("127.0.0.81:5060", "192.0.2.9:40000", TP_MODE_REUSE, "Phone/1.0",
+			100);
+	ck_assert_int_eq(tp_bind_find(t, at("127.0.0.81:5060"), 10, &v), 1);
 	ck_assert_str_eq(v.ua, "Phone/1.0");
 	ck_assert_uint_eq(v.ua_len, 9);
 	/* found through its NAT copy, answered with the UE's own entry */
 	memset(&v, 0, sizeof(v));
-	ck_assert_int_eq(tp_bind_find(t, at("192.0.2.9:40000"), 10, &v),
-			1);
+	ck_assert_int_eq(tp_bind_find(t, at("192.0.2.9:40000"), 10, &v), 1);
 	ck_assert_str_eq(v.ua, "Phone/1.0");
-	ck_assert_int_eq(tp_addr_eq(&v.b.contact, at("127.0.0.81:5060")),
-			1);
-	ck_assert_int_eq(tp_bind_find(t, at("127.0.0.82:5060"), 10, &v),
-			-1);
-	ck_assert_int_eq(tp_bind_find(t, at("127.0.0.81:5060"), 100, &v),
-			-1); /* expired */
+	ck_assert_int_eq(tp_addr_eq(&v.b.contact, at("127.0.0.81:5060")), 1);
+	ck_assert_int_eq(tp_bind_find(t, at("127.0.0.82:5060"), 10, &v), -1);
+	ck_assert_int_eq(
+			tp_bind_find(t, at("127.0.0.81:5060"), 100, &v), -1); /* expired */
 }
 END_TEST
 
@@ -127,8 +122,7 @@ START_TEST(test_find_cuts_a_long_user_agent)
 	memset(ua, 'x', sizeof(ua) - 1);
 	ua[sizeof(ua) - 1] = '\0';
 	bind_ua("127.0.0.81:5060", "127.0.0.81:40000", TP_MODE_NONE, ua, 100);
-	ck_assert_int_eq(tp_bind_find(t, at("127.0.0.81:5060"), 10, &v),
-			1);
+	ck_assert_int_eq(tp_bind_find(t, at("127.0.0.81:5060"), 10, &v), 1);
 	ck_assert_uint_eq(strlen(v.ua), TP_BIND_UA_SHOW);
 	ck_assert_uint_eq(v.ua_len, sizeof(ua) - 1);
 }
@@ -184,17 +178,14 @@ START_TEST(test_reclassify_updates_ues_and_nat_copies)
 			5); /* expired: left alone */
 	ck_assert_uint_eq(tp_bind_reclassify(t, 10, by_prefix, NULL, &changed), 2);
 	ck_assert_uint_eq(changed, 1);
-	ck_assert_int_eq(tp_bind_get_dst(t, at("127.0.0.81:5060"), 10, &b),
-			1);
+	ck_assert_int_eq(tp_bind_get_dst(t, at("127.0.0.81:5060"), 10, &b), 1);
 	ck_assert_int_eq(b.mode, TP_MODE_REUSE);
 	ck_assert_str_eq(b.rule, "r");
 	/* an originating request from behind the NAT sees the new mode too */
-	ck_assert_int_eq(tp_bind_get_src(t, at("192.0.2.1:4000"), 10, &b),
-			1);
+	ck_assert_int_eq(tp_bind_get_src(t, at("192.0.2.1:4000"), 10, &b), 1);
 	ck_assert_int_eq(b.mode, TP_MODE_REUSE);
 	ck_assert_str_eq(b.rule, "r");
-	ck_assert_int_eq(tp_bind_get_dst(t, at("127.0.0.82:5060"), 10, &b),
-			1);
+	ck_assert_int_eq(tp_bind_get_dst(t, at("127.0.0.82:5060"), 10, &b), 1);
 	ck_assert_int_eq(b.mode, TP_MODE_TRANSACTION);
 	ck_assert_str_eq(b.rule, "");
 }

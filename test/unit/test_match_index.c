@@ -31,9 +31,9 @@ static void add(const char *text)
 	char err[TP_ERR_LEN] = "";
 	tp_rule_spec_t s;
 
-	ck_assert_msg(tp_rule_parse(text, strlen(text), &s, err, sizeof(err)) == 0
-						  && tp_ruleset_add(&rs, &s, 1, "t", err, sizeof(err))
-									 == 0,
+	ck_assert_msg(
+			tp_rule_parse(text, strlen(text), &s, err, sizeof(err)) == 0
+					&& tp_ruleset_add(&rs, &s, 1, "t", err, sizeof(err)) == 0,
 			"%s: %s", text, err);
 }
 
@@ -57,18 +57,15 @@ static const char *tricky_rules[] = {
 		"name=caseless;mode=reuse;ua=(?i)^samsung",
 		"name=optional;mode=dialog;ua=^x?yz",
 		"name=class;mode=transaction;ua=^[A-C][0-9]+",
-		"name=empty;mode=reuse;ua=^$",
-		"name=look;mode=dialog;ua=^(?=Mo)Moto",
+		"name=empty;mode=reuse;ua=^$", "name=look;mode=dialog;ua=^(?=Mo)Moto",
 		"name=unanchored;mode=transaction;ua=Android ?[0-9]+",
 		"name=branch-anchor;mode=dialog;ua=^Nokia|Fairphone",
-		"name=nul;mode=none;ua=^\\x00bin",
-		"name=high;mode=none;ua=^\\xff\\xfe",
-		"name=star;mode=dialog;ua=^.*IMS$",
-		NULL};
+		"name=nul;mode=none;ua=^\\x00bin", "name=high;mode=none;ua=^\\xff\\xfe",
+		"name=star;mode=dialog;ua=^.*IMS$", NULL};
 
 static const char *uas[] = {"iOS/17.4 iPhone", "iPhone OS/16.7", "iOS/15.0",
-		"SAMSUNG foo", "samsung", "Samsung IMS", "yz", "xyz", "zz", "B12",
-		"C", "D1", "", "Moto g", "Motorola", "x Android 14", "Android14",
+		"SAMSUNG foo", "samsung", "Samsung IMS", "yz", "xyz", "zz", "B12", "C",
+		"D1", "", "Moto g", "Motorola", "x Android 14", "Android14",
 		"Nokia G50", "My Fairphone", "Fairphone_5", "\xff\xfe", "\xfe\xff",
 		"SM-S918B Samsung IMS", "abc IMS", NULL};
 

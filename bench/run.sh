@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# make bench: every benchmark of tcp_persona, one after the other, then
+# doc/BENCHMARKS.md rewritten with the machine, the commands and the
+# figures. Benchmarks print figures; they do not pass or fail.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+out=$root/test/out/bench
+mkdir -p "$out"
+doc=$root/doc/BENCHMARKS.md
+export BENCH_OUT=$out/figures.txt
+: >"$BENCH_OUT"
+start=$(date +%s)
+
+make -s -C "$here" all || exit 1
+echo "== 1. classification (bench/bench_classify)"
+"$here/bench_classify" "$here/data/rules.txt" "$here/data/user_agents.txt" \
+	"${BENCH_CLASSIFY_ROUNDS:-7}" | tee "$out/classify.txt"
+echo "== 2. binding table (bench/bench_bindings)"
+"$here/bench_bindings" "$here/data/user_agents.txt" | tee "$out/bindings.txt"
+echo "== 2b. shared memory per binding in kamailio (bench/shm.sh)"
+"$here/shm.sh" | tee "$out/shm.txt"
+echo "== 3. end to end (bench/e2e.sh)"
+"$here/e2e.sh" | tee "$out/e2e.txt"
+took=$(($(date +%s) - start))
+
+machine() {
+	echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores online"
+	echo "- memory: $(free -g | awk '/^Mem:/ { print $2 }') GiB; kernel $(uname -r)"
+	echo "- $(. /etc/os-release && echo "$PRETTY_NAME"); kamailio" \
+		"$(dpkg-query -W -f='${Version}' kamailio); PCRE2" \
+		"$(dpkg-query -W -f='${Version}' libpcre2-8-0); $(gcc --version | head -1)"
+	echo "- a shared virtual machine: absolute figures drift between runs;" \
+		"comparisons are made within one run, alternating"
+}
+
+{
+	echo "# tcp_persona benchmarks"
+	echo
+	echo "Written by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'), in ${took} s."
+	echo "Figures, not tests: see the targets of each part and the notes under it."
+	echo
+	echo "## Machine"
+	echo
+	machine
+	echo
+	echo "## 1. Classification"
+	echo
+	echo "\`bench/bench_classify bench/data/rules.txt bench/data/user_agents.txt ${BENCH_CLASSIFY_ROUNDS:-7}\`"
+	echo "(corpus and rules from \`bench/gen_corpus.py\`). The module's matcher as the module"
+	echo "uses it (PCRE2 JIT behind its per-process cache, 1024 entries) against the same rules as"
+	echo "a chain of POSIX \`regexec()\` calls with the flags of kamailio.cfg's \`=~\`"
+	echo "(REG_EXTENDED|REG_NOSUB|REG_ICASE) on a NUL-terminated copy of the header, and PCRE2"
+	echo "without JIT. All four agree on every User-Agent before anything is timed."
+	echo
+	echo '```'
+	cat "$out/classify.txt"
+	echo '```'
+	echo
+	echo "## 2. Binding table"
+	echo
+	echo "\`bench/bench_bindings\`: the module's tp_bind.c built standalone (calloc for shm_malloc, a"
+	echo "4-byte spin lock like gen_lock_t), 1,000,000 UEs in 2^20 slots (modparam hash_size 20)."
+	echo
+	echo '```'
+	cat "$out/bindings.txt"
+	echo '```'
+	echo
+	echo "In a running kamailio (\`bench/shm.sh\`: 10,000 REGISTERs over TCP, with and without the"
+	echo "module; \`kamcmd core.shmmem\` real_used before and after; Debian's build has memory"
+	echo "debugging on, so each shm block carries its allocator overhead):"
+	echo
+	echo '```'
+	cat "$out/shm.txt"
+	echo '```'
+	echo
+	echo "## 3. End to end"
+	echo
+	echo "\`bench/e2e.sh\` (BENCH_RATE=${BENCH_RATE:-300} BENCH_CALLS=${BENCH_CALLS:-3000} BENCH_ROUNDS=${BENCH_ROUNDS:-3}):"
+	echo "the real kamailio with test/integration/cfg/pcscf.cfg (per-message log lines removed),"
+	echo "30 SIPp UEs over TCP on loopback, MT calls from a SIPp caller over UDP; CPU seconds are"
+	echo "kamailio's (utime+stime of all its processes, SIPp excluded) per 1,000 calls; medians of"
+	echo "the rounds; configurations alternate within each round."
+	echo
+	echo '```'
+	cat "$out/e2e.txt"
+	echo '```'
+	if [[ -f $here/NOTES.md ]]; then
+		echo
+		cat "$here/NOTES.md"
+	fi
+} >"$doc"
+echo "== wrote $doc (${took} s)"
