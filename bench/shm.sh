@@ -11,27 +11,29 @@ export TP_PROXY_IP=${TP_PROXY_IP:-127.0.0.141} TP_PROXY_PORT=${TP_PROXY_PORT:-35
 export TP_NET_IP=${TP_NET_IP:-127.0.0.149} TP_UE_IPS=127.0.0.150
 source "$here/../test/integration/lib.sh"
 source "$here/../test/integration/lib_wire.sh"
+source "$here/lib_bench.sh"
 trap tp_stop_all EXIT
 N=${BENCH_UES:-10000}
 BENCH_OUT=${BENCH_OUT:-/dev/null}
 tp_workdir
+{
+	echo SEQUENTIAL
+	for i in $(seq 1 "$N"); do echo "u$i;$((10000 + i))"; done
+} >"$TP_WORK/ues.csv"
 
 shm_used() { tp_kamcmd core.shmmem | sed -n 's/^\treal_used: //p'; }
 
 # growth ARGS: real_used after minus before N REGISTERs
 growth() {
 	local b a
-	tp_wire_cfg "$TP_WORK/kamailio.cfg" RULES_FILE="$TP_IT_DIR/cfg/wire.rules" \
-		LUA=/dev/null
-	sed -i -e '/xlog("L_INFO", "REQ /d' -e '/xlog("L_INFO", "RPL /d' \
-		-e 's/^debug=2/debug=1/' "$TP_WORK/kamailio.cfg"
+	bench_cfg "$TP_WORK/kamailio.cfg"
 	# shellcheck disable=SC2086
 	TP_KAMAILIO_ARGS="$*" tp_kamailio_start "$TP_WORK/kamailio.cfg" -m 256 ||
 		return 1
 	sleep 1
 	b=$(shm_used)
 	timeout -k 2 120 "$SIPP" "$TP_PROXY_IP:$TP_PROXY_PORT" -t t1 \
-		-i 127.0.0.150 -p 5090 -sf "$here/sipp/register_many.xml" -m "$N" \
+		-i 127.0.0.150 -p 5090 -sf "$here/sipp/register_many.xml" -inf "$TP_WORK/ues.csv" -m "$N" \
 		-r 2000 -l 500 -nostdin >"$TP_WORK/sipp.out" 2>&1 ||
 		echo "shm: not every REGISTER got its 200" >&2
 	sleep 1

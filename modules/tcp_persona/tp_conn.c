@@ -29,6 +29,7 @@
 /* exported by the core without a declaration in a header */
 extern gen_lock_t *tcpconn_lock;
 extern struct tcp_conn_alias **tcpconn_aliases_hash;
+extern struct tcp_connection **tcpconn_id_hash;
 extern int unix_tcp_sock;
 struct tcp_connection *_tcpconn_find(
 		int id, struct ip_addr *ip, int port, struct ip_addr *l_ip, int l_port);
@@ -44,22 +45,6 @@ int tp_conn_async_ok(void)
 		   && cfg_get(tcp, tcp_cfg, tcp_connect_wait);
 }
 
-int tp_conn_newest_to(struct ip_addr *ip, unsigned short port)
-{
-	struct tcp_connection *c;
-	struct ip_addr any;
-	int id = 0;
-
-	ip_addr_mk_any(ip->af, &any);
-	TCPCONN_LOCK;
-	/* aliases are added at the head of their chain: newest first */
-	c = _tcpconn_find(0, ip, port, &any, 0);
-	if(c)
-		id = c->id;
-	TCPCONN_UNLOCK;
-	return id;
-}
-
 /* must be called with TCPCONN_LOCK held */
 static void tp_conn_unalias_unsafe(struct tcp_connection *c)
 {
@@ -72,19 +57,51 @@ static void tp_conn_unalias_unsafe(struct tcp_connection *c)
 	c->aliases = 0;
 }
 
-int tp_conn_hide(int id)
+/* Connection ids of the module's own connections: far above the core's
+ * counter. The core numbers connections with a plain (*connection_id)++
+ * in tcpconn_new(), which workers opening connections at the same time
+ * (tcp_async) run concurrently: two connections can get one id, and a send
+ * by id may then take the other one. */
+#define TP_CONN_ID_BASE 0x40000000
+static int *tp_conn_next_id;
+
+int tp_conn_ids_init(void)
+{
+	if((tp_conn_next_id = shm_malloc(sizeof(int))) == NULL)
+		return -1;
+	*tp_conn_next_id = TP_CONN_ID_BASE;
+	return 0;
+}
+
+/* gives c an id of the module's own; TCPCONN_LOCK held */
+static void tp_conn_renumber_unsafe(struct tcp_connection *c)
+{
+	tcpconn_listrm(tcpconn_id_hash[c->id_hash], c, id_next, id_prev);
+	c->id = __atomic_fetch_add(tp_conn_next_id, 1, __ATOMIC_RELAXED);
+	if(c->id < TP_CONN_ID_BASE) /* wrapped after 2^30 connections */
+		c->id = *tp_conn_next_id = TP_CONN_ID_BASE;
+	c->id_hash = tcp_id_hash(c->id);
+	tcpconn_listadd(tcpconn_id_hash[c->id_hash], c, id_next, id_prev);
+}
+
+int tp_conn_claim_newest_to(
+		struct ip_addr *ip, unsigned short port, int keep_id)
 {
 	struct tcp_connection *c;
-	int ret = -1;
+	struct ip_addr any;
+	int id = 0;
 
+	ip_addr_mk_any(ip->af, &any);
 	TCPCONN_LOCK;
-	c = _tcpconn_find(id, 0, 0, 0, 0);
-	if(c) {
-		tp_conn_unalias_unsafe(c);
-		ret = 1;
+	/* aliases are added at the head of their chain: newest first */
+	if((c = _tcpconn_find(0, ip, port, &any, 0)) != NULL && c->id != keep_id) {
+		tp_conn_unalias_unsafe(c); /* nothing else may ride on it */
+		tp_conn_renumber_unsafe(c);
 	}
+	if(c)
+		id = c->id;
 	TCPCONN_UNLOCK;
-	return ret;
+	return id;
 }
 
 int tp_conn_hide_all_to(struct ip_addr *ip, unsigned short port)

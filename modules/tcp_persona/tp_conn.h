@@ -28,11 +28,18 @@
 #include "core/events.h"
 #include "core/ip_addr.h"
 
-/*! id of the newest connection to ip:port found by address, or 0 */
-int tp_conn_newest_to(struct ip_addr *ip, unsigned short port);
+/*! the shared counter of the module's connection ids; \return 0 or -1 */
+int tp_conn_ids_init(void);
 
-/*! removes connection id from the address index; \return 1, or -1 if gone */
-int tp_conn_hide(int id);
+/*!
+ * The connection a process just opened to ip:port (the newest one there):
+ * taken out of the address index, so that nothing else rides on it, and
+ * given a connection id of the module's own, unique whatever the core's
+ * racy numbering did; but the connection keep_id (the UE's registration
+ * connection) is left as it is. \return its id, or 0 when there is none
+ */
+int tp_conn_claim_newest_to(
+		struct ip_addr *ip, unsigned short port, int keep_id);
 
 /*! hides every connection found by address to ip:port, so that the next
  * send without an id opens a new one; \return how many */

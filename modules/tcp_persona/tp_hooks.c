@@ -63,15 +63,6 @@ static int tp_is_cur(sip_msg_t *msg)
 	return msg && msg->id == tp_cur.msg_id && msg->pid == tp_cur.msg_pid;
 }
 
-void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a)
-{
-	memset(&tp_cur, 0, sizeof(tp_cur));
-	tp_cur.msg_id = msg->id;
-	tp_cur.msg_pid = msg->pid;
-	tp_cur.a = *a;
-	tp_cur.armed = 1;
-	tp_cur.marker = a->owner != 0;
-}
 
 int tp_disown(int conn_id)
 {
@@ -218,14 +209,14 @@ static void tp_on_sent(struct cell *t, int type, struct tmcb_params *ps)
 			|| __atomic_load_n(&tx->conn_id, __ATOMIC_SEQ_CST) != 0)
 		return; /* tm's own ACK or CANCEL, no new connection, or known */
 	su2ip_addr(&ip, &ps->dst->to);
-	id = tp_conn_newest_to(&ip, su_getport(&ps->dst->to));
+	id = tp_conn_claim_newest_to(
+			&ip, su_getport(&ps->dst->to), tx->a.reg_conn_id);
 	tp_marker_release(&tx->a);
 	if(id <= 0 || id == tx->a.reg_conn_id) {
 		LM_WARN("call [%.*s]: no new connection after sending (%d)\n",
 				tx->callid.len, tx->callid.s, id);
 		return;
 	}
-	tp_conn_hide(id); /* nothing else may ride on it */
 	tp_own(id, tx);
 	if(ps->t_rbuf)
 		ps->t_rbuf->dst.id = id; /* CANCEL and tm's ACK go there too */
@@ -322,34 +313,45 @@ static void tp_tx_free(void *p)
 	shm_free(p);
 }
 
-/* tm created the transaction of an armed request: follow it */
-static void tp_on_request_in(struct cell *t, int type, struct tmcb_params *ps)
+/* Follows the transaction msg gets (or has): tm keeps callbacks registered
+ * for a message without a transaction yet and gives them to the one
+ * t_relay() creates. Only armed requests pay for it: no callback runs for
+ * the rest of the traffic. */
+static void tp_follow(sip_msg_t *msg, const tp_arm_t *a)
 {
-	sip_msg_t *msg = ps->req;
+	str cid = msg->callid ? msg->callid->body : (str)STR_NULL;
 	tp_tx_t *tx;
-	str cid;
 
-	if(!tp_is_cur(msg) || !tp_cur.armed)
-		return;
-	tp_cur.armed = 0;
-	cid = msg->callid ? msg->callid->body : (str)STR_NULL;
 	tx = shm_mallocxz(sizeof(*tx) + cid.len);
 	if(tx == NULL) {
 		LM_ERR("call [%.*s]: no shared memory for the transaction\n", cid.len,
 				cid.s);
 		return;
 	}
-	tx->a = tp_cur.a;
+	tx->a = *a;
 	tx->callid.s = tx->buf;
 	tx->callid.len = cid.len;
 	memcpy(tx->buf, cid.s, cid.len);
-	if(tp_tmb.register_tmcb(0, t,
+	if(tp_tmb.register_tmcb(msg, 0,
 			   TMCB_REQUEST_SENT | TMCB_RESPONSE_IN | TMCB_DESTROY, tp_on_tx,
 			   tx, tp_tx_free)
 			<= 0) {
 		LM_ERR("call [%.*s]: cannot follow the transaction\n", cid.len, cid.s);
 		shm_free(tx);
 	}
+}
+
+void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a)
+{
+	if(tp_is_cur(msg) && tp_cur.armed)
+		return; /* persona_enforce() twice on one request: once is enough */
+	memset(&tp_cur, 0, sizeof(tp_cur));
+	tp_cur.msg_id = msg->id;
+	tp_cur.msg_pid = msg->pid;
+	tp_cur.a = *a;
+	tp_cur.armed = 1;
+	tp_cur.marker = a->owner != 0;
+	tp_follow(msg, a);
 }
 
 /* a request whose send never reached TMCB_REQUEST_SENT must not keep the
@@ -406,16 +408,15 @@ int tp_hooks_init(unsigned int bind_slots_log2)
 	tp_bindings = tp_bind_create(bind_slots_log2);
 	tp_calls = tp_track_create(TP_CALL_SLOTS_LOG2);
 	tp_owned_conns = tp_owned_create(TP_OWNED_SLOTS_LOG2);
-	if(tp_bindings == NULL || tp_calls == NULL || tp_owned_conns == NULL) {
+	if(tp_bindings == NULL || tp_calls == NULL || tp_owned_conns == NULL
+			|| tp_conn_ids_init() < 0) {
 		LM_ERR("no shared memory for the binding tables\n");
 		return -1;
 	}
 	if(tp_conn_events_init(tp_on_tcp_closed) < 0)
 		return -1;
-	if(tp_tmb.register_tmcb(0, 0, TMCB_REQUEST_IN, tp_on_request_in, 0, 0) <= 0
-			|| register_script_cb(
-					   tp_post_script, POST_SCRIPT_CB | REQUEST_CB, 0)
-					   < 0) {
+	if(register_script_cb(tp_post_script, POST_SCRIPT_CB | REQUEST_CB, 0)
+			< 0) {
 		LM_ERR("cannot register the tm or script callbacks\n");
 		return -1;
 	}

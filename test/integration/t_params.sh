@@ -38,9 +38,12 @@ stops '"match_limit", 99' 'invalid "match_limit" value: 99, must be 100 to 10000
 stops '"depth_limit", 99' 'invalid "depth_limit" value: 99, must be 100 to 10000000'
 stops '"cache_size", -1' 'invalid "cache_size" value: -1, must be 0 to 1048576'
 stops '"ua_max_len", 8193' 'invalid "ua_max_len" value: 8193, must be 16 to 8192'
+stops '"hash_size", 3' 'invalid "hash_size" value: 3, must be 4 to 24'
+stops '"hash_size", 25' 'invalid "hash_size" value: 25, must be 4 to 24'
+stops '"unmatched_interval", -1' 'invalid "unmatched_interval" value: -1, must be 0 to 86400'
 
 if tp_kamailio_start "$(mkcfg '"cache_size", 0' '"match_limit", 1000' \
-	'"depth_limit", 1000' '"ua_max_len", 64' \
+	'"depth_limit", 1000' '"ua_max_len", 64' '"hash_size", 4' \
 	'"rule", "name=a;mode=dialog;ua=^SM-"')"; then
 	tp_pass "starts with the cache off and low limits"
 	tp_check "the startup line reports the cache off" \
