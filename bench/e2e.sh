@@ -74,7 +74,8 @@ run() {
 	TP_WORK=$log
 	bench_cfg "$log/kamailio.cfg"
 	# shellcheck disable=SC2086
-	if ! TP_KAMAILIO_ARGS="${ARGS[$c]}" tp_kamailio_start "$log/kamailio.cfg"; then
+	if ! TP_KAMAILIO_ARGS="${ARGS[$c]} ${BENCH_KAMAILIO_ARGS:-}" \
+		tp_kamailio_start "$log/kamailio.cfg"; then
 		tp_stop_all
 		TP_WORK=$TP_WORK_SAVE
 		return
@@ -121,11 +122,15 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] :
 declare -A CPU FAILED BEFORE AFTER
 echo "end to end: $CALLS MT calls at $RATE/s to 30 UEs per run (BYE ${HOLD} ms after the ACK), $ROUNDS rounds of ${CONFIGS[*]}"
 for r in $(seq 1 "$ROUNDS"); do
-	# each round starts one configuration later: none always runs first
-	order=("${CONFIGS[@]:$(((r - 1) % ${#CONFIGS[@]}))}" "${CONFIGS[@]:0:$(((r - 1) % ${#CONFIGS[@]}))}")
+	# another order each round (seeded): a run leaves TIME_WAIT sockets
+	# and warm caches to the next one, which must not always be the same
+	read -r -a order <<<"$(printf '%s\n' "${CONFIGS[@]}" |
+		shuf --random-source=<(yes "$r$r$r tcp_persona") | paste -sd' ')"
+	echo "  round $r order: ${order[*]}"
 	for c in "${order[@]}"; do
 		run "$c" "$r"
-		echo "  round $r ($c): $R_CPU cpu-s/1000 calls, $R_FAILED failed, connections $R_BEFORE -> $R_AFTER"
+		echo "  round $r ($c): $R_CPU cpu-s/1000 calls, $R_FAILED failed," \
+			"connections $R_BEFORE -> $R_AFTER, $(ss -Htan state time-wait | wc -l) TIME_WAIT"
 		[[ $R_CPU == x ]] || CPU[$c]+="$R_CPU "
 		FAILED[$c]=$((${FAILED[$c]:-0} + R_FAILED))
 		BEFORE[$c]=$R_BEFORE
@@ -161,5 +166,7 @@ if [[ -n ${FAILED[v]:-} && -n ${FAILED[vi-t]:-} ]]; then
 fi
 for c in iv v; do
 	[[ -n ${FAILED[$c]:-} ]] || continue
-	echo "target ($c) $RATE calls/s, 0 failed, connections back to the baseline: failed ${FAILED[$c]}, connections ${BEFORE[$c]} -> ${AFTER[$c]}"
+	ok=MISSED
+	[[ ${FAILED[$c]} == 0 && ${BEFORE[$c]} == "${AFTER[$c]}" ]] && ok=met
+	echo "target ($c) $RATE calls/s, 0 failed, connections back to the baseline: $ok (failed ${FAILED[$c]}, connections ${BEFORE[$c]} -> ${AFTER[$c]})"
 done
