@@ -8,6 +8,7 @@
 #   make test       unit tests (ASan/UBSan) and integration tests
 #   make demo       a running Kamailio classifying SIPp handsets
 #   make bench      the benchmarks (bench/), figures in doc/BENCHMARKS.md
+#   make fuzz       the libFuzzer targets, FUZZ_SECONDS each (default 600)
 #   make doc        validate doc/*.xml (DocBook) and render the plain-text
 #                   modules/tcp_persona/README from it (DOC_OUT=FILE writes
 #                   elsewhere); any warning fails it
@@ -18,7 +19,7 @@ MULTIARCH   := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || ech
 MODULES_DIR ?= /usr/lib/$(MULTIARCH)/kamailio/modules
 export KAMAILIO_SRC BUILD_DIR
 
-.PHONY: all module deps install test unit integration demo doc bench clean distclean
+.PHONY: all module deps install test unit fuzz-smoke integration demo doc bench fuzz clean distclean
 
 all: module
 
@@ -40,11 +41,18 @@ install: module
 	install -d $(DESTDIR)$(MODULES_DIR)
 	install -m 755 $(MODULE_SO) $(DESTDIR)$(MODULES_DIR)/tcp_persona.so
 
-test: unit integration
+test: unit fuzz-smoke integration
 
 unit: deps
 	@$(MAKE) -s -C test/unit test
 	@python3 -m unittest discover -s test/wire
+
+# each fuzz target about 20 s: a smoke run, the long runs are make fuzz
+fuzz-smoke: deps
+	@$(MAKE) -s -C test/fuzz smoke FUZZ_SECONDS=20
+
+fuzz: deps
+	@$(MAKE) -s -C test/fuzz run FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600)
 
 integration: module
 	@test/integration/run.sh
@@ -86,6 +94,7 @@ clean:
 		$(MODULE_DIR)/*.lst $(BUILT_FOR)
 	$(MAKE) -s -C test/unit clean
 	$(MAKE) -s -C bench clean
+	$(MAKE) -s -C test/fuzz clean
 	rm -rf test/out
 
 distclean: clean

@@ -17,6 +17,7 @@ packages=(
 	xsltproc docbook-xsl   # make doc: DocBook to HTML
 	docbook-xml libxml2-utils # make doc: the DTD (local catalog), xmllint
 	lynx                   # make doc: HTML to the plain-text README
+	clang                  # test/fuzz: libFuzzer targets (ASan, UBSan)
 )
 
 missing=()

@@ -79,6 +79,7 @@ static param_export_t params[] = {
 	{"depth_limit",  PARAM_INT, &tp_depth_limit},
 	{"cache_size",   PARAM_INT, &tp_cache_size},
 	{"hash_size",    PARAM_INT, &tp_hash_size},
+	{"max_bindings", PARAM_INT, &tp_max_bindings},
 	{"event_callback", PARAM_STR, &tp_event_callback},
 	{"unmatched_interval", PARAM_INT, &tp_unmatched_interval},
 	{0, 0, 0}
@@ -125,6 +126,7 @@ static int mod_init(void)
 			|| tp_check_range("depth_limit", tp_depth_limit, 100, 10000000) < 0
 			|| tp_check_range("cache_size", tp_cache_size, 0, 1048576) < 0
 			|| tp_check_range("hash_size", tp_hash_size, 4, 24) < 0
+			|| tp_check_range("max_bindings", tp_max_bindings, 0, 100000000) < 0
 			|| tp_check_range(
 					   "unmatched_interval", tp_unmatched_interval, 0, 86400)
 					   < 0)

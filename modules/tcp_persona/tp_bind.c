@@ -404,6 +404,19 @@ int tp_bind_get_src(
 	return tp_bind_get(t, src, now, tp_score_src, out);
 }
 
+int tp_bind_has(tp_bind_table_t *t, const tp_addr_t *contact)
+{
+	unsigned int i = tp_slot_of(t, contact);
+	const tp_bind_entry_t *e;
+	int ret = 0;
+
+	tp_lock(tp_slot_lock(t, i));
+	for(e = t->heads[i]; e && !ret; e = e->next)
+		ret = (e->flags & TP_F_PRIMARY) && tp_addr_eq(&e->contact, contact);
+	tp_unlock(tp_slot_lock(t, i));
+	return ret;
+}
+
 int tp_bind_find(tp_bind_table_t *t, const tp_addr_t *addr, time_t now,
 		tp_bind_view_t *out)
 {

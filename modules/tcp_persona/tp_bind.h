@@ -105,6 +105,9 @@ typedef void (*tp_bind_reuse_f)(int conn_id, unsigned int secs, void *arg);
 void tp_bind_each_reuse(
 		tp_bind_table_t *t, time_t now, tp_bind_reuse_f f, void *arg);
 
+/*! \return 1 when contact has a binding (live or not yet swept), else 0 */
+int tp_bind_has(tp_bind_table_t *t, const tp_addr_t *contact);
+
 /*!
  * The UE whose contact, else whose source, is addr, with its User-Agent.
  * \return 1 and *out, or -1

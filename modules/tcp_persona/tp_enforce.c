@@ -107,6 +107,43 @@ static size_t tp_ua_kept(const str *ua)
 	return rs && n > rs->ua_max_len ? rs->ua_max_len : n;
 }
 
+int tp_max_bindings = TP_MAX_BINDINGS_DEFAULT;
+
+/* A new UE is bound only while there is room: below max_bindings, and
+ * with a twentieth of shared memory still free (a REGISTER flood must
+ * not starve the core). Refreshes of bound UEs always pass. */
+static int tp_bind_room(const tp_binding_t *b)
+{
+	static time_t logged;
+	static unsigned int quiet;
+	const char *why = NULL;
+	char where[64];
+	time_t now;
+
+	if(tp_bind_has(tp_bindings, &b->contact))
+		return 1;
+	if(tp_max_bindings > 0
+			&& tp_bind_count(tp_bindings) >= (unsigned int)tp_max_bindings)
+		why = "max_bindings reached";
+	else if(shm_available() < shm_mem_size / 20)
+		why = "less than 5% of shared memory free";
+	if(why == NULL)
+		return 1;
+	update_stat(tp_stat_bindings_refused, 1);
+	now = time(NULL);
+	if(now - logged < 10) {
+		quiet++;
+		return 0;
+	}
+	LM_WARN("%s (%u bound, max_bindings %d): UE %s (AoR %s) not bound, its"
+			" requests get stock handling (%u more not logged)\n",
+			why, tp_bind_count(tp_bindings), tp_max_bindings,
+			tp_addr_str(&b->contact, where, sizeof(where)), b->aor, quiet);
+	logged = now;
+	quiet = 0;
+	return 0;
+}
+
 static void tp_bind_contact(sip_msg_t *msg, tp_binding_t *b, contact_t *c,
 		const str *ua, int *bound, int *failed)
 {
@@ -124,10 +161,14 @@ static void tp_bind_contact(sip_msg_t *msg, tp_binding_t *b, contact_t *c,
 		return;
 	}
 	b->expires = time(NULL) + exp;
+	if(!tp_bind_room(b)) {
+		(*failed) |= 2;
+		return;
+	}
 	if(tp_bind_put(tp_bindings, b, ua->s, tp_ua_kept(ua)) < 0) {
 		LM_ERR("no shared memory to bind %s (AoR %s)\n",
 				tp_addr_str(&b->contact, where, sizeof(where)), b->aor);
-		*failed = 1;
+		*failed |= 1;
 		return;
 	}
 	/* reuse: the registration's connection must outlive idle periods */
@@ -212,8 +253,10 @@ int tp_persona_bind(sip_msg_t *msg)
 		update_stat(tp_stat_unmatched, 1);
 		tp_event_unmatched(msg, &b, first.af ? &first : &b.source, &ua);
 	}
-	if(failed)
+	if(failed & 1)
 		return -3;
+	if(bound == 0 && (failed & 2))
+		return -4; /* no room: the REGISTER goes on unbound */
 	if(bound == 0) {
 		LM_DBG("REGISTER [%.*s] from AoR %s: no IP Contact to bind\n",
 				tp_callid(msg).len, tp_callid(msg).s, b.aor);

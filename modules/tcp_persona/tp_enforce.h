@@ -24,8 +24,13 @@
 #define TP_ENF_REUSE_GONE -2
 #define TP_ENF_ERROR -3
 
+/*! default of modparam max_bindings */
+#define TP_MAX_BINDINGS_DEFAULT 100000
+/*! modparam max_bindings: UEs bound at most (0: no limit but shm's) */
+extern int tp_max_bindings;
+
 /*! \return 1 bound (or unbound by expires 0), -1 not a usable REGISTER,
- * -3 internal error */
+ * -3 internal error, -4 not bound: no room (max_bindings, shared memory) */
 int tp_persona_bind(sip_msg_t *msg);
 
 /*! \return one of TP_ENF_* */

@@ -210,7 +210,8 @@ static void tp_rpc_stats(rpc_t *rpc, void *ctx)
 			tp_stat_val(tp_stat_conn_closed[TP_MODE_TRANSACTION]),
 			"reuse_refused", tp_stat_val(tp_stat_reuse_refused), "owned_lost",
 			tp_stat_val(tp_stat_owned_lost));
-	rpc->struct_add(th, "d", "switch_failed", (int)tp_reload_switch_failed());
+	rpc->struct_add(th, "dd", "switch_failed", (int)tp_reload_switch_failed(),
+			"bindings_refused", tp_stat_val(tp_stat_bindings_refused));
 }
 
 /* clang-format off */

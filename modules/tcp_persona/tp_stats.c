@@ -16,6 +16,7 @@ stat_var *tp_stat_register[TP_MODE_COUNT];
 stat_var *tp_stat_unmatched;
 stat_var *tp_stat_conn_opened[TP_MODE_COUNT];
 stat_var *tp_stat_conn_closed[TP_MODE_COUNT];
+stat_var *tp_stat_bindings_refused;
 stat_var *tp_stat_reuse_refused;
 stat_var *tp_stat_owned_lost;
 
@@ -37,6 +38,7 @@ static stat_export_t tp_stats[] = {
 	{"conn_opened_transaction", 0, &tp_stat_conn_opened[TP_MODE_TRANSACTION]},
 	{"conn_closed_dialog", 0, &tp_stat_conn_closed[TP_MODE_DIALOG]},
 	{"conn_closed_transaction", 0, &tp_stat_conn_closed[TP_MODE_TRANSACTION]},
+	{"bindings_refused", 0, &tp_stat_bindings_refused},
 	{"reuse_refused", 0, &tp_stat_reuse_refused},
 	{"owned_lost", 0, &tp_stat_owned_lost},
 	{0, 0, 0}

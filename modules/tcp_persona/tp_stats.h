@@ -29,6 +29,9 @@ extern stat_var *tp_stat_unmatched;
 extern stat_var *tp_stat_conn_opened[TP_MODE_COUNT];
 extern stat_var *tp_stat_conn_closed[TP_MODE_COUNT];
 
+/*! new UEs not bound for lack of room (max_bindings, shared memory) */
+extern stat_var *tp_stat_bindings_refused;
+
 /*! terminating requests refused because a reuse UE's connection is gone */
 extern stat_var *tp_stat_reuse_refused;
 
