@@ -9,6 +9,7 @@
 #   make demo       a running Kamailio classifying SIPp handsets
 #   make bench      the benchmarks (bench/), figures in doc/BENCHMARKS.md
 #   make fuzz       the libFuzzer targets, FUZZ_SECONDS each (default 600)
+#   make soak       20,000+ calls over 5+ minutes, mixed personas; figures
 #   make doc        validate doc/*.xml (DocBook) and render the plain-text
 #                   modules/tcp_persona/README from it (DOC_OUT=FILE writes
 #                   elsewhere); any warning fails it
@@ -19,7 +20,7 @@ MULTIARCH   := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || ech
 MODULES_DIR ?= /usr/lib/$(MULTIARCH)/kamailio/modules
 export KAMAILIO_SRC BUILD_DIR
 
-.PHONY: all module deps install test unit fuzz-smoke integration demo doc bench fuzz clean distclean
+.PHONY: all module deps install test unit fuzz-smoke integration demo doc bench fuzz soak clean distclean
 
 all: module
 
@@ -62,6 +63,9 @@ demo: module
 
 bench: module
 	@bench/run.sh
+
+soak: module
+	@test/soak/soak.sh
 
 # The DocBook is validated against the DTD that /etc/xml/catalog resolves to
 # the local docbook-xml (--nonet: no download), rendered to one HTML page by

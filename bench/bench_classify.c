@@ -180,6 +180,56 @@ static int by_cache(int u)
 	return c.rule;
 }
 
+/* the worst single classification of hostile User-Agents, on the module's
+ * default limits, with a catastrophic-backtracking rule added */
+static void hostile(void)
+{
+	static char big[65536];
+	const char *spec_text = "name=evil;mode=dialog;ua=^(a|aa)+$";
+	struct
+	{
+		const char *what;
+		size_t len;
+	} cases[3];
+	tp_rule_spec_t spec;
+	tp_class_t c;
+	char err[256];
+	double worst, t0, dt;
+	int k, i;
+
+	if(tp_rule_parse(spec_text, strlen(spec_text), &spec, err, sizeof(err)) < 0
+			|| tp_ruleset_add(&rs, &spec, 1, "hostile", err, sizeof(err)) < 0)
+		return;
+	memset(big, 'a', 400);
+	big[400] = '!';
+	cases[0].what = "400 x 'a' + '!' against ^(a|aa)+$";
+	cases[0].len = 401;
+	for(i = 0; i < (int)sizeof(big); i++)
+		big[401 + i % (sizeof(big) - 401)] = (char)(i * 37);
+	cases[1].what = "64 kB of binary (NUL, invalid UTF-8) after it";
+	cases[1].len = sizeof(big);
+	cases[2].what = "64 kB, matched on its ua_max_len prefix";
+	cases[2].len = sizeof(big);
+	for(k = 0; k < 3; k++) {
+		if(k == 2)
+			memset(big, 'S', 16);
+		worst = 0;
+		for(i = 0; i < 200; i++) {
+			t0 = bench_now();
+			tp_ruleset_match(&rs, big, cases[k].len, &c);
+			dt = bench_now() - t0;
+			if(dt > worst)
+				worst = dt;
+		}
+		printf("hostile: %-48s worst %7.1f us (%s) (target < 1 ms: %s)\n",
+				cases[k].what, worst * 1e6,
+				c.status == TP_MATCH_LIMIT ? "PCRE2 limit: default mode"
+				: c.status == TP_MATCH_HIT ? "matched"
+										   : "no match",
+				worst < 1e-3 ? "met" : "MISSED");
+	}
+}
+
 typedef int (*method_f)(int u);
 
 static const struct
@@ -253,6 +303,7 @@ int main(int argc, char **argv)
 	for(m = 0; m < N_METHODS; m++)
 		printf("%-34s %12.1f %10d %11.1fx\n", methods[m].name, ns[m],
 				methods[m].draws, ns[2] / ns[m]);
+	hostile();
 	printf("target (a) >= 50x (c): %s (%.1fx)\n",
 			ns[2] / ns[0] >= 50 ? "met" : "MISSED", ns[2] / ns[0]);
 	printf("target (b) >= 5x (c): %s (%.1fx)\n",
