@@ -23,6 +23,7 @@
  * not the contact's ride in the entry's tail. */
 #define TP_F_PRIMARY 1
 #define TP_F_SRC_IP 2 /* the source IP is in the tail */
+#define TP_F_PASS 4	  /* re-classified in the pass of this parity */
 
 typedef struct tp_bind_entry
 {
@@ -48,6 +49,7 @@ typedef struct tp_bind_entry
 struct tp_bind_table
 {
 	unsigned int mask;
+	uint8_t pass; /* parity of the last re-classification */
 	unsigned int count;
 	tp_intern_t *strs;
 	tp_lock_t *locks;
@@ -294,7 +296,8 @@ int tp_bind_put(tp_bind_table_t *t, const tp_binding_t *b, const char *ua,
 	} else {
 		__atomic_add_fetch(&t->count, 1, __ATOMIC_RELAXED);
 	}
-	return tp_add_secondary(t, b);
+	/* without its NAT entry the UE is still found by its contact */
+	return tp_add_secondary(t, b) < 0 ? 1 : 0;
 }
 
 int tp_bind_del(tp_bind_table_t *t, const tp_addr_t *contact)
@@ -334,9 +337,10 @@ static int tp_score_src(const tp_bind_entry_t *e, const tp_addr_t *a)
 	return tp_entry_source_ip_is(e, a) || tp_addr_ip_eq(&e->contact, a);
 }
 
-/* the primary entry of contact, live: its binding and, with v, the rest */
-static int tp_bind_primary(tp_bind_table_t *t, const tp_addr_t *contact,
-		time_t now, tp_binding_t *out, tp_bind_view_t *v)
+/* the primary entry of contact, live (and registered from src if src is
+ * given): its binding and, with v, the rest */
+static int tp_bind_primary_from(tp_bind_table_t *t, const tp_addr_t *contact,
+		const tp_addr_t *src, time_t now, tp_binding_t *out, tp_bind_view_t *v)
 {
 	unsigned int i = tp_slot_of(t, contact);
 	const tp_bind_entry_t *e;
@@ -345,7 +349,8 @@ static int tp_bind_primary(tp_bind_table_t *t, const tp_addr_t *contact,
 	tp_lock(tp_slot_lock(t, i));
 	for(e = t->heads[i]; e; e = e->next) {
 		if((e->flags & TP_F_PRIMARY) && e->expires > (uint32_t)now
-				&& tp_addr_eq(&e->contact, contact)) {
+				&& tp_addr_eq(&e->contact, contact)
+				&& (src == NULL || tp_entry_source_is(e, src))) {
 			if(v)
 				tp_view_fill(v, e);
 			else
@@ -358,12 +363,18 @@ static int tp_bind_primary(tp_bind_table_t *t, const tp_addr_t *contact,
 	return ret;
 }
 
+static int tp_bind_primary(tp_bind_table_t *t, const tp_addr_t *contact,
+		time_t now, tp_binding_t *out, tp_bind_view_t *v)
+{
+	return tp_bind_primary_from(t, contact, NULL, now, out, v);
+}
+
 static int tp_bind_get(tp_bind_table_t *t, const tp_addr_t *a, time_t now,
 		tp_score_f score, tp_binding_t *out)
 {
 	unsigned int i = tp_slot_of(t, a);
 	const tp_bind_entry_t *e, *best = NULL;
-	tp_addr_t ue;
+	tp_addr_t ue, src;
 	int sc, best_sc = 0, ret = -1;
 
 	tp_lock(tp_slot_lock(t, i));
@@ -384,11 +395,14 @@ static int tp_bind_get(tp_bind_table_t *t, const tp_addr_t *a, time_t now,
 		ret = 1;
 	} else if(best) {
 		ue = best->contact;
+		tp_entry_source(best, &src);
 	}
 	tp_unlock(tp_slot_lock(t, i));
-	/* a NAT entry: the UE's own entry is in another slot */
+	/* a NAT entry: the UE's own entry is in another slot, and must still be
+	 * the registration from this source (a racing REGISTER may have left a
+	 * stale NAT entry behind; the sweep takes it) */
 	if(best && ret < 0)
-		ret = tp_bind_primary(t, &ue, now, out, NULL);
+		ret = tp_bind_primary_from(t, &ue, &src, now, out, NULL);
 	return ret;
 }
 
@@ -464,18 +478,17 @@ typedef struct tp_reclass_item
 
 #define TP_RECLASS_BATCH 16
 
-/* up to TP_RECLASS_BATCH live UEs of slot i after the first skip */
+/* up to TP_RECLASS_BATCH live UEs of slot i this pass has not done yet */
 static int tp_reclass_copy(tp_bind_table_t *t, unsigned int i, time_t now,
-		unsigned int skip, tp_reclass_item_t *items)
+		uint8_t pass, tp_reclass_item_t *items)
 {
 	const tp_bind_entry_t *e;
-	unsigned int k = 0;
 	int n = 0;
 
 	tp_lock(tp_slot_lock(t, i));
 	for(e = t->heads[i]; e && n < TP_RECLASS_BATCH; e = e->next) {
 		if(!(e->flags & TP_F_PRIMARY) || e->expires <= (uint32_t)now
-				|| k++ < skip)
+				|| !!(e->flags & TP_F_PASS) == pass)
 			continue;
 		items[n].contact = e->contact;
 		items[n].expires = e->expires;
@@ -487,9 +500,10 @@ static int tp_reclass_copy(tp_bind_table_t *t, unsigned int i, time_t now,
 	return n;
 }
 
-/* the new modes, to the entries still of the same registration */
+/* the new modes, to the entries still of the same User-Agent, stamped
+ * with the pass; one registered anew meanwhile is taken by a later batch */
 static unsigned int tp_reclass_write(tp_bind_table_t *t, unsigned int i,
-		tp_reclass_item_t *items, int n, unsigned int *changed)
+		uint8_t pass, tp_reclass_item_t *items, int n, unsigned int *changed)
 {
 	tp_istr_t *rules[TP_RECLASS_BATCH], *old[TP_RECLASS_BATCH];
 	unsigned int done = 0;
@@ -505,7 +519,8 @@ static unsigned int tp_reclass_write(tp_bind_table_t *t, unsigned int i,
 	tp_lock(tp_slot_lock(t, i));
 	for(k = 0; k < n; k++) {
 		for(e = t->heads[i]; e; e = e->next) {
-			if(!(e->flags & TP_F_PRIMARY) || e->expires != items[k].expires
+			if(!(e->flags & TP_F_PRIMARY) || e->ua != items[k].ua
+					|| !!(e->flags & TP_F_PASS) == pass
 					|| !tp_addr_eq(&e->contact, &items[k].contact))
 				continue;
 			if(items[k].rule[0] && rules[k] == NULL)
@@ -515,6 +530,8 @@ static unsigned int tp_reclass_write(tp_bind_table_t *t, unsigned int i,
 			e->mode = (uint8_t)items[k].mode;
 			old[k] = e->rule; /* references move, no count changes */
 			e->rule = rules[k];
+			e->flags = (uint8_t)(pass ? e->flags | TP_F_PASS
+									  : e->flags & ~TP_F_PASS);
 			rules[k] = NULL;
 			done++;
 			break;
@@ -528,27 +545,36 @@ static unsigned int tp_reclass_write(tp_bind_table_t *t, unsigned int i,
 	return done;
 }
 
+/* batches one slot may take: every UE, and those registering meanwhile */
+#define TP_RECLASS_ROUNDS 4096
+
 unsigned int tp_bind_reclassify(tp_bind_table_t *t, time_t now,
 		tp_bind_classify_f f, void *arg, unsigned int *changed)
 {
 	tp_reclass_item_t items[TP_RECLASS_BATCH];
-	unsigned int i, skip, n = 0;
+	unsigned int i, round, n = 0;
+	uint8_t pass;
 	int got, k;
 
 	*changed = 0;
+	/* one reclassification at a time (the RPC holds the reload lock) */
+	pass = t->pass = (uint8_t)!t->pass;
 	for(i = 0; i <= t->mask; i++) {
-		/* matching may take long: never under the slot's lock */
-		for(skip = 0;; skip += TP_RECLASS_BATCH) {
-			got = tp_reclass_copy(t, i, now, skip, items);
+		/* matching may take long: never under the slot's lock; each
+		 * batch takes the UEs of the slot not yet stamped with this pass,
+		 * so UEs coming and going between batches are neither skipped nor
+		 * done twice */
+		for(round = 0; round < TP_RECLASS_ROUNDS; round++) {
+			got = tp_reclass_copy(t, i, now, pass, items);
 			for(k = 0; k < got; k++) {
 				items[k].rule[0] = '\0';
 				f(items[k].ua->s, items[k].ua->len, &items[k].mode,
 						items[k].rule, sizeof(items[k].rule), arg);
 			}
-			n += tp_reclass_write(t, i, items, got, changed);
+			n += tp_reclass_write(t, i, pass, items, got, changed);
 			for(k = 0; k < got; k++)
 				tp_intern_put(t->strs, items[k].ua);
-			if(got < TP_RECLASS_BATCH)
+			if(got == 0)
 				break;
 		}
 	}

@@ -64,7 +64,8 @@ void tp_bind_destroy(tp_bind_table_t *t);
 
 /*!
  * Binds b (keyed by b->contact) or refreshes the binding of that contact.
- * ua is kept for re-classification. \return 0, or -1 (no memory)
+ * ua is kept for re-classification. \return 0, 1 when bound but without
+ * the entry for its source address (no memory for it), or -1 (no memory)
  */
 int tp_bind_put(tp_bind_table_t *t, const tp_binding_t *b, const char *ua,
 		size_t ua_len);

@@ -8,6 +8,7 @@
  */
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <string.h>
@@ -73,13 +74,19 @@ int tp_conn_ids_init(void)
 	return 0;
 }
 
-/* gives c an id of the module's own; TCPCONN_LOCK held */
+/* gives c an id of the module's own, one no live connection has;
+ * TCPCONN_LOCK held, which also guards the counter */
 static void tp_conn_renumber_unsafe(struct tcp_connection *c)
 {
+	int id;
+
 	tcpconn_listrm(tcpconn_id_hash[c->id_hash], c, id_next, id_prev);
-	c->id = __atomic_fetch_add(tp_conn_next_id, 1, __ATOMIC_RELAXED);
-	if(c->id < TP_CONN_ID_BASE) /* wrapped after 2^30 connections */
-		c->id = *tp_conn_next_id = TP_CONN_ID_BASE;
+	do {
+		if(*tp_conn_next_id < TP_CONN_ID_BASE || *tp_conn_next_id == INT_MAX)
+			*tp_conn_next_id = TP_CONN_ID_BASE; /* wrapped */
+		id = (*tp_conn_next_id)++;
+	} while(_tcpconn_find(id, 0, 0, 0, 0) != NULL);
+	c->id = id;
 	c->id_hash = tcp_id_hash(c->id);
 	tcpconn_listadd(tcpconn_id_hash[c->id_hash], c, id_next, id_prev);
 }

@@ -149,6 +149,7 @@ static void tp_bind_contact(sip_msg_t *msg, tp_binding_t *b, contact_t *c,
 {
 	unsigned int exp = tp_contact_expires(msg, c);
 	char where[64];
+	int rc;
 
 	if(tp_uri_addr(&c->uri, &b->contact, NULL) < 0) {
 		LM_DBG("contact [%.*s] has no IP host: not bound\n", c->uri.len,
@@ -165,12 +166,16 @@ static void tp_bind_contact(sip_msg_t *msg, tp_binding_t *b, contact_t *c,
 		(*failed) |= 2;
 		return;
 	}
-	if(tp_bind_put(tp_bindings, b, ua->s, tp_ua_kept(ua)) < 0) {
+	if((rc = tp_bind_put(tp_bindings, b, ua->s, tp_ua_kept(ua))) < 0) {
 		LM_ERR("no shared memory to bind %s (AoR %s)\n",
 				tp_addr_str(&b->contact, where, sizeof(where)), b->aor);
 		*failed |= 1;
 		return;
 	}
+	if(rc > 0)
+		LM_WARN("UE %s (AoR %s) bound, but no shared memory to find it by"
+				" its source address too\n",
+				tp_addr_str(&b->contact, where, sizeof(where)), b->aor);
 	/* reuse: the registration's connection must outlive idle periods */
 	if(b->mode == TP_MODE_REUSE && b->reg_conn_id > 0)
 		tp_conn_keep(b->reg_conn_id, exp + 30);
