@@ -18,15 +18,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export TP_TEST_NAME=bench-e2e
-export TP_PROXY_IP=${TP_PROXY_IP:-127.0.0.141} TP_PROXY_PORT=${TP_PROXY_PORT:-35060}
-export TP_NET_IP=${TP_NET_IP:-127.0.0.149}
-UE_IPS=()
-for i in $(seq 151 180); do UE_IPS+=("127.0.0.$i"); done
-export TP_UE_IPS="${UE_IPS[*]}"
-source "$here/../test/integration/lib.sh"
-source "$here/../test/integration/lib_wire.sh"
-source "$here/lib_bench.sh"
-trap tp_stop_all EXIT
+source "$here/setup.sh"
 
 ROUNDS=${BENCH_ROUNDS:-3}
 RATE=${BENCH_RATE:-300}

@@ -7,12 +7,8 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export TP_TEST_NAME=bench-shm
-export TP_PROXY_IP=${TP_PROXY_IP:-127.0.0.141} TP_PROXY_PORT=${TP_PROXY_PORT:-35060}
-export TP_NET_IP=${TP_NET_IP:-127.0.0.149} TP_UE_IPS=127.0.0.150
-source "$here/../test/integration/lib.sh"
-source "$here/../test/integration/lib_wire.sh"
-source "$here/lib_bench.sh"
-trap tp_stop_all EXIT
+export TP_UE_IPS=127.0.0.150
+source "$here/setup.sh"
 N=${BENCH_UES:-10000}
 BENCH_OUT=${BENCH_OUT:-/dev/null}
 tp_workdir

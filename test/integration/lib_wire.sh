@@ -72,6 +72,18 @@ _tp_forget() {
 	tp_pids=("${tp_pids[@]}")
 }
 
+# _tp_wait_started PID: a process this shell just started in the
+# background, tracked in tp_pids while it runs (so that a trap stops it),
+# waited for; returns its exit status
+_tp_wait_started() {
+	local rc
+	tp_pids+=("$1")
+	wait "$1"
+	rc=$?
+	_tp_forget "$1"
+	return $rc
+}
+
 # _tp_scenario NAME: path of a scenario (NAME, NAME.xml, or a path)
 _tp_scenario() {
 	local s=$1
@@ -236,7 +248,7 @@ tp_ue_reregister() {
 # (ue_unregister.xml, Expires: 0, from a second sipp on IP:$TP_UE_MO_PORT
 # over TCP), in the foreground, bounded; returns sipp's exit status
 tp_ue_unregister() {
-	local ip=$1 ua=${2:-tp-wire} tag pid rc
+	local ip=$1 ua=${2:-tp-wire} tag
 	tag=ue-unreg-$ip-$((++tp_sipp_n))
 	# shellcheck disable=SC2046
 	timeout -k 2 "$TP_SIPP_TIMEOUT" "$SIPP" "$TP_PROXY_IP:$TP_PROXY_PORT" \
@@ -245,12 +257,7 @@ tp_ue_unregister() {
 		-key user "$(tp_ue_user "$ip")" -key ua "$ua" \
 		-key contact_port "$TP_UE_PORT" -nostdin $(_tp_sipp_logs "$tag") \
 		>"$TP_WORK/$tag.out" 2>&1 &
-	pid=$!
-	tp_pids+=("$pid")
-	wait "$pid"
-	rc=$?
-	_tp_forget "$pid"
-	return $rc
+	_tp_wait_started $!
 }
 
 # tp_net_call SCENARIO AOR [SIPP ARGS...]: the network side (UDP, from
@@ -260,7 +267,7 @@ tp_ue_unregister() {
 # -m 1 and -key hold $TP_HOLD unless the extra ARGS say otherwise (e.g.
 # -m 2 -l 2 -r 10). Returns sipp's exit status (0: all calls passed).
 tp_net_call() {
-	local scen aor=$2 tag pid rc
+	local scen aor=$2 tag
 	scen=$(_tp_scenario "$1")
 	shift 2
 	tag=net-$((++tp_sipp_n))
@@ -269,12 +276,7 @@ tp_net_call() {
 		-t u1 -i "$TP_NET_IP" -p "$TP_NET_UAC_PORT" -sf "$scen" -s "$aor" \
 		-m 1 -key hold "$TP_HOLD" -nostdin $(_tp_sipp_logs "$tag") "$@" \
 		>"$TP_WORK/$tag.out" 2>&1 &
-	pid=$!
-	tp_pids+=("$pid")
-	wait "$pid"
-	rc=$?
-	_tp_forget "$pid"
-	return $rc
+	_tp_wait_started $!
 }
 
 # tp_net_answer_start [COUNT]: the network side answers COUNT (default 1)
@@ -310,7 +312,7 @@ tp_net_answer_wait() {
 # by $TP_SIPP_TIMEOUT s. Needs tp_net_answer_start first. Returns sipp's
 # exit status.
 tp_ue_call() {
-	local ip=$1 scen aor=${3:-net} tag pid rc
+	local ip=$1 scen aor=${3:-net} tag
 	scen=$(_tp_scenario "${2:-ue_call}")
 	shift $(($# < 3 ? $# : 3))
 	tag=ue-call-$ip-$((++tp_sipp_n))
@@ -321,10 +323,5 @@ tp_ue_call() {
 		-key hold "$TP_HOLD" \
 		-reconnect_close false -nostdin $(_tp_sipp_logs "$tag") "$@" \
 		>"$TP_WORK/$tag.out" 2>&1 &
-	pid=$!
-	tp_pids+=("$pid")
-	wait "$pid"
-	rc=$?
-	_tp_forget "$pid"
-	return $rc
+	_tp_wait_started $!
 }
