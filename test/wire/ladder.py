@@ -2,6 +2,7 @@
 """Rebuild the TCP connections of a SIP capture, one line (or ladder) each.
 
     ladder.py PCAP --proxy IP [--port P ...] [--only-ue IP] [--call-ids]
+              [--quiet]
     ladder.py PCAP --proxy IP --diagram [--ue IP] [--call-ids]
 
 The capture is read with tshark, decoding every --port (default: the proxy
@@ -23,7 +24,10 @@ REGISTERs included) and listed in order of first appearance on the
 connection, and close=none-none means no FIN/RST in the capture. open=unknown
 is printed for a connection whose SYN is not in the capture. With --only-ue
 only the connections to that UE IP are printed, numbered 1.. among
-themselves. --call-ids appends "call <label> <Call-ID>" lines.
+themselves. --call-ids appends "call <label> <Call-ID>" lines. --quiet
+appends " quiet=<s>" to each line: the seconds (one decimal) from the last
+SIP message on the connection (its SYN if none) to its first FIN/RST, "-"
+if it was not closed: how long it sat idle before it was closed.
 
 Diagram mode prints a ladder per connection, in the style of
 "PCSCF:44738 -> UE:5060; TCP SYN", one blank line between connections: the
@@ -108,6 +112,8 @@ class Conn(object):
         self.ends = None  # (ip, port), (ip, port) of the first packet
         self.events = []  # ("syn"|"msg"|"fin"|"rst", (ip, port), Msg|None)
         self.closer = None  # ("FIN"|"RST", (ip, port))
+        self.close_time = None
+        self.last_msg_time = None
         self.closed_by = set()
 
     def sort_key(self):
@@ -198,11 +204,13 @@ def parse_rows(rows):
             conn.events.append(("syn", me, None))
         for m in msgs:
             conn.events.append(("msg", me, m))
+            conn.last_msg_time = t
         for kind, on in (("RST", _flag(f["tcp.flags.reset"])),
                          ("FIN", _flag(f["tcp.flags.fin"]))):
             if on:
                 if conn.closer is None:
                     conn.closer = (kind, me)
+                    conn.close_time = t
                 if me not in conn.closed_by:
                     conn.closed_by.add(me)
                     conn.events.append((kind.lower(), me, None))
@@ -232,7 +240,17 @@ def _side(end, proxy_end):
     return "proxy" if end == proxy_end else "ue"
 
 
-def format_lines(cap, proxy_ip, only_ue=None, call_ids=False):
+def _quiet(conn):
+    """seconds from the last SIP message (or the SYN) to the close"""
+    if conn.close_time is None:
+        return "-"
+    start = conn.last_msg_time
+    if start is None:
+        start = conn.syn_time if conn.syn_time is not None else conn.first_time
+    return "%.1f" % (conn.close_time - start)
+
+
+def format_lines(cap, proxy_ip, only_ue=None, call_ids=False, quiet=False):
     lines = []
     for n, (conn, p, u) in enumerate(_proxy_conns(cap, proxy_ip, only_ue), 1):
         msgs = [e[2] for e in conn.events if e[0] == "msg"]
@@ -250,6 +268,8 @@ def format_lines(cap, proxy_ip, only_ue=None, call_ids=False):
                      "close=%s" % (n, opener, p[0], p[1], u[0], u[1],
                                    ",".join(m.token() for m in msgs) or "-",
                                    "+".join(calls) or "-", close))
+        if quiet:
+            lines[-1] += " quiet=%s" % _quiet(conn)
     if call_ids:
         lines.extend(call_id_lines(cap))
     return lines
@@ -308,6 +328,9 @@ def main(argv=None):
     ap.add_argument("--only-ue", help="only the connections to this UE IP")
     ap.add_argument("--call-ids", action="store_true",
                     help="also print label -> Call-ID")
+    ap.add_argument("--quiet", action="store_true",
+                    help="also print each connection's idle time before "
+                    "its close")
     ap.add_argument("--diagram", action="store_true",
                     help="a human ladder per connection")
     ap.add_argument("--ue", help="with --diagram: only this UE IP")
@@ -317,7 +340,7 @@ def main(argv=None):
     if a.diagram:
         lines = diagram_lines(cap, a.proxy, a.ue or a.only_ue, a.call_ids)
     else:
-        lines = format_lines(cap, a.proxy, a.only_ue, a.call_ids)
+        lines = format_lines(cap, a.proxy, a.only_ue, a.call_ids, a.quiet)
     for line in lines:
         print(line)
     return 0

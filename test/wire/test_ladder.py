@@ -139,6 +139,21 @@ class LadderTest(unittest.TestCase):
                 "call c4 msg-1",
             ])
 
+    def test_quiet(self):
+        # frames are 1 s apart (Rows): conn 2's FIN follows its 200/BYE,
+        # the UE's RST on conn 3 its 200/MESSAGE
+        lines = ladder.format_lines(capture(), P, quiet=True)
+        self.assertEqual([l.split()[-1] for l in lines],
+                         ["quiet=-", "quiet=1.0", "quiet=1.0"])
+        r = Rows()
+        r.tcp(P, 37000, U1, 5060, 7, "S")
+        r.tcp(U1, 5060, P, 37000, 7, "SA")
+        r.tcp(P, 37000, U1, 5060, 7, "A")
+        r.tcp(P, 37000, U1, 5060, 7, "FA")
+        self.assertEqual(ladder.format_lines(ladder.parse_rows(r.rows), P,
+                                             quiet=True)[0].split()[-1],
+                         "quiet=3.0")
+
     def test_diagram(self):
         self.assertEqual(ladder.diagram_lines(capture(), P, ue=U1), [
             "UE:41000 -> PCSCF:15060; TCP SYN",
