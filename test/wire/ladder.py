@@ -204,7 +204,8 @@ def parse_rows(rows):
             conn.events.append(("syn", me, None))
         for m in msgs:
             conn.events.append(("msg", me, m))
-            conn.last_msg_time = t
+            if conn.close_time is None:  # not what the other side sends
+                conn.last_msg_time = t  # after a half-close
         for kind, on in (("RST", _flag(f["tcp.flags.reset"])),
                          ("FIN", _flag(f["tcp.flags.fin"]))):
             if on:

@@ -154,6 +154,33 @@ class LadderTest(unittest.TestCase):
                                              quiet=True)[0].split()[-1],
                          "quiet=3.0")
 
+    def test_quiet_fin_with_message_retransmission_half_close(self):
+        r = Rows()
+        r.tcp(P, 37000, U1, 5060, 7, "S")
+        r.tcp(U1, 5060, P, 37000, 7, "SA")
+        r.tcp(P, 37000, U1, 5060, 7, "A", [("BYE", "BYE", "x")])
+        # the 200 and the UE's FIN in one segment: closed at once
+        r.tcp(U1, 5060, P, 37000, 7, "FA", [("200", "BYE", "x")])
+        r.tcp(P, 38000, U1, 5060, 8, "S")
+        r.tcp(U1, 5060, P, 38000, 8, "SA")
+        r.tcp(P, 38000, U1, 5060, 8, "A", [("MESSAGE", "MESSAGE", "y")])
+        r.tcp(U1, 5060, P, 38000, 8, "A", [("200", "MESSAGE", "y")])
+        # a retransmitted segment's message is not a new message: idle
+        # from the 200 (frame 8) to the FIN (frame 10)
+        r.rows.append(list(r.rows[-1]))
+        r.rows[-1][ladder.FIELDS.index("frame.time_epoch")] = "1009.5"
+        r.rows[-1][ladder.FIELDS.index("tcp.analysis.retransmission")] = "1"
+        r.tcp(U1, 5060, P, 38000, 8, "FA")
+        # after the proxy's FIN (a half-close) the UE still sends: idle
+        # from the SYN (frame 11) to the FIN (frame 13)
+        r.tcp(P, 39000, U1, 5060, 9, "S")
+        r.tcp(U1, 5060, P, 39000, 9, "SA")
+        r.tcp(P, 39000, U1, 5060, 9, "FA")
+        r.tcp(U1, 5060, P, 39000, 9, "A", [("OPTIONS", "OPTIONS", "z")])
+        lines = ladder.format_lines(ladder.parse_rows(r.rows), P, quiet=True)
+        self.assertEqual([l.split()[-1] for l in lines],
+                         ["quiet=0.0", "quiet=2.0", "quiet=2.0"])
+
     def test_diagram(self):
         self.assertEqual(ladder.diagram_lines(capture(), P, ue=U1), [
             "UE:41000 -> PCSCF:15060; TCP SYN",
