@@ -18,6 +18,7 @@ packages=(
 	docbook-xml libxml2-utils # make doc: the DTD (local catalog), xmllint
 	lynx                   # make doc: HTML to the plain-text README
 	clang                  # test/fuzz: libFuzzer targets (ASan, UBSan)
+	lld                    # test/fuzz: links fuzz_contact without the unused core code
 )
 
 missing=()

@@ -12,12 +12,9 @@
 
 #include "core/dprint.h"
 #include "core/pt.h"
-#include "core/resolve.h"
 #include "core/ut.h"
-#include "core/parser/contact/parse_contact.h"
 #include "core/parser/parse_expires.h"
 #include "core/parser/parse_to.h"
-#include "core/parser/parse_uri.h"
 
 #include "tp_classify.h"
 #include "tp_conn.h"
@@ -27,6 +24,7 @@
 #include "tp_hooks.h"
 #include "tp_load.h"
 #include "tp_pv.h"
+#include "tp_sipaddr.h"
 #include "tp_stats.h"
 #include "tp_sys.h"
 
@@ -35,43 +33,6 @@
  * long another one waits for it */
 #define TP_OPEN_HOLD_MS 200
 #define TP_OPEN_WAIT_MS 250
-
-static void tp_addr_from_ip(
-		tp_addr_t *a, const struct ip_addr *ip, unsigned short port)
-{
-	memset(a, 0, sizeof(*a));
-	a->af = ip->af == AF_INET6 ? 6 : 4;
-	a->port = port;
-	memcpy(a->ip, ip->u.addr, ip->len);
-}
-
-static void tp_ip_from_addr(struct ip_addr *ip, const tp_addr_t *a)
-{
-	memset(ip, 0, sizeof(*ip));
-	ip->af = a->af == 6 ? AF_INET6 : AF_INET;
-	ip->len = a->af == 6 ? 16 : 4;
-	memcpy(ip->u.addr, a->ip, ip->len);
-}
-
-/* host:port of a SIP URI whose host is an IP; \return 0, or -1 */
-static int tp_uri_addr(str *uri_s, tp_addr_t *a, int *proto)
-{
-	struct sip_uri u;
-	struct ip_addr *ip;
-	unsigned short port;
-
-	if(parse_uri(uri_s->s, uri_s->len, &u) < 0)
-		return -1;
-	if((ip = str2ipx(&u.host)) == NULL)
-		return -1; /* a name: no UE is bound to it */
-	port = u.port_no;
-	if(port == 0)
-		port = (u.type == SIPS_URI_T || u.proto == PROTO_TLS) ? 5061 : 5060;
-	tp_addr_from_ip(a, ip, port);
-	if(proto)
-		*proto = u.type == SIPS_URI_T ? PROTO_TLS : u.proto;
-	return 0;
-}
 
 static str tp_callid(sip_msg_t *msg)
 {
@@ -88,8 +49,7 @@ static unsigned int tp_contact_expires(sip_msg_t *msg, contact_t *c)
 {
 	unsigned int v;
 
-	if(c->expires && c->expires->body.len > 0
-			&& str2int(&c->expires->body, &v) == 0)
+	if(tp_contact_expires_param(c, &v))
 		return v;
 	if(msg->expires && parse_expires(msg->expires) == 0
 			&& ((exp_body_t *)msg->expires->parsed)->valid)
@@ -144,32 +104,42 @@ static int tp_bind_room(const tp_binding_t *b)
 	return 0;
 }
 
-static void tp_bind_contact(sip_msg_t *msg, tp_binding_t *b, contact_t *c,
-		const str *ua, int *bound, int *failed)
+/* what binding one REGISTER's Contacts shares and counts */
+typedef struct tp_bind_run
 {
-	unsigned int exp = tp_contact_expires(msg, c);
+	sip_msg_t *msg;
+	tp_binding_t *b;
+	const str *ua;
+	tp_addr_t first; /* the first Contact's address */
+	int bound;
+	int failed; /* 1: no memory, 2: no room */
+} tp_bind_run_t;
+
+static void tp_bind_contact(contact_t *c, const tp_addr_t *a, void *arg)
+{
+	tp_bind_run_t *r = arg;
+	tp_binding_t *b = r->b;
+	unsigned int exp = tp_contact_expires(r->msg, c);
 	char where[64];
 	int rc;
 
-	if(tp_uri_addr(&c->uri, &b->contact, NULL) < 0) {
-		LM_DBG("contact [%.*s] has no IP host: not bound\n", c->uri.len,
-				c->uri.s);
-		return;
-	}
+	b->contact = *a;
+	if(r->first.af == 0)
+		r->first = *a;
 	if(exp == 0) {
 		tp_bind_del(tp_bindings, &b->contact);
-		(*bound)++;
+		r->bound++;
 		return;
 	}
 	b->expires = time(NULL) + exp;
 	if(!tp_bind_room(b)) {
-		(*failed) |= 2;
+		r->failed |= 2;
 		return;
 	}
-	if((rc = tp_bind_put(tp_bindings, b, ua->s, tp_ua_kept(ua))) < 0) {
+	if((rc = tp_bind_put(tp_bindings, b, r->ua->s, tp_ua_kept(r->ua))) < 0) {
 		LM_ERR("no shared memory to bind %s (AoR %s)\n",
 				tp_addr_str(&b->contact, where, sizeof(where)), b->aor);
-		*failed |= 1;
+		r->failed |= 1;
 		return;
 	}
 	if(rc > 0)
@@ -179,7 +149,7 @@ static void tp_bind_contact(sip_msg_t *msg, tp_binding_t *b, contact_t *c,
 	/* reuse: the registration's connection must outlive idle periods */
 	if(b->mode == TP_MODE_REUSE && b->reg_conn_id > 0)
 		tp_conn_keep(b->reg_conn_id, exp + 30);
-	(*bound)++;
+	r->bound++;
 }
 
 /* "Contact: *" with Expires 0: the UE that sent it, found by the source
@@ -225,10 +195,9 @@ static int tp_binding_base(
 int tp_persona_bind(sip_msg_t *msg)
 {
 	struct hdr_field *h;
-	contact_t *c;
 	tp_binding_t b;
-	tp_addr_t first;
-	int bound = 0, failed = 0, matched = 0;
+	tp_bind_run_t r;
+	int matched = 0;
 	str ua;
 
 	if(msg->first_line.type != SIP_REQUEST
@@ -240,29 +209,23 @@ int tp_persona_bind(sip_msg_t *msg)
 			|| tp_binding_base(msg, &b, &ua, &matched) < 0)
 		return -3;
 	tp_stat_mode(tp_stat_register, b.mode);
-	memset(&first, 0, sizeof(first));
+	memset(&r, 0, sizeof(r));
+	r.msg = msg;
+	r.b = &b;
+	r.ua = &ua;
 	for(h = msg->contact; h; h = next_sibling_hdr(h)) {
-		if(parse_contact(h) < 0 || h->parsed == NULL)
-			continue;
-		if(((contact_body_t *)h->parsed)->star) {
-			bound += tp_unbind_source(&b);
-			continue;
-		}
-		for(c = ((contact_body_t *)h->parsed)->contacts; c; c = c->next) {
-			tp_bind_contact(msg, &b, c, &ua, &bound, &failed);
-			if(first.af == 0)
-				first = b.contact;
-		}
+		if(tp_contact_each(h, tp_bind_contact, &r) == 1)
+			r.bound += tp_unbind_source(&b);
 	}
 	if(!matched) {
 		update_stat(tp_stat_unmatched, 1);
-		tp_event_unmatched(msg, &b, first.af ? &first : &b.source, &ua);
+		tp_event_unmatched(msg, &b, r.first.af ? &r.first : &b.source, &ua);
 	}
-	if(failed & 1)
+	if(r.failed & 1)
 		return -3;
-	if(bound == 0 && (failed & 2))
+	if(r.bound == 0 && (r.failed & 2))
 		return -4; /* no room: the REGISTER goes on unbound */
-	if(bound == 0) {
+	if(r.bound == 0) {
 		LM_DBG("REGISTER [%.*s] from AoR %s: no IP Contact to bind\n",
 				tp_callid(msg).len, tp_callid(msg).s, b.aor);
 		return -1;

@@ -1,0 +1,90 @@
+/*
+ * tcp_persona - UE addresses out of SIP: URIs and Contact headers
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <string.h>
+
+#include "core/dprint.h"
+#include "core/resolve.h"
+#include "core/ut.h"
+#include "core/parser/contact/parse_contact.h"
+#include "core/parser/parse_uri.h"
+
+#include "tp_sipaddr.h"
+
+void tp_addr_from_ip(
+		tp_addr_t *a, const struct ip_addr *ip, unsigned short port)
+{
+	memset(a, 0, sizeof(*a));
+	a->af = ip->af == AF_INET6 ? 6 : 4;
+	a->port = port;
+	memcpy(a->ip, ip->u.addr, ip->len == 16 ? 16 : 4);
+}
+
+void tp_ip_from_addr(struct ip_addr *ip, const tp_addr_t *a)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->af = a->af == 6 ? AF_INET6 : AF_INET;
+	ip->len = a->af == 6 ? 16 : 4;
+	memcpy(ip->u.addr, a->ip, ip->len);
+}
+
+/* The host is read as the core reads it when it sends (str2ipx): the
+ * module's address is the one tm connects to. That reader is lenient
+ * ("010.0.0.81" is 10.0.0.81, "256.1.1.1" is 0.1.1.1); so is the binding,
+ * and a UE can name any address in its Contact anyway. */
+int tp_uri_addr(str *uri, tp_addr_t *a, int *proto)
+{
+	struct sip_uri u;
+	struct ip_addr *ip;
+
+	if(parse_uri(uri->s, uri->len, &u) < 0)
+		return -1;
+	if((ip = str2ipx(&u.host)) == NULL)
+		return -1; /* a name: no UE is bound to it */
+	tp_addr_from_ip(a, ip, u.port_no);
+	/* no port (or 0, which the core's forwarding reads alike): the
+	 * transport's default */
+	if(a->port == 0)
+		a->port = (u.type == SIPS_URI_T || u.proto == PROTO_TLS) ? 5061 : 5060;
+	if(proto)
+		*proto = u.type == SIPS_URI_T ? PROTO_TLS : u.proto;
+	return 0;
+}
+
+int tp_contact_each(struct hdr_field *h, tp_contact_f f, void *arg)
+{
+	contact_body_t *body;
+	contact_t *c;
+	tp_addr_t a;
+
+	if(parse_contact(h) < 0 || h->parsed == NULL)
+		return -1;
+	body = (contact_body_t *)h->parsed;
+	if(body->star)
+		return 1;
+	for(c = body->contacts; c; c = c->next) {
+		if(tp_uri_addr(&c->uri, &a, NULL) < 0) {
+			LM_DBG("contact [%.*s] has no IP host: not bound\n", c->uri.len,
+					c->uri.s);
+			continue;
+		}
+		f(c, &a, arg);
+	}
+	return 0;
+}
+
+int tp_contact_expires_param(const contact_t *c, unsigned int *secs)
+{
+	str v;
+
+	if(c->expires == NULL || c->expires->body.len <= 0)
+		return 0;
+	v = c->expires->body;
+	return str2int(&v, secs) == 0;
+}
