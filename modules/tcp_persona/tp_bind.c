@@ -643,7 +643,7 @@ void tp_bind_each_reuse(
 			tp_lock(tp_slot_lock(t, i));
 			for(e = t->heads[i]; e && n < TP_REUSE_BATCH; e = e->next) {
 				if(!(e->flags & TP_F_PRIMARY) || e->mode != TP_MODE_REUSE
-						|| e->reg_conn_id <= 0 || e->expires <= (uint32_t)now)
+						|| e->reg_conn_id == 0 || e->expires <= (uint32_t)now)
 					continue;
 				if(k++ < skip)
 					continue;

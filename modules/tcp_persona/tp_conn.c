@@ -26,6 +26,7 @@
 #include "core/pt.h"
 
 #include "tp_conn.h"
+#include "tp_connid.h"
 
 /* exported by the core without a declaration in a header */
 extern gen_lock_t *tcpconn_lock;
@@ -58,34 +59,32 @@ static void tp_conn_unalias_unsafe(struct tcp_connection *c)
 	c->aliases = 0;
 }
 
-/* Connection ids of the module's own connections: far above the core's
- * counter. The core numbers connections with a plain (*connection_id)++
- * in tcpconn_new(), which workers opening connections at the same time
- * (tcp_async) run concurrently: two connections can get one id, and a send
- * by id may then take the other one. */
-#define TP_CONN_ID_BASE 0x40000000
-static int *tp_conn_next_id;
+/* the state of the module's connection ids (tp_connid.h), in shm; the
+ * core's TCPCONN_LOCK guards it */
+static uint32_t *tp_conn_last_id;
 
 int tp_conn_ids_init(void)
 {
-	if((tp_conn_next_id = shm_malloc(sizeof(int))) == NULL)
+	if((tp_conn_last_id = shm_malloc(sizeof(*tp_conn_last_id))) == NULL)
 		return -1;
-	*tp_conn_next_id = TP_CONN_ID_BASE;
+	*tp_conn_last_id = TP_CONNID_START;
 	return 0;
 }
 
-/* gives c an id of the module's own, one no live connection has;
- * TCPCONN_LOCK held, which also guards the counter */
+static int tp_conn_id_used_unsafe(int id, void *arg)
+{
+	return _tcpconn_find(id, 0, 0, 0, 0) != NULL;
+}
+
+/* gives c an id of the module's own (tp_connid.h); TCPCONN_LOCK held */
 static void tp_conn_renumber_unsafe(struct tcp_connection *c)
 {
-	int id;
+	int id = tp_connid_pick(
+			tp_conn_last_id, c->id, tp_conn_id_used_unsafe, NULL);
 
+	if(id == 0)
+		return; /* every candidate in use: it keeps the core's id */
 	tcpconn_listrm(tcpconn_id_hash[c->id_hash], c, id_next, id_prev);
-	do {
-		if(*tp_conn_next_id < TP_CONN_ID_BASE || *tp_conn_next_id == INT_MAX)
-			*tp_conn_next_id = TP_CONN_ID_BASE; /* wrapped */
-		id = (*tp_conn_next_id)++;
-	} while(_tcpconn_find(id, 0, 0, 0, 0) != NULL);
 	c->id = id;
 	c->id_hash = tcp_id_hash(c->id);
 	tcpconn_listadd(tcpconn_id_hash[c->id_hash], c, id_next, id_prev);
@@ -133,7 +132,7 @@ int tp_conn_alive(int id)
 	struct tcp_connection *c;
 	int alive = 0;
 
-	if(id <= 0)
+	if(id == 0)
 		return 0;
 	TCPCONN_LOCK;
 	c = _tcpconn_find(id, 0, 0, 0, 0);
@@ -211,7 +210,7 @@ int tp_conn_ports(int id, int *local, int *remote)
 	int fd = -1, af = AF_INET;
 
 	*local = *remote = 0;
-	if(id <= 0)
+	if(id == 0)
 		return -1;
 	TCPCONN_LOCK;
 	if((c = _tcpconn_find(id, 0, 0, 0, 0)) != NULL) {
@@ -237,7 +236,7 @@ int tp_conn_close(int id)
 	struct tcp_connection *c;
 	long cmd[2];
 
-	if(id <= 0 || (c = tcpconn_get(id, 0, 0, 0, 0)) == NULL)
+	if(id == 0 || (c = tcpconn_get(id, 0, 0, 0, 0)) == NULL)
 		return -1;
 	c->send_flags.f |= SND_F_CON_CLOSE;
 	c->flags |= F_CONN_FORCE_EOF;
@@ -257,7 +256,7 @@ int tp_conn_keep(int id, unsigned int secs)
 	struct tcp_connection *c;
 	int ret = -1;
 
-	if(id <= 0)
+	if(id == 0)
 		return -1;
 	TCPCONN_LOCK;
 	c = _tcpconn_find(id, 0, 0, 0, 0);

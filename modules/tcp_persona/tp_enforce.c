@@ -147,7 +147,7 @@ static void tp_bind_contact(contact_t *c, const tp_addr_t *a, void *arg)
 				" its source address too\n",
 				tp_addr_str(&b->contact, where, sizeof(where)), b->aor);
 	/* reuse: the registration's connection must outlive idle periods */
-	if(b->mode == TP_MODE_REUSE && b->reg_conn_id > 0)
+	if(b->mode == TP_MODE_REUSE && b->reg_conn_id != 0)
 		tp_conn_keep(b->reg_conn_id, exp + 30);
 	r->bound++;
 }
@@ -370,7 +370,7 @@ static int tp_enforce_mt_dialog(
 	}
 	if(tp_track_get(tp_calls, cid.s, cid.len, &b->contact, &c) < 0)
 		return TP_ENF_NOTHING; /* a dialog the module never saw */
-	if(c.conn_id > 0 && tp_conn_alive(c.conn_id)) {
+	if(c.conn_id != 0 && tp_conn_alive(c.conn_id)) {
 		tp_pin(msg, c.conn_id);
 		if(msg->REQ_METHOD == METHOD_BYE)
 			tp_arm_end(msg, b);
@@ -403,7 +403,7 @@ static int tp_enforce_mt_tx(
 	/* the ACK of a 2xx ends the INVITE's transaction on its connection;
 	 * the entry stays for a repeated ACK until the INVITE's tx is gone */
 	if(tp_track_get(tp_calls, cid.s, cid.len, &b->contact, &c) < 0
-			|| c.inv_conn_id <= 0 || !tp_conn_alive(c.inv_conn_id))
+			|| c.inv_conn_id == 0 || !tp_conn_alive(c.inv_conn_id))
 		return tp_ack_no_connect(msg);
 	tp_pin(msg, c.inv_conn_id);
 	tp_disown(c.inv_conn_id);

@@ -68,7 +68,7 @@ int tp_disown(int conn_id)
 {
 	tp_owner_t w;
 
-	if(conn_id <= 0 || tp_owned_del(tp_owned_conns, conn_id, &w) < 0)
+	if(conn_id == 0 || tp_owned_del(tp_owned_conns, conn_id, &w) < 0)
 		return -1;
 	tp_stat_mode(tp_stat_conn_closed, w.mode);
 	return 1;
@@ -76,7 +76,7 @@ int tp_disown(int conn_id)
 
 void tp_release_conn(int conn_id)
 {
-	if(conn_id <= 0)
+	if(conn_id == 0)
 		return;
 	tp_disown(conn_id);
 	tp_conn_close(conn_id);
@@ -112,7 +112,7 @@ static void tp_call_forget_if(
 {
 	tp_call_t c;
 
-	if(conn_id > 0 && tp_track_get(tp_calls, callid->s, callid->len, ue, &c) > 0
+	if(conn_id != 0 && tp_track_get(tp_calls, callid->s, callid->len, ue, &c) > 0
 			&& c.conn_id == conn_id)
 		tp_track_del(tp_calls, callid->s, callid->len, ue, NULL);
 }
@@ -212,7 +212,7 @@ static void tp_on_sent(struct cell *t, int type, struct tmcb_params *ps)
 	id = tp_conn_claim_newest_to(
 			&ip, su_getport(&ps->dst->to), tx->a.reg_conn_id);
 	tp_marker_release(&tx->a);
-	if(id <= 0 || id == tx->a.reg_conn_id) {
+	if(id == 0 || id == tx->a.reg_conn_id) {
 		LM_WARN("call [%.*s]: no new connection after sending (%d)\n",
 				tx->callid.len, tx->callid.s, id);
 		return;

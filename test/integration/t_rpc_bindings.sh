@@ -81,6 +81,9 @@ tp_eq "binding: the UE's fields" \
 conn=$(sed -n '/connections:/,$p' <<<"$during" | sed -n 's/^\t*\([a-z_]*\): \(.*\)$/\1=\2/p' | paste -sd' ')
 tp_eq "binding: during the call, one connection owned by the dialog" 1 \
 	"$(grep -o 'owner=dialog' <<<"$conn" | wc -l)"
+# the module's own connection ids count down from INT_MAX (tp_connid.h)
+tp_eq "binding: the first connection the module opened has its first id" \
+	"id=2147483647" "$(grep -o 'id=[0-9-]*' <<<"$conn" | head -1)"
 tp_eq "binding: the same binding found by the REGISTER's source address" \
 	"address=$UE1:$TP_UE_PORT" "$(flat tcp_persona.binding "$source_addr" | grep -o "address=[^ ]*")"
 after=$(tp_kamcmd tcp_persona.binding "$UE1:$TP_UE_PORT")
