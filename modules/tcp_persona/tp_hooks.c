@@ -112,7 +112,8 @@ static void tp_call_forget_if(
 {
 	tp_call_t c;
 
-	if(conn_id != 0 && tp_track_get(tp_calls, callid->s, callid->len, ue, &c) > 0
+	if(conn_id != 0
+			&& tp_track_get(tp_calls, callid->s, callid->len, ue, &c) > 0
 			&& c.conn_id == conn_id)
 		tp_track_del(tp_calls, callid->s, callid->len, ue, NULL);
 }
