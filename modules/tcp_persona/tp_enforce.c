@@ -43,17 +43,24 @@ static str tp_callid(sip_msg_t *msg)
 	return msg->callid ? msg->callid->body : none;
 }
 
+/* \return 1 with *v set when the REGISTER has a valid Expires header */
+static int tp_expires_header(sip_msg_t *msg, unsigned int *v)
+{
+	if(msg->expires == NULL || parse_expires(msg->expires) < 0
+			|| !((exp_body_t *)msg->expires->parsed)->valid)
+		return 0;
+	*v = ((exp_body_t *)msg->expires->parsed)->val;
+	return 1;
+}
+
 /* seconds a Contact asks for: its expires parameter, else the Expires
  * header, else the default */
 static unsigned int tp_contact_expires(sip_msg_t *msg, contact_t *c)
 {
 	unsigned int v;
 
-	if(tp_contact_expires_param(c, &v))
+	if(tp_contact_expires_param(c, &v) || tp_expires_header(msg, &v))
 		return v;
-	if(msg->expires && parse_expires(msg->expires) == 0
-			&& ((exp_body_t *)msg->expires->parsed)->valid)
-		return ((exp_body_t *)msg->expires->parsed)->val;
 	return TP_DEFAULT_EXPIRES;
 }
 
@@ -197,6 +204,7 @@ int tp_persona_bind(sip_msg_t *msg)
 	struct hdr_field *h;
 	tp_binding_t b;
 	tp_bind_run_t r;
+	unsigned int exp;
 	int matched = 0;
 	str ua;
 
@@ -214,7 +222,10 @@ int tp_persona_bind(sip_msg_t *msg)
 	r.b = &b;
 	r.ua = &ua;
 	for(h = msg->contact; h; h = next_sibling_hdr(h)) {
-		if(tp_contact_each(h, tp_bind_contact, &r) == 1)
+		/* "*" is valid with Expires: 0 only (RFC 3261 10.3, step 6); the
+		 * registrar answers anything else with a 400 */
+		if(tp_contact_each(h, tp_bind_contact, &r) == 1
+				&& tp_expires_header(msg, &exp) && exp == 0)
 			r.bound += tp_unbind_source(&b);
 	}
 	if(!matched) {

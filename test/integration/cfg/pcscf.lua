@@ -64,9 +64,8 @@ function ksr_request_route()
 	end
 	if KSR.is_REGISTER() then
 		KSR.tcp_persona.persona_bind()
-		if KSR.registrar.save("location", 0) < 0 then
-			KSR.sl.sl_reply_error()
-		end
+		-- on a failure save() has answered the UE itself (a 4xx/5xx)
+		KSR.registrar.save("location", 0)
 		return 1
 	end
 	KSR.hdr.remove("Route")
