@@ -60,15 +60,21 @@ static void tp_conn_unalias_unsafe(struct tcp_connection *c)
 }
 
 /* the state of the module's connection ids (tp_connid.h), in shm; the
- * core's TCPCONN_LOCK guards it */
-static uint32_t *tp_conn_last_id;
+ * core's TCPCONN_LOCK serialises the picks */
+static tp_connid_t *tp_conn_ids;
 
 int tp_conn_ids_init(void)
 {
-	if((tp_conn_last_id = shm_malloc(sizeof(*tp_conn_last_id))) == NULL)
+	if((tp_conn_ids = shm_malloc(sizeof(*tp_conn_ids))) == NULL)
 		return -1;
-	*tp_conn_last_id = TP_CONNID_START;
+	tp_connid_init(tp_conn_ids);
 	return 0;
+}
+
+void tp_conn_core_id_seen(int id)
+{
+	if(tp_conn_ids && id != 0)
+		tp_connid_seen(tp_conn_ids, id);
 }
 
 static int tp_conn_id_used_unsafe(int id, void *arg)
@@ -79,10 +85,10 @@ static int tp_conn_id_used_unsafe(int id, void *arg)
 /* gives c an id of the module's own (tp_connid.h); TCPCONN_LOCK held */
 static void tp_conn_renumber_unsafe(struct tcp_connection *c)
 {
-	int id = tp_connid_pick(
-			tp_conn_last_id, c->id, tp_conn_id_used_unsafe, NULL);
+	int id;
 
-	if(id == 0)
+	tp_connid_seen(tp_conn_ids, c->id); /* the core gave it a moment ago */
+	if((id = tp_connid_pick(tp_conn_ids, tp_conn_id_used_unsafe, NULL)) == 0)
 		return; /* every candidate in use: it keeps the core's id */
 	tcpconn_listrm(tcpconn_id_hash[c->id_hash], c, id_next, id_prev);
 	c->id = id;

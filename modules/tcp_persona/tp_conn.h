@@ -30,6 +30,9 @@
 
 /*! the shared counter of the module's connection ids; \return 0 or -1 */
 int tp_conn_ids_init(void);
+/*! a core connection id seen (a REGISTER's): keeps the module's ids away
+ * from the core's counter (tp_connid.h) */
+void tp_conn_core_id_seen(int id);
 
 /*!
  * The connection a process just opened to ip:port (the newest one there):

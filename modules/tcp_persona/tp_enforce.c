@@ -193,8 +193,10 @@ static int tp_binding_base(
 	if(parse_to_header(msg) == 0 && (to = get_to(msg)) != NULL)
 		snprintf(b->aor, sizeof(b->aor), "%.*s", to->uri.len, to->uri.s);
 	tp_addr_from_ip(&b->source, &msg->rcv.src_ip, msg->rcv.src_port);
-	if(msg->rcv.proto == PROTO_TCP || msg->rcv.proto == PROTO_TLS)
+	if(msg->rcv.proto == PROTO_TCP || msg->rcv.proto == PROTO_TLS) {
 		b->reg_conn_id = msg->rcv.proto_reserved1;
+		tp_conn_core_id_seen(b->reg_conn_id);
+	}
 	tp_pv_set(msg, b->rule, b->mode);
 	return 0;
 }

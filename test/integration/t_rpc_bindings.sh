@@ -33,7 +33,7 @@ tp_eq "bindings: total, offset and count" "total=3 offset=0 count=3" \
 	"$(flat tcp_persona.bindings | grep -o 'total=[0-9]* offset=[0-9]*\|count=[0-9]*' | paste -sd' ')"
 b1=$(tp_kamcmd tcp_persona.bindings | sed -n "/address: $UE1:$TP_UE_PORT\$/,/}/p" |
 	sed -n 's/^\t*\([a-z_]*\): \(.*\)$/\1=\2/p' | paste -sd' ' |
-	sed 's/source=\([0-9.]*\):[0-9]*/source=\1:*/;s/reg_conn_id=[1-9][0-9]*/reg_conn_id=N/;s/expires_in=\(59[0-9]\|600\)$/expires_in=~600/')
+	sed 's/source=\([0-9.]*\):[0-9]*/source=\1:*/;s/reg_conn_id=-\?[1-9][0-9]*/reg_conn_id=N/;s/expires_in=\(59[0-9]\|600\)$/expires_in=~600/')
 tp_eq "bindings: a UE's address, source, AoR, User-Agent, rule, mode, connection, expiry" \
 	"address=$UE1:$TP_UE_PORT source=$UE1:* aor=sip:$U1@$P user_agent=Persona-Dialog/1.0 rule=persona-dialog mode=dialog reg_conn_id=N expires_in=~600" \
 	"$b1"
