@@ -207,7 +207,7 @@ int tp_persona_bind(sip_msg_t *msg)
 	tp_binding_t b;
 	tp_bind_run_t r;
 	unsigned int exp;
-	int matched = 0;
+	int matched = 0, star = 0, headers = 0;
 	str ua;
 
 	if(msg->first_line.type != SIP_REQUEST
@@ -224,12 +224,13 @@ int tp_persona_bind(sip_msg_t *msg)
 	r.b = &b;
 	r.ua = &ua;
 	for(h = msg->contact; h; h = next_sibling_hdr(h)) {
-		/* "*" is valid with Expires: 0 only (RFC 3261 10.3, step 6); the
-		 * registrar answers anything else with a 400 */
-		if(tp_contact_each(h, tp_bind_contact, &r) == 1
-				&& tp_expires_header(msg, &exp) && exp == 0)
-			r.bound += tp_unbind_source(&b);
+		star |= tp_contact_each(h, tp_bind_contact, &r) == 1;
+		headers++;
 	}
+	/* "*" is valid alone and with Expires: 0 only (RFC 3261 10.3, step 6);
+	 * the registrar answers anything else with a 400 */
+	if(star && headers == 1 && tp_expires_header(msg, &exp) && exp == 0)
+		r.bound += tp_unbind_source(&b);
 	if(!matched) {
 		update_stat(tp_stat_unmatched, 1);
 		tp_event_unmatched(msg, &b, r.first.af ? &r.first : &b.source, &ua);

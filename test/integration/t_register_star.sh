@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # "Contact: *" unbinds the UE that sent it (found by its REGISTER's source)
-# only with Expires: 0, as RFC 3261 10.3 allows it; with another Expires the
+# only alone and with Expires: 0, as RFC 3261 10.3 allows it; otherwise the
 # registrar answers 400 and the binding stays.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_wire.sh"
@@ -39,6 +39,9 @@ tp_check "the UE registers" wait_log "registered $U1"
 tp_eq "it is bound" 1 "$(bindings)"
 tp_check "Contact: * with Expires 600 gets the registrar's 400" \
 	wait_log "star with Expires 600 refused"
+tp_eq "... and the binding stays" 1 "$(bindings)"
+tp_check "Contact: * next to another Contact gets the registrar's 400" \
+	wait_log "star with another Contact refused"
 tp_eq "... and the binding stays" 1 "$(bindings)"
 tp_check "Contact: * with Expires 0 gets a 200" \
 	wait_log "star with Expires 0 accepted"

@@ -64,8 +64,9 @@ function ksr_request_route()
 	end
 	if KSR.is_REGISTER() then
 		KSR.tcp_persona.persona_bind()
-		-- on a failure save() has answered the UE itself (a 4xx/5xx)
-		KSR.registrar.save("location", 0)
+		if KSR.registrar.save("location", 0) < 0 then
+			KSR.sl.sl_reply_error()
+		end
 		return 1
 	end
 	KSR.hdr.remove("Route")
