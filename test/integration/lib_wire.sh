@@ -325,3 +325,27 @@ tp_ue_call() {
 		>"$TP_WORK/$tag.out" 2>&1 &
 	_tp_wait_started $!
 }
+
+# tp_check_dialog_ladder IP: asserts the ladder of a dialog-persona UE on IP
+# after it registered, got one MT call and then two overlapping ones
+# (t_wire_dialog.sh, t_wire_lua.sh): each call on a proxy connection of its
+# own, FIN'd by the proxy after the 200 to the BYE; nothing on the
+# registration connection.
+tp_check_dialog_ladder() {
+	local ue=$1 l call="msgs=INVITE,100/INVITE,180/INVITE,200/INVITE,ACK,BYE,200/BYE"
+	local p=$TP_PROXY_IP
+	l=$(tp_ladder --only-ue "$ue" | tp_ladder_mask)
+	tp_eq "the registration connection carries no MT traffic" \
+		"conn 1 open=ue proxy=$p:$TP_PROXY_PORT ue=$ue:* msgs=REGISTER,200/REGISTER calls=c1 close=none-none" \
+		"$(sed -n 1p <<<"$l")"
+	tp_eq "MT call: a new proxy connection, FIN by the proxy after 200/BYE" \
+		"conn 2 open=proxy proxy=$p:* ue=$ue:$TP_UE_PORT $call calls=c2 close=FIN-proxy" \
+		"$(sed -n 2p <<<"$l")"
+	tp_eq "overlap: the first call on a connection of its own" \
+		"conn 3 open=proxy proxy=$p:* ue=$ue:$TP_UE_PORT $call calls=c3 close=FIN-proxy" \
+		"$(sed -n 3p <<<"$l")"
+	tp_eq "overlap: the second call on another new connection" \
+		"conn 4 open=proxy proxy=$p:* ue=$ue:$TP_UE_PORT $call calls=c4 close=FIN-proxy" \
+		"$(sed -n 4p <<<"$l")"
+	tp_eq "no other connection to the UE" 4 "$(grep -c '^conn ' <<<"$l")"
+}

@@ -35,21 +35,8 @@ tp_check "an MT call the UE ends with its own BYE" tp_net_call net_call_uebye "$
 tp_check "the capture is written" tp_capture_stop
 
 tp_ladder --call-ids | sed 's/^/# /'
-l=$(tp_ladder --only-ue "$UE1" | tp_ladder_mask)
+tp_check_dialog_ladder "$UE1"
 call="msgs=INVITE,100/INVITE,180/INVITE,200/INVITE,ACK,BYE,200/BYE"
-tp_eq "the registration connection carries no MT traffic" \
-	"conn 1 open=ue proxy=$P:$TP_PROXY_PORT ue=$UE1:* msgs=REGISTER,200/REGISTER calls=c1 close=none-none" \
-	"$(sed -n 1p <<<"$l")"
-tp_eq "MT call: a new proxy connection, FIN by the proxy after 200/BYE" \
-	"conn 2 open=proxy proxy=$P:* ue=$UE1:$TP_UE_PORT $call calls=c2 close=FIN-proxy" \
-	"$(sed -n 2p <<<"$l")"
-tp_eq "overlap: the first call on a connection of its own" \
-	"conn 3 open=proxy proxy=$P:* ue=$UE1:$TP_UE_PORT $call calls=c3 close=FIN-proxy" \
-	"$(sed -n 3p <<<"$l")"
-tp_eq "overlap: the second call on another new connection" \
-	"conn 4 open=proxy proxy=$P:* ue=$UE1:$TP_UE_PORT $call calls=c4 close=FIN-proxy" \
-	"$(sed -n 4p <<<"$l")"
-tp_eq "no other connection to the UE" 4 "$(grep -c '^conn ' <<<"$l")"
 
 # UE2: REGISTER, the 486 call, the UE's second REGISTER, the cancelled call
 l=$(tp_ladder --only-ue "$UE2" | tp_ladder_mask | grep ' open=proxy ')

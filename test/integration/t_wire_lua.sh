@@ -29,21 +29,7 @@ tp_check "the Lua script did the routing (its KSR.info lines)" \
 	grep -q "sr_kemi_core_info(): REQ INVITE $TP_NET_IP" "$TP_WORK/kamailio.log"
 
 tp_ladder --call-ids | sed 's/^/# /'
-l=$(tp_ladder --only-ue "$UE1" | tp_ladder_mask)
-call="msgs=INVITE,100/INVITE,180/INVITE,200/INVITE,ACK,BYE,200/BYE"
-tp_eq "the registration connection carries no MT traffic" \
-	"conn 1 open=ue proxy=$P:$TP_PROXY_PORT ue=$UE1:* msgs=REGISTER,200/REGISTER calls=c1 close=none-none" \
-	"$(sed -n 1p <<<"$l")"
-tp_eq "MT call: a new proxy connection, FIN by the proxy after 200/BYE" \
-	"conn 2 open=proxy proxy=$P:* ue=$UE1:$TP_UE_PORT $call calls=c2 close=FIN-proxy" \
-	"$(sed -n 2p <<<"$l")"
-tp_eq "overlap: the first call on a connection of its own" \
-	"conn 3 open=proxy proxy=$P:* ue=$UE1:$TP_UE_PORT $call calls=c3 close=FIN-proxy" \
-	"$(sed -n 3p <<<"$l")"
-tp_eq "overlap: the second call on another new connection" \
-	"conn 4 open=proxy proxy=$P:* ue=$UE1:$TP_UE_PORT $call calls=c4 close=FIN-proxy" \
-	"$(sed -n 4p <<<"$l")"
-tp_eq "no other connection to the UE" 4 "$(grep -c '^conn ' <<<"$l")"
+tp_check_dialog_ladder "$UE1"
 
 tp_eq "the unmatched event reached the Lua event_callback, once" \
 	"EVENT tcp_persona:unmatched (lua) ue=$UE2:$TP_UE_PORT aor=sip:$(tp_ue_user "$UE2")@$P ua=Lua-Unknown-Phone/9.9 mode=none" \
