@@ -101,6 +101,18 @@ tp_kamcmd() {
 	"$KAMCMD" -s "unix:$TP_WORK/kamailio_ctl" "$@"
 }
 
+# tp_register_persona UA: one REGISTER over TCP from $TP_UE_IP:$TP_UE_PORT
+# (sipp/${SCENARIO:-register.xml}, User-Agent UA), bounded; prints the
+# X-Persona header of the proxy's 200 OK (the answering worker's view)
+tp_register_persona() {
+	local log=$TP_WORK/sipp-register-$BASHPID.log # one per call: $(...)
+	timeout 20 sipp "$TP_PROXY_IP:$TP_PROXY_PORT" \
+		-sf "$TP_IT_DIR/sipp/${SCENARIO:-register.xml}" -t t1 -i "$TP_UE_IP" \
+		-p "$TP_UE_PORT" -m 1 -timeout 10 -nostdin -key ua "$1" \
+		-trace_logs -log_file "$log" >"$log.out" 2>&1
+	sed -n 's/^X-Persona: *//p' "$log" 2>/dev/null | head -1
+}
+
 # stops what this test started, by PID, newest first
 tp_stop_all() {
 	local i

@@ -14,20 +14,9 @@ if ! tp_kamailio_start "$TP_WORK/kamailio.cfg"; then
 	exit
 fi
 
-n=0
-# register UA: prints the X-Persona header of the proxy's 200 OK
-register() {
-	local log=$TP_WORK/sipp-$((++n)).log
-	timeout 20 sipp "$TP_PROXY_IP:$TP_PROXY_PORT" \
-		-sf "$TP_IT_DIR/sipp/${SCENARIO:-register.xml}" -t t1 -i "$TP_UE_IP" \
-		-p "$TP_UE_PORT" -m 1 -timeout 10 -nostdin -key ua "$1" \
-		-trace_logs -log_file "$log" >"$log.out" 2>&1
-	sed -n 's/^X-Persona: *//p' "$log" 2>/dev/null | head -1
-}
-
 expect() {
 	local what=$1 ua=$2 want=$3
-	tp_eq "$what" "$want" "$(register "$ua")"
+	tp_eq "$what" "$want" "$(tp_register_persona "$ua")"
 }
 
 expect "modparam rule, first match wins over the file's catch-samsung" \
@@ -54,7 +43,7 @@ expect "a 3 KB User-Agent is matched on its first ua_max_len bytes" "$long" \
 expect "a repeated User-Agent gets the same persona" "iOS/16.7 iPhone" \
 	"rc=1;name=apple;mode=reuse;before=null"
 tp_eq "a REGISTER without User-Agent is matched as an empty string" \
-	"rc=1;name=no-ua;mode=reuse;before=null" "$(SCENARIO=register_no_ua.xml register)"
+	"rc=1;name=no-ua;mode=reuse;before=null" "$(SCENARIO=register_no_ua.xml tp_register_persona)"
 hostile="$(printf 'a%.0s' $(seq 1 400))!"
 expect "a catastrophic-backtracking rule stops at the limit: default mode" \
 	"$hostile" "rc=-1;name=;mode=transaction;before=null"

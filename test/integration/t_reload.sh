@@ -15,22 +15,11 @@ if ! tp_kamailio_start "$TP_WORK/kamailio.cfg"; then
 	exit
 fi
 
-n=0
-# register UA: the X-Persona header of the proxy's 200 OK (a worker's view)
-register() {
-	local log=$TP_WORK/sipp-$((++n)).log
-	timeout 20 sipp "$TP_PROXY_IP:$TP_PROXY_PORT" \
-		-sf "$TP_IT_DIR/sipp/register.xml" -t t1 -i "$TP_UE_IP" \
-		-p "$TP_UE_PORT" -m 1 -timeout 10 -nostdin -key ua "$1" \
-		-trace_logs -log_file "$log" >"$log.out" 2>&1
-	sed -n 's/^X-Persona: *//p' "$log" 2>/dev/null | head -1
-}
-
 # both workers: tcp_children=2, each REGISTER on a new connection; four
 # REGISTERs reach both with near certainty, and all must agree
 register_all() {
 	local i out=()
-	for i in 1 2 3 4; do out+=("$(register "$1")"); done
+	for i in 1 2 3 4; do out+=("$(tp_register_persona "$1")"); done
 	printf '%s\n' "${out[@]}" | sort -u | paste -sd'|'
 }
 
