@@ -39,6 +39,7 @@
 #include "tp_load.h"
 #include "tp_event.h"
 #include "tp_pv.h"
+#include "tp_register.h"
 #include "tp_reload.h"
 #include "tp_rpc.h"
 #include "tp_stats.h"
@@ -139,6 +140,7 @@ static int mod_init(void)
 		return -1;
 	if(tp_reload_init() < 0 || tp_stats_init() < 0
 			|| tp_hooks_init((unsigned int)tp_hash_size) < 0
+			|| tp_register_init() < 0
 			|| tp_dlg_init() < 0 || tp_event_init() < 0 || tp_timer_init() < 0)
 		return -1;
 	LM_INFO("%d persona rules (%d from modparam, %d from rules_file %s),"

@@ -8,9 +8,9 @@
  */
 
 /*! \file
- * persona_bind() learns a UE's persona from its REGISTER and binds it to
- * the UE's addresses; persona_enforce() finds the UE of a request and arms
- * its persona's TCP policy for the request, its transaction and its dialog.
+ * persona_enforce() finds the UE of a request and arms its persona's TCP
+ * policy for the request, its transaction and its dialog (persona_bind()
+ * lives in tp_register.c).
  */
 
 #ifndef TP_ENFORCE_H
@@ -23,15 +23,6 @@
 #define TP_ENF_NOTHING 2
 #define TP_ENF_REUSE_GONE -2
 #define TP_ENF_ERROR -3
-
-/*! default of modparam max_bindings */
-#define TP_MAX_BINDINGS_DEFAULT 100000
-/*! modparam max_bindings: UEs bound at most (0: no limit but shm's) */
-extern int tp_max_bindings;
-
-/*! \return 1 bound (or unbound by expires 0), -1 not a usable REGISTER,
- * -3 internal error, -4 not bound: no room (max_bindings, shared memory) */
-int tp_persona_bind(sip_msg_t *msg);
 
 /*! \return one of TP_ENF_* */
 int tp_persona_enforce(sip_msg_t *msg);
