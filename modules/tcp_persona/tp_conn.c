@@ -133,6 +133,22 @@ int tp_conn_hide_all_to(struct ip_addr *ip, unsigned short port)
 	return n;
 }
 
+int tp_conn_alive_to(int id, const struct ip_addr *ip)
+{
+	struct tcp_connection *c;
+	int alive = 0;
+
+	if(id == 0)
+		return 0;
+	TCPCONN_LOCK;
+	c = _tcpconn_find(id, 0, 0, 0, 0);
+	if(c && c->state != S_CONN_BAD && !(c->flags & F_CONN_FORCE_EOF)
+			&& !(c->send_flags.f & SND_F_CON_CLOSE))
+		alive = ip_addr_cmp(&c->rcv.src_ip, ip) ? 1 : -1;
+	TCPCONN_UNLOCK;
+	return alive;
+}
+
 int tp_conn_alive(int id)
 {
 	struct tcp_connection *c;

@@ -132,12 +132,37 @@ static void tp_reuse_event(sip_msg_t *msg, const tp_binding_t *b)
 		pkg_free(v);
 }
 
-static int tp_enforce_reuse(sip_msg_t *msg, const tp_binding_t *b)
+/* whether a request toward hop may ride on connection id: tcp_send()
+ * takes a connection by id whatever its peer, so only one to the host the
+ * request is routed to will do. \return as tp_conn_alive_to() */
+static int tp_pinnable(int id, const tp_addr_t *hop)
 {
-	char where[64];
+	struct ip_addr ip;
+
+	tp_ip_from_addr(&ip, hop);
+	return tp_conn_alive_to(id, &ip);
+}
+
+static int tp_enforce_reuse(
+		sip_msg_t *msg, const tp_binding_t *b, const tp_addr_t *hop)
+{
+	char where[64], src[64];
+	int alive = tp_pinnable(b->reg_conn_id, hop);
 	str cid;
 
-	if(!tp_conn_alive(b->reg_conn_id)) {
+	if(alive < 0) {
+		/* the binding's REGISTER came from another host than the one the
+		 * request goes to: its connection is not that UE's */
+		cid = tp_callid(msg);
+		LM_WARN("reuse UE %s (AoR %s): registration connection %d goes to"
+				" %s, not to the request's host; [%.*s] gets stock"
+				" handling\n",
+				tp_addr_str(hop, where, sizeof(where)), b->aor,
+				b->reg_conn_id, tp_addr_str(&b->source, src, sizeof(src)),
+				cid.len, cid.s);
+		return TP_ENF_NOTHING;
+	}
+	if(!alive) {
 		cid = tp_callid(msg);
 		LM_NOTICE("reuse UE %s (AoR %s): registration connection %d is"
 				  " gone, not opening one for [%.*s]\n",
@@ -178,7 +203,7 @@ static int tp_enforce_mt_dialog(
 	}
 	if(tp_track_get(tp_calls, cid.s, cid.len, &b->contact, &c) < 0)
 		return TP_ENF_NOTHING; /* a dialog the module never saw */
-	if(c.conn_id != 0 && tp_conn_alive(c.conn_id)) {
+	if(c.conn_id != 0 && tp_pinnable(c.conn_id, hop) > 0) {
 		tp_pin(msg, c.conn_id);
 		if(msg->REQ_METHOD == METHOD_BYE)
 			tp_arm_end(msg, b);
@@ -211,7 +236,7 @@ static int tp_enforce_mt_tx(
 	/* the ACK of a 2xx ends the INVITE's transaction on its connection;
 	 * the entry stays for a repeated ACK until the INVITE's tx is gone */
 	if(tp_track_get(tp_calls, cid.s, cid.len, &b->contact, &c) < 0
-			|| c.inv_conn_id == 0 || !tp_conn_alive(c.inv_conn_id))
+			|| c.inv_conn_id == 0 || tp_pinnable(c.inv_conn_id, hop) <= 0)
 		return tp_ack_no_connect(msg);
 	tp_pin(msg, c.inv_conn_id);
 	tp_disown(c.inv_conn_id);
@@ -270,7 +295,7 @@ static int tp_enforce_mode(
 		return b->mode == TP_MODE_DIALOG ? tp_enforce_mo_dialog(msg, b)
 										 : TP_ENF_APPLIED;
 	if(b->mode == TP_MODE_REUSE)
-		return tp_enforce_reuse(msg, b);
+		return tp_enforce_reuse(msg, b, hop);
 	if(msg->REQ_METHOD == METHOD_CANCEL)
 		return TP_ENF_APPLIED; /* tm cancels on the INVITE's connection */
 	if(b->mode == TP_MODE_DIALOG)

@@ -29,6 +29,13 @@ TP_UE_IPS=${TP_UE_IPS:-"127.0.0.81 127.0.0.82 127.0.0.83"}
 TP_NET_IP=${TP_NET_IP:-127.0.0.90}
 TP_NET_PORT=${TP_NET_PORT:-5060}
 TP_NET_UAC_PORT=${TP_NET_UAC_PORT:-$TP_NET_PORT}
+# the registrar upstream (pcscf.cfg -A WITH_RELAY_REGISTER, net_registrar.xml)
+TP_NET_REG_PORT=${TP_NET_REG_PORT:-5080}
+# what REGISTERs from this address get (pcscf.cfg -A WITH_REFUSE): 401
+TP_REFUSE_IP=${TP_REFUSE_IP:-127.0.0.84}
+# the UE's registration scenario (ue_register.xml; ue_register_challenged.xml
+# answers a 401 once)
+TP_UE_REGISTER=${TP_UE_REGISTER:-ue_register}
 # UE behaviour (ue_answer.xml): ok, 486, slow, bye; delay in ms (slow, bye)
 TP_UE_MODE=${TP_UE_MODE:-ok}
 TP_UE_DELAY=${TP_UE_DELAY:-2000}
@@ -48,7 +55,8 @@ tp_wire_cfg() {
 	local out=$1
 	shift
 	tp_cfg "$TP_IT_DIR/cfg/pcscf.cfg" "$out" NET_IP="$TP_NET_IP" \
-		UE_PORT="$TP_UE_PORT" "$@"
+		UE_PORT="$TP_UE_PORT" NET_REG_PORT="$TP_NET_REG_PORT" \
+		REFUSE_IP="$TP_REFUSE_IP" "$@"
 }
 
 # tp_wire_start [KAMAILIO ARGS...]: kamailio with pcscf.cfg, tcp_persona
@@ -187,7 +195,7 @@ _tp_ue_sipp() {
 	# shellcheck disable=SC2046
 	timeout -k 2 $((TP_UE_LIFE / 1000 + 10)) "$SIPP" \
 		"$TP_PROXY_IP:$TP_PROXY_PORT" -t t1 -i "$ip" "$@" \
-		-sf "$TP_SIPP_DIR/ue_register.xml" \
+		-sf "$(_tp_scenario "$TP_UE_REGISTER")" \
 		-oocsf "$TP_SIPP_DIR/ue_answer.xml" \
 		-m 1 -d "$TP_UE_LIFE" -deadcall_wait 0 -reconnect_close false \
 		-key user "$(tp_ue_user "$ip")" -key ua "$ua" -key expires "$expires" \
@@ -197,7 +205,8 @@ _tp_ue_sipp() {
 	TP_UE_SIPP_PID=$!
 	tp_pids+=("$TP_UE_SIPP_PID")
 	for i in $(seq 1 50); do
-		grep -q "^registered " "$TP_WORK/$tag.log" 2>/dev/null && return 0
+		grep -q "${TP_UE_READY:-^registered }" "$TP_WORK/$tag.log" 2>/dev/null &&
+			return 0
 		kill -0 "$TP_UE_SIPP_PID" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -214,6 +223,22 @@ tp_ue_start() {
 	local ip=$1 port=() rc
 	[[ $TP_UE_PORT == 5060 ]] || port=(-p "$TP_UE_PORT")
 	_tp_ue_sipp "ue-$ip-$((++tp_sipp_n))" "$ip" "$2" "${3:-600}" "${port[@]}"
+	rc=$?
+	tp_ue_pids[$ip]=$TP_UE_SIPP_PID
+	return $rc
+}
+
+# tp_forged_start IP AOR_USER CONTACT_IP UA: a client on IP (as a UE:
+# it answers what the proxy sends on its connection) REGISTERs AoR
+# AOR_USER with the Contact CONTACT_IP:$TP_UE_PORT, someone else's address
+# (ue_register_forged.xml); returns once it got the 401 or the 200, whose
+# code "answered CODE" is in the log $TP_WORK/forged-IP.log. PID in
+# tp_ue_pids[IP].
+tp_forged_start() {
+	local ip=$1 rc
+	TP_UE_REGISTER=ue_register_forged TP_UE_READY="^answered " \
+		_tp_ue_sipp "forged-$ip" "$ip" "$4" 600 \
+		-key aor_user "$2" -key contact_ip "$3"
 	rc=$?
 	tp_ue_pids[$ip]=$TP_UE_SIPP_PID
 	return $rc
