@@ -322,23 +322,31 @@ static void tp_accepted(const tp_regpend_t *p, sip_msg_t *rpl)
 	}
 }
 
-/* the final answer to the REGISTER leaves the proxy: code and its text */
-static void tp_answered(tp_regpend_t *p, int code, char *buf, int len)
+/* the first final answer wins; \return 1 when it is a 2xx */
+static int tp_first_final(tp_regpend_t *p, int code)
 {
-	sip_msg_t rpl;
-	char *copy;
 	int none = 0;
 
 	if(code < 200
 			|| !__atomic_compare_exchange_n(&p->done, &none, 1, 0,
 					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-		return;
+		return 0;
 	if(code >= 300) {
 		LM_DBG("REGISTER from AoR %s answered %d: nothing bound\n",
 				p->base.aor, code);
-		return;
+		return 0;
 	}
-	/* the answer as it is sent: a relayed 2xx or the proxy's own */
+	return 1;
+}
+
+/* the proxy's own answer, as text: parsed from a copy */
+static void tp_answered_text(tp_regpend_t *p, int code, char *buf, int len)
+{
+	sip_msg_t rpl;
+	char *copy;
+
+	if(!tp_first_final(p, code))
+		return;
 	memset(&rpl, 0, sizeof(rpl));
 	copy = (buf && len > 0) ? pkg_malloc(len + 1) : NULL;
 	if(copy) {
@@ -359,10 +367,28 @@ static void tp_answered(tp_regpend_t *p, int code, char *buf, int len)
 		pkg_free(copy);
 }
 
+/* a 2xx relayed from a registrar upstream, as tm received it */
+static void tp_answered_msg(tp_regpend_t *p, int code, sip_msg_t *rpl)
+{
+	if(!tp_first_final(p, code))
+		return;
+	if(parse_headers(rpl, HDR_EOH_F, 0) < 0) {
+		LM_WARN("REGISTER from AoR %s: 2xx not readable, binding the asked"
+				" expiry\n",
+				p->base.aor);
+		rpl = NULL;
+	}
+	tp_accepted(p, rpl);
+}
+
 static void tp_reg_tm_out(struct cell *t, int type, struct tmcb_params *ps)
 {
-	tp_answered(
-			(tp_regpend_t *)*ps->param, ps->code, ps->send_buf.s, ps->send_buf.len);
+	tp_regpend_t *p = (tp_regpend_t *)*ps->param;
+
+	if(ps->rpl && ps->rpl != FAKED_REPLY)
+		tp_answered_msg(p, ps->code, ps->rpl);
+	else
+		tp_answered_text(p, ps->code, ps->send_buf.s, ps->send_buf.len);
 }
 
 static void tp_reg_sl_out(sl_cbp_t *cb)
@@ -372,7 +398,7 @@ static void tp_reg_sl_out(sl_cbp_t *cb)
 	if(req == NULL || tp_reg_cur.p == NULL || req->id != tp_reg_cur.msg_id
 			|| req->pid != tp_reg_cur.msg_pid)
 		return;
-	tp_answered(tp_reg_cur.p, cb->code, cb->reply ? cb->reply->s : NULL,
+	tp_answered_text(tp_reg_cur.p, cb->code, cb->reply ? cb->reply->s : NULL,
 			cb->reply ? cb->reply->len : 0);
 }
 
