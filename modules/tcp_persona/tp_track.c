@@ -153,6 +153,101 @@ int tp_track_del(tp_track_t *t, const char *callid, size_t len,
 	return 1;
 }
 
+int tp_track_del_if(tp_track_t *t, const char *callid, size_t len,
+		const tp_addr_t *ue, unsigned int attempt, int conn_id, tp_call_t *out)
+{
+	tp_track_slot_t *s = tp_track_slot(t, callid, len);
+	tp_track_entry_t **pp, *e;
+
+	tp_lock(&s->lock);
+	pp = tp_track_find(s, callid, len, ue);
+	if((e = *pp) != NULL
+			&& (e->c.attempt != attempt
+					|| (conn_id != 0 && e->c.conn_id != conn_id)))
+		e = NULL;
+	if(e)
+		*pp = e->next;
+	tp_unlock(&s->lock);
+	if(e == NULL)
+		return -1;
+	if(out)
+		*out = e->c;
+	tp_shm_free(e);
+	__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
+	return 1;
+}
+
+int tp_track_edit(tp_track_t *t, const char *callid, size_t len,
+		const tp_addr_t *ue, tp_track_edit_f f, void *arg)
+{
+	tp_track_slot_t *s = tp_track_slot(t, callid, len);
+	tp_track_entry_t **pp, *e, *fresh, *gone = NULL;
+	tp_track_edit_result_t r;
+	int inserted = 0;
+
+	/* an insert needs memory: taken before the lock, freed if unused */
+	if((fresh = tp_shm_zalloc(sizeof(*fresh) + len)) == NULL)
+		return -1;
+	fresh->len = len;
+	memcpy(fresh->callid, callid, len);
+	tp_lock(&s->lock);
+	pp = tp_track_find(s, callid, len, ue);
+	e = *pp;
+	fresh->c = e ? e->c : fresh->c;
+	fresh->c.ue = *ue;
+	r = f(&fresh->c, e != NULL, arg);
+	if(r == TP_EDIT_STORE && e) {
+		e->c = fresh->c;
+		e->c.ue = *ue; /* the key stays */
+	} else if(r == TP_EDIT_STORE) {
+		*pp = fresh;
+		inserted = 1;
+	} else if(r == TP_EDIT_DROP && e) {
+		*pp = e->next;
+		gone = e;
+	}
+	tp_unlock(&s->lock);
+	if(inserted) {
+		__atomic_add_fetch(&t->count, 1, __ATOMIC_RELAXED);
+	} else {
+		tp_shm_free(fresh);
+	}
+	if(gone) {
+		tp_shm_free(gone);
+		__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
+	}
+	return r;
+}
+
+int tp_track_end_attempt(tp_track_t *t, const char *callid, size_t len,
+		unsigned int attempt, tp_track_gone_f gone)
+{
+	tp_track_slot_t *s = tp_track_slot(t, callid, len);
+	tp_track_entry_t **pp, *e, *dead = NULL;
+	int n = 0;
+
+	tp_lock(&s->lock);
+	for(pp = &s->head; (e = *pp) != NULL;) {
+		if(e->len != len || memcmp(e->callid, callid, len) != 0
+				|| e->c.attempt != attempt) {
+			pp = &e->next;
+			continue;
+		}
+		*pp = e->next;
+		e->next = dead;
+		dead = e;
+	}
+	tp_unlock(&s->lock);
+	for(; dead; dead = e, n++) {
+		e = dead->next;
+		if(gone)
+			gone(dead->callid, dead->len, &dead->c);
+		tp_shm_free(dead);
+		__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
+	}
+	return n;
+}
+
 int tp_track_sweep(tp_track_t *t, time_t now, tp_track_gone_f gone)
 {
 	tp_track_entry_t **pp, *e, *dead = NULL;

@@ -29,6 +29,10 @@ typedef struct tp_call
 	int owned;		 /*!< opened by the proxy: it closes it at the end */
 	int inv_conn_id; /*!< transaction mode: the last INVITE's connection,
 					  *   where the ACK for its 2xx goes */
+	unsigned int attempt; /*!< the INVITE (or other request) whose dialog
+						   *   this is: a retry with the same Call-ID is
+						   *   another attempt, and only its own end may
+						   *   forget it */
 	tp_mode_t mode;
 	tp_addr_t ue;	/*!< the UE's contact: part of the key */
 	time_t expires; /*!< forgotten after this even if never ended */
@@ -55,6 +59,36 @@ int tp_track_get(tp_track_t *t, const char *callid, size_t len,
  * or -1 when there was none */
 int tp_track_del(tp_track_t *t, const char *callid, size_t len,
 		const tp_addr_t *ue, tp_call_t *out);
+
+/*! removes the entry only while it belongs to attempt (and, if conn_id is
+ * not 0, rides on conn_id); \return 1 and its last state in *out (may be
+ * NULL), or -1 */
+int tp_track_del_if(tp_track_t *t, const char *callid, size_t len,
+		const tp_addr_t *ue, unsigned int attempt, int conn_id, tp_call_t *out);
+
+/*! what tp_track_edit() does with the entry f saw */
+typedef enum tp_track_edit_result
+{
+	TP_EDIT_NONE = 0, /*!< leave it as it was (or absent) */
+	TP_EDIT_STORE,	  /*!< store *c (insert when absent) */
+	TP_EDIT_DROP,	  /*!< remove it */
+} tp_track_edit_result_t;
+
+/*! sees the entry (a zeroed one with c->ue set when absent: found 0) and
+ * changes it, under the slot's lock: no other process runs in between */
+typedef tp_track_edit_result_t (*tp_track_edit_f)(
+		tp_call_t *c, int found, void *arg);
+
+/*! an atomic read-modify-write of the entry of (callid, ue); \return what
+ * f decided, or -1 (no memory to insert) */
+int tp_track_edit(tp_track_t *t, const char *callid, size_t len,
+		const tp_addr_t *ue, tp_track_edit_f f, void *arg);
+
+/*! removes every entry of callid that belongs to attempt (all its UEs:
+ * a forked INVITE has one per branch), calling gone for each outside the
+ * lock; \return how many */
+int tp_track_end_attempt(tp_track_t *t, const char *callid, size_t len,
+		unsigned int attempt, tp_track_gone_f gone);
 
 /*! drops entries expired at now, calling gone for each; \return how many */
 int tp_track_sweep(tp_track_t *t, time_t now, tp_track_gone_f gone);

@@ -117,6 +117,101 @@ START_TEST(test_track_two_legs_of_one_call)
 }
 END_TEST
 
+START_TEST(test_track_del_if_keeps_a_later_attempt)
+{
+	tp_call_t first = call(5, 1, 100), retry = call(7, 1, 100), out;
+
+	/* a 422 answered attempt 1; attempt 2 (same Call-ID) was answered */
+	first.attempt = 1;
+	retry.attempt = 2;
+	ck_assert_int_eq(tp_track_set(t, ID("r@y"), &first), 0);
+	ck_assert_int_eq(tp_track_set(t, ID("r@y"), &retry), 0);
+	/* the first attempt's end comes late: it must not forget the retry */
+	ck_assert_int_eq(tp_track_del_if(t, ID("r@y"), UE, 1, 0, NULL), -1);
+	ck_assert_int_eq(tp_track_del_if(t, ID("r@y"), UE, 2, 5, NULL), -1);
+	ck_assert_int_eq(tp_track_get(t, ID("r@y"), UE, &out), 1);
+	ck_assert_int_eq(out.conn_id, 7);
+	ck_assert_int_eq(tp_track_del_if(t, ID("r@y"), UE, 2, 7, &out), 1);
+	ck_assert_int_eq(out.attempt, 2);
+	ck_assert_uint_eq(tp_track_count(t), 0);
+}
+END_TEST
+
+static tp_track_edit_result_t set_inv_conn(tp_call_t *c, int found, void *arg)
+{
+	c->inv_conn_id = *(int *)arg;
+	c->attempt = found ? c->attempt : 9;
+	return TP_EDIT_STORE;
+}
+
+static tp_track_edit_result_t drop_if_inv(tp_call_t *c, int found, void *arg)
+{
+	return found && c->inv_conn_id == *(int *)arg ? TP_EDIT_DROP
+												  : TP_EDIT_NONE;
+}
+
+START_TEST(test_track_edit_inserts_updates_drops)
+{
+	tp_call_t out;
+	int conn = 11, other = 12;
+
+	ck_assert_int_eq(tp_track_edit(t, ID("e@y"), UE, set_inv_conn, &conn),
+			TP_EDIT_STORE);
+	ck_assert_uint_eq(tp_track_count(t), 1);
+	ck_assert_int_eq(tp_track_get(t, ID("e@y"), UE, &out), 1);
+	ck_assert_int_eq(out.inv_conn_id, 11);
+	ck_assert_uint_eq(out.attempt, 9);
+	ck_assert(tp_addr_eq(&out.ue, UE));
+	/* an update keeps what the function did not change */
+	out.conn_id = 3;
+	ck_assert_int_eq(tp_track_set(t, ID("e@y"), &out), 0);
+	ck_assert_int_eq(tp_track_edit(t, ID("e@y"), UE, set_inv_conn, &other),
+			TP_EDIT_STORE);
+	ck_assert_int_eq(tp_track_get(t, ID("e@y"), UE, &out), 1);
+	ck_assert_int_eq(out.conn_id, 3);
+	ck_assert_int_eq(out.inv_conn_id, 12);
+	ck_assert_uint_eq(tp_track_count(t), 1);
+	ck_assert_int_eq(tp_track_edit(t, ID("e@y"), UE, drop_if_inv, &conn),
+			TP_EDIT_NONE);
+	ck_assert_uint_eq(tp_track_count(t), 1);
+	ck_assert_int_eq(tp_track_edit(t, ID("e@y"), UE, drop_if_inv, &other),
+			TP_EDIT_DROP);
+	ck_assert_uint_eq(tp_track_count(t), 0);
+	ck_assert_int_eq(tp_track_edit(t, ID("e@y"), UE, drop_if_inv, &other),
+			TP_EDIT_NONE);
+	ck_assert_uint_eq(tp_track_count(t), 0);
+}
+END_TEST
+
+static void count_gone(const char *callid, size_t len, const tp_call_t *c)
+{
+	ck_assert(len == 3 && memcmp(callid, "f@y", 3) == 0);
+	gone_calls++;
+	gone_conn += c->conn_id;
+}
+
+START_TEST(test_track_end_attempt_takes_every_branch)
+{
+	tp_call_t a = call(5, 1, 100), b = call(6, 1, 100), c = call(8, 1, 100);
+
+	/* a forked INVITE (attempt 4) to UEs 81 and 82; UE 83 is in a later
+	 * attempt of the same Call-ID; another call shares the slot */
+	a.attempt = b.attempt = 4;
+	c.attempt = 5;
+	b.ue.ip[3] = 82;
+	c.ue.ip[3] = 83;
+	ck_assert_int_eq(tp_track_set(t, ID("f@y"), &a), 0);
+	ck_assert_int_eq(tp_track_set(t, ID("f@y"), &b), 0);
+	ck_assert_int_eq(tp_track_set(t, ID("f@y"), &c), 0);
+	ck_assert_int_eq(tp_track_set(t, ID("g@y"), &a), 0);
+	ck_assert_int_eq(tp_track_end_attempt(t, ID("f@y"), 4, count_gone), 2);
+	ck_assert_int_eq(gone_calls, 2);
+	ck_assert_int_eq(gone_conn, 11);
+	ck_assert_uint_eq(tp_track_count(t), 2);
+	ck_assert_int_eq(tp_track_end_attempt(t, ID("f@y"), 4, count_gone), 0);
+}
+END_TEST
+
 TCase *tp_tcase_track(void)
 {
 	TCase *tc = tcase_create("track");
@@ -125,5 +220,8 @@ TCase *tp_tcase_track(void)
 	tcase_add_test(tc, test_track_set_get_replace_del);
 	tcase_add_test(tc, test_track_sweep_reports_what_it_drops);
 	tcase_add_test(tc, test_track_two_legs_of_one_call);
+	tcase_add_test(tc, test_track_del_if_keeps_a_later_attempt);
+	tcase_add_test(tc, test_track_edit_inserts_updates_drops);
+	tcase_add_test(tc, test_track_end_attempt_takes_every_branch);
 	return tc;
 }
