@@ -96,22 +96,46 @@ static void tp_conn_renumber_unsafe(struct tcp_connection *c)
 	tcpconn_listadd(tcpconn_id_hash[c->id_hash], c, id_next, id_prev);
 }
 
-int tp_conn_claim_newest_to(
-		struct ip_addr *ip, unsigned short port, int keep_id)
+unsigned short tp_conn_tag(void)
 {
-	struct tcp_connection *c;
+	/* bits 8-15: no blocklist event type is defined there (BLST_* stop at
+	 * bit 7), so the tag changes nothing the core does */
+	return (unsigned short)(((unsigned int)process_no % 255 + 1) << 8);
+}
+
+/* the connection to ip:port whose send flags carry exactly tag; TCPCONN_LOCK
+ * held */
+static struct tcp_connection *tp_conn_tagged_unsafe(
+		struct ip_addr *ip, unsigned short port, unsigned short tag)
+{
+	struct tcp_conn_alias *a;
 	struct ip_addr any;
-	int id = 0;
 
 	ip_addr_mk_any(ip->af, &any);
+	for(a = tcpconn_aliases_hash[tcp_addr_hash(ip, port, &any, 0)]; a;
+			a = a->next) {
+		if(a->port == port && a->parent->state != S_CONN_BAD
+				&& ip_addr_cmp(ip, &a->parent->rcv.src_ip)
+				&& (a->parent->send_flags.blst_imask & TP_CONN_TAG_MASK)
+						   == tag)
+			return a->parent;
+	}
+	return NULL;
+}
+
+int tp_conn_claim_tagged(
+		struct ip_addr *ip, unsigned short port, unsigned short tag)
+{
+	struct tcp_connection *c;
+	int id = 0;
+
 	TCPCONN_LOCK;
-	/* aliases are added at the head of their chain: newest first */
-	if((c = _tcpconn_find(0, ip, port, &any, 0)) != NULL && c->id != keep_id) {
+	if((c = tp_conn_tagged_unsafe(ip, port, tag)) != NULL) {
+		c->send_flags.blst_imask &= ~TP_CONN_TAG_MASK;
 		tp_conn_unalias_unsafe(c); /* nothing else may ride on it */
 		tp_conn_renumber_unsafe(c);
-	}
-	if(c)
 		id = c->id;
+	}
 	TCPCONN_UNLOCK;
 	return id;
 }

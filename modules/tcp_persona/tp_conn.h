@@ -34,15 +34,23 @@ int tp_conn_ids_init(void);
  * from the core's counter (tp_connid.h) */
 void tp_conn_core_id_seen(int id);
 
+/*! the bits of snd_flags_t.blst_imask that carry the opener's tag */
+#define TP_CONN_TAG_MASK 0xff00
+
+/*! this process's tag: set in a send's dst->send_flags.blst_imask, it is
+ * copied by tcp_send() into the connection that send opens, which is how
+ * the module tells its own new connection from any other to the UE */
+unsigned short tp_conn_tag(void);
+
 /*!
- * The connection a process just opened to ip:port (the newest one there):
- * taken out of the address index, so that nothing else rides on it, and
- * given a connection id of the module's own, unique whatever the core's
- * racy numbering did; but the connection keep_id (the UE's registration
- * connection) is left as it is. \return its id, or 0 when there is none
+ * The connection this process just opened to ip:port, found by its tag
+ * (the core's tcp_send() does not say which connection it used): taken
+ * out of the address index, so that nothing else rides on it, given a
+ * connection id of the module's own (unique whatever the core's racy
+ * numbering did), tag removed. \return its id, or 0 when there is none
  */
-int tp_conn_claim_newest_to(
-		struct ip_addr *ip, unsigned short port, int keep_id);
+int tp_conn_claim_tagged(
+		struct ip_addr *ip, unsigned short port, unsigned short tag);
 
 /*! hides every connection found by address to ip:port, so that the next
  * send without an id opens a new one; \return how many */

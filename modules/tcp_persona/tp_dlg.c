@@ -25,13 +25,13 @@ static struct
 {
 	unsigned int msg_id;
 	int msg_pid;
-	tp_addr_t ue;
+	unsigned int attempt;
 } tp_want;
 
 /* what a followed dialog carries to its callbacks, in shm */
 typedef struct tp_dlg_call
 {
-	tp_addr_t ue;
+	unsigned int attempt;
 	str callid; /* points into buf */
 	char buf[];
 } tp_dlg_call_t;
@@ -41,20 +41,22 @@ static void tp_dlg_call_free(void *p)
 	shm_free(p);
 }
 
-/* timed out or failed (a negative answer, a CANCEL): the call ends. Not
- * on DLGCB_DESTROY: a dialog retried after a 401 (same Call-ID) is
- * destroyed while its successor lives. */
+/* The dialog timed out, failed (a negative answer, a CANCEL) or is
+ * destroyed: its attempt ends, on every UE it forked to. A dialog retried
+ * with the same Call-ID (after a 401/407, 422, 491) is another attempt:
+ * the end of the first one leaves the retry's connection alone. */
 static void tp_on_dlg_end(
 		struct dlg_cell *dlg, int type, struct dlg_cb_params *p)
 {
 	tp_dlg_call_t *dc = (tp_dlg_call_t *)*p->param;
 
-	LM_DBG("dialog [%.*s] ends (event %d)\n", dc->callid.len, dc->callid.s,
-			type);
-	tp_call_end(&dc->callid, &dc->ue);
+	LM_DBG("dialog [%.*s] attempt %u ends (event %d)\n", dc->callid.len,
+			dc->callid.s, dc->attempt, type);
+	tp_call_end_attempt(&dc->callid, dc->attempt);
 }
 
-static void tp_watch(struct dlg_cell *dlg, sip_msg_t *msg, const tp_addr_t *ue)
+static void tp_watch(
+		struct dlg_cell *dlg, sip_msg_t *msg, unsigned int attempt)
 {
 	tp_dlg_call_t *dc;
 	str cid;
@@ -64,7 +66,7 @@ static void tp_watch(struct dlg_cell *dlg, sip_msg_t *msg, const tp_addr_t *ue)
 	cid = msg->callid->body;
 	if((dc = shm_mallocxz(sizeof(*dc) + cid.len)) == NULL)
 		return;
-	dc->ue = *ue;
+	dc->attempt = attempt;
 	dc->callid.s = dc->buf;
 	dc->callid.len = cid.len;
 	memcpy(dc->buf, cid.s, cid.len);
@@ -80,10 +82,10 @@ static void tp_on_dlg_created(
 	sip_msg_t *msg = p->req;
 
 	if(msg && msg->id == tp_want.msg_id && msg->pid == tp_want.msg_pid)
-		tp_watch(dlg, msg, &tp_want.ue);
+		tp_watch(dlg, msg, tp_want.attempt);
 }
 
-int tp_dlg_follow(sip_msg_t *msg, const tp_addr_t *ue)
+int tp_dlg_follow(sip_msg_t *msg, unsigned int attempt)
 {
 	struct dlg_cell *dlg;
 
@@ -91,14 +93,14 @@ int tp_dlg_follow(sip_msg_t *msg, const tp_addr_t *ue)
 	 * (dialog's initial_cbs_inscript 0): DLGCB_CREATED watches it then */
 	tp_want.msg_id = msg->id;
 	tp_want.msg_pid = msg->pid;
-	tp_want.ue = *ue;
+	tp_want.attempt = attempt;
 	if(tp_dlg_manage(msg, NULL, NULL) > 0)
 		return 1;
 	/* the script called dlg_manage() before: the message's own dialog */
 	memset(&tp_want, 0, sizeof(tp_want));
 	if((dlg = tp_dlgb.get_dlg(msg)) == NULL)
 		return -1;
-	tp_watch(dlg, msg, ue);
+	tp_watch(dlg, msg, attempt);
 	tp_dlgb.release_dlg(dlg);
 	return 1;
 }

@@ -23,7 +23,8 @@
 /*! binds the dialog API and dlg_manage(); \return 0, or -1 logged */
 int tp_dlg_init(void);
 
-/*! follows msg's dialog for the call (Call-ID, ue); \return 1, or -1 */
-int tp_dlg_follow(sip_msg_t *msg, const tp_addr_t *ue);
+/*! follows msg's dialog (one attempt of its Call-ID): its end ends that
+ * attempt (tp_call_end_attempt()); \return 1, or -1 */
+int tp_dlg_follow(sip_msg_t *msg, unsigned int attempt);
 
 #endif /* TP_DLG_H */

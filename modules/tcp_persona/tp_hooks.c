@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "core/dprint.h"
+#include "core/dset.h"
+#include "core/globals.h"
 #include "core/events.h"
 #include "core/pt.h"
 #include "core/script_cb.h"
@@ -20,6 +22,9 @@
 
 #include "tp_conn.h"
 #include "tp_hooks.h"
+#include "tp_leg.h"
+#include "tp_open.h"
+#include "tp_sipaddr.h"
 #include "tp_stats.h"
 
 #define TP_CALL_SLOTS_LOG2 12
@@ -28,41 +33,46 @@
 tp_bind_table_t *tp_bindings;
 tp_track_t *tp_calls;
 tp_owned_t *tp_owned_conns;
-static struct tm_binds tp_tmb;
+struct tm_binds tp_tmb;
+static unsigned int *tp_attempt_seq;
 
-/* per process: the arm of the message being routed, and whether this
- * process still holds the UE's connection-opening marker for it */
+/* what a transaction remembers, in shm, from its request to its end: the
+ * arm, and a leg per branch. A leg's conn_id and final_code are written by
+ * the sending process and by the one that got the answer, in either
+ * order: atomics decide who acts */
+typedef struct tp_tx
+{
+	tp_arm_t a;
+	str callid; /* points into the allocation, after the legs */
+	int nlegs;
+	tp_leg_t legs[];
+} tp_tx_t;
+
+/* per process: the message being routed is armed (persona_enforce() once
+ * is enough), and the transaction whose branches it is sending now */
 static struct
 {
 	unsigned int msg_id;
 	int msg_pid;
 	int armed;
-	int marker;
-	tp_arm_t a;
+	struct cell *t;
+	tp_tx_t *tx;
 } tp_cur;
-
-/* what a transaction remembers, in shm, from its request to its end.
- * conn_id and final_code are written by the sending worker and by the
- * process that got the answer, in either order: atomics decide who acts */
-typedef struct tp_tx
-{
-	tp_arm_t a;
-	int conn_id;
-	int final_code;
-	int state;	/* TP_TX_* bits */
-	str callid; /* points into buf */
-	char buf[];
-} tp_tx_t;
-
-/* the send and the final answer meet here: the second one acts */
-#define TP_TX_SENT 1
-#define TP_TX_FINAL 2
 
 static int tp_is_cur(sip_msg_t *msg)
 {
 	return msg && msg->id == tp_cur.msg_id && msg->pid == tp_cur.msg_pid;
 }
 
+unsigned int tp_attempt_new(void)
+{
+	unsigned int n;
+
+	do
+		n = __atomic_add_fetch(tp_attempt_seq, 1, __ATOMIC_RELAXED);
+	while(n == 0);
+	return n;
+}
 
 int tp_disown(int conn_id)
 {
@@ -74,12 +84,13 @@ int tp_disown(int conn_id)
 	return 1;
 }
 
-void tp_release_conn(int conn_id)
+int tp_release_conn(int conn_id)
 {
-	if(conn_id == 0)
-		return;
-	tp_disown(conn_id);
+	/* only what the module still owns: someone else may have taken over */
+	if(tp_disown(conn_id) < 0)
+		return -1;
 	tp_conn_close(conn_id);
+	return 1;
 }
 
 void tp_call_end(const str *callid, const tp_addr_t *ue)
@@ -92,104 +103,29 @@ void tp_call_end(const str *callid, const tp_addr_t *ue)
 		tp_release_conn(c.conn_id);
 }
 
-/* releases the UE's opening marker an arm holds, once */
-static void tp_marker_release(tp_arm_t *a)
+static void tp_call_gone(const char *callid, size_t len, const tp_call_t *c)
 {
-	int owner = __atomic_exchange_n(&a->owner, 0, __ATOMIC_SEQ_CST);
-
-	if(owner == 0)
-		return;
-	tp_bind_open_end(tp_bindings, &a->ue, owner);
-	if(owner == tp_cur.a.owner)
-		tp_cur.marker = 0;
+	if(c->owned)
+		tp_release_conn(c->conn_id);
 }
 
-/* forgets the call only if it still rides on conn_id: a retried INVITE
- * (after a 401, say) has the Call-ID of the call it replaces. The
- * connection itself is left to its last message. */
-static void tp_call_forget_if(
-		const str *callid, const tp_addr_t *ue, int conn_id)
+void tp_call_end_attempt(const str *callid, unsigned int attempt)
 {
-	tp_call_t c;
-
-	if(conn_id != 0
-			&& tp_track_get(tp_calls, callid->s, callid->len, ue, &c) > 0
-			&& c.conn_id == conn_id)
-		tp_track_del(tp_calls, callid->s, callid->len, ue, NULL);
+	tp_track_end_attempt(
+			tp_calls, callid->s, callid->len, attempt, tp_call_gone);
 }
 
-/* tm sends the ACK of a negative final answer on the request's dst:
- * marked close-after-send, that ACK is the connection's last message */
-static void tp_close_after_ack(struct cell *t, int conn_id)
-{
-	int b;
-
-	tp_disown(conn_id);
-	for(b = 0; b < t->nr_of_outgoings; b++) {
-		if(t->uac[b].request.dst.id == conn_id)
-			t->uac[b].request.dst.send_flags.f |= SND_F_CON_CLOSE;
-	}
-}
-
-/* what a final answer means for the transaction's own connection; runs
- * once both the connection and the answer are known. late: the answer was
- * handled before the connection was known, tm's ACK may be gone already */
-static void tp_final_action(struct cell *t, tp_tx_t *tx, int code, int late)
-{
-	int conn = tx->conn_id;
-
-	if(tx->a.reopen)
-		return; /* the dialog's new connection: its end closes it */
-	if(!tx->a.is_invite) {
-		/* its answer was the last message: of the transaction, or of a
-		 * SUBSCRIBE or REFER dialog that never came to be */
-		if(tx->a.kind == TP_ARM_NEW_TX || code >= 300)
-			tp_release_conn(conn);
-		return;
-	}
-	if(code < 300)
-		return; /* the ACK of a 2xx, a request of its own, closes */
-	if(late)
-		tp_release_conn(conn);
-	else
-		tp_close_after_ack(t, conn);
-}
-
-/* remembers the connection the proxy opened for a call */
-static void tp_track_conn(
-		const char *cid, size_t len, const tp_arm_t *a, int conn_id)
-{
-	tp_call_t c;
-
-	memset(&c, 0, sizeof(c));
-	if(a->kind == TP_ARM_NEW_DIALOG) {
-		c.conn_id = conn_id;
-		c.owned = 1;
-	} else if(a->is_invite) {
-		/* transaction mode: the ACK of a 2xx comes as a new request */
-		if(tp_track_get(tp_calls, cid, len, &a->ue, &c) < 0)
-			memset(&c, 0, sizeof(c));
-		c.inv_conn_id = conn_id;
-	} else {
-		return;
-	}
-	c.mode = a->mode;
-	c.ue = a->ue;
-	c.expires = time(NULL) + TP_CALL_MAX_SECS;
-	if(tp_track_set(tp_calls, cid, len, &c) < 0)
-		LM_ERR("call [%.*s]: no shared memory to track connection %d\n",
-				(int)len, cid, conn_id);
-}
+/* ---- what the legs' connections become ---- */
 
 /* counts the new connection and remembers what it was opened for */
-static void tp_own(int id, const tp_tx_t *tx)
+static void tp_own(int id, const tp_tx_t *tx, const tp_leg_t *l)
 {
 	tp_owner_t w;
 	int n;
 
 	memset(&w, 0, sizeof(w));
-	w.ue = tx->a.ue;
-	w.mode = tx->a.mode;
+	w.ue = l->ue;
+	w.mode = l->mode;
 	n = tx->callid.len < TP_OWNER_CALLID_MAX ? tx->callid.len
 											 : TP_OWNER_CALLID_MAX;
 	memcpy(w.callid, tx->callid.s, n);
@@ -198,35 +134,199 @@ static void tp_own(int id, const tp_tx_t *tx)
 	tp_stat_mode(tp_stat_conn_opened, w.mode);
 }
 
-/* the proxy's connection is the one to the destination tm just sent to */
-static void tp_on_sent(struct cell *t, int type, struct tmcb_params *ps)
+typedef struct tp_edit_arg
 {
-	tp_tx_t *tx = (tp_tx_t *)*ps->param;
-	struct ip_addr ip;
-	int id, code;
+	const tp_tx_t *tx;
+	const tp_leg_t *l;
+	int conn_id;
+} tp_edit_arg_t;
 
-	if((ps->flags & TMCB_LOCAL_F) || ps->dst == NULL
-			|| (tx->a.kind != TP_ARM_NEW_DIALOG && tx->a.kind != TP_ARM_NEW_TX)
-			|| __atomic_load_n(&tx->conn_id, __ATOMIC_SEQ_CST) != 0)
-		return; /* tm's own ACK or CANCEL, no new connection, or known */
-	su2ip_addr(&ip, &ps->dst->to);
-	id = tp_conn_claim_newest_to(
-			&ip, su_getport(&ps->dst->to), tx->a.reg_conn_id);
-	tp_marker_release(&tx->a);
-	if(id == 0 || id == tx->a.reg_conn_id) {
-		LM_WARN("call [%.*s]: no new connection after sending (%d)\n",
+/* the dialog's connection is the leg's new one (a retry replaces the
+ * entry of the attempt before it) */
+static tp_track_edit_result_t tp_edit_dialog_conn(
+		tp_call_t *c, int found, void *arg)
+{
+	tp_edit_arg_t *e = arg;
+
+	c->conn_id = e->conn_id;
+	c->owned = 1;
+	c->inv_conn_id = 0;
+	c->attempt = e->tx->a.attempt;
+	c->mode = e->l->mode;
+	c->expires = time(NULL) + TP_CALL_MAX_SECS;
+	return TP_EDIT_STORE;
+}
+
+/* transaction mode: the ACK of a 2xx comes as a new request and goes on
+ * the INVITE's connection */
+static tp_track_edit_result_t tp_edit_invite_conn(
+		tp_call_t *c, int found, void *arg)
+{
+	tp_edit_arg_t *e = arg;
+
+	c->inv_conn_id = e->conn_id;
+	if(!found)
+		c->attempt = e->tx->a.attempt;
+	c->mode = e->l->mode;
+	c->expires = time(NULL) + TP_CALL_MAX_SECS;
+	return TP_EDIT_STORE;
+}
+
+/* forgets what only the INVITE's transaction (of transaction mode) kept */
+static tp_track_edit_result_t tp_edit_drop_invite(
+		tp_call_t *c, int found, void *arg)
+{
+	tp_edit_arg_t *e = arg;
+
+	if(found && c->inv_conn_id == e->conn_id && c->conn_id == 0)
+		return TP_EDIT_DROP;
+	return TP_EDIT_NONE;
+}
+
+static void tp_track_leg(const tp_tx_t *tx, const tp_leg_t *l, int id)
+{
+	tp_edit_arg_t e = {tx, l, id};
+	tp_track_edit_f f;
+
+	if(l->kind == TP_LEG_NEW_DIALOG)
+		f = tp_edit_dialog_conn;
+	else if(tx->a.is_invite)
+		f = tp_edit_invite_conn;
+	else
+		return;
+	if(tp_track_edit(tp_calls, tx->callid.s, tx->callid.len, &l->ue, f, &e)
+			< 0)
+		LM_ERR("call [%.*s]: no shared memory to track connection %d\n",
 				tx->callid.len, tx->callid.s, id);
+}
+
+/* the leg's dialog never came to be (refused, unanswered): forgotten if
+ * the entry is still this attempt's on this connection */
+static void tp_leg_forget(const tp_tx_t *tx, const tp_leg_t *l)
+{
+	if(l->kind == TP_LEG_NEW_DIALOG && !l->reopen && l->conn_id != 0)
+		tp_track_del_if(tp_calls, tx->callid.s, tx->callid.len, &l->ue,
+				tx->a.attempt, l->conn_id, NULL);
+}
+
+/* tm sends the ACK of a negative final answer on the branch's dst:
+ * marked close-after-send, that ACK is the connection's last message */
+static void tp_close_after_ack(struct cell *t, int b, int conn_id)
+{
+	tp_disown(conn_id);
+	if(t->uac[b].request.dst.id == conn_id)
+		t->uac[b].request.dst.send_flags.f |= SND_F_CON_CLOSE;
+}
+
+/* what a leg's final answer means for its connection; runs once both are
+ * known. late: the answer was handled before the connection was known,
+ * tm's ACK may be gone already */
+static void tp_leg_final(
+		struct cell *t, tp_tx_t *tx, int b, int code, int late)
+{
+	tp_leg_t *l = &tx->legs[b];
+	int conn = l->conn_id;
+
+	if(l->reopen)
+		return; /* the dialog's new connection: its end closes it */
+	if(code >= 300)
+		tp_leg_forget(tx, l);
+	if(!tx->a.is_invite) {
+		/* its answer was the last message: of the transaction, or of a
+		 * SUBSCRIBE or REFER dialog that never came to be */
+		if(l->kind == TP_LEG_NEW_TX || code >= 300)
+			tp_release_conn(conn);
 		return;
 	}
-	tp_own(id, tx);
-	if(ps->t_rbuf)
-		ps->t_rbuf->dst.id = id; /* CANCEL and tm's ACK go there too */
-	tp_track_conn(tx->callid.s, tx->callid.len, &tx->a, id);
-	__atomic_store_n(&tx->conn_id, id, __ATOMIC_SEQ_CST);
-	if(__atomic_fetch_or(&tx->state, TP_TX_SENT, __ATOMIC_SEQ_CST)
-			& TP_TX_FINAL) {
-		code = __atomic_load_n(&tx->final_code, __ATOMIC_SEQ_CST);
-		tp_final_action(t, tx, code, 1);
+	if(code < 300)
+		return; /* the ACK of a 2xx, a request of its own, closes */
+	if(late)
+		tp_release_conn(conn);
+	else
+		tp_close_after_ack(t, b, conn);
+}
+
+/* ---- tm's and the core's callbacks ---- */
+
+static int tp_leg_is_new(const tp_leg_t *l)
+{
+	return l->kind == TP_LEG_NEW_DIALOG || l->kind == TP_LEG_NEW_TX;
+}
+
+/* a branch is being built: the UE it goes to decides its leg */
+static void tp_on_fwded(struct cell *t, tp_tx_t *tx, struct tmcb_params *ps)
+{
+	sip_msg_t *req = ps->req;
+	int b = t->nr_of_outgoings; /* counted once it is built */
+	tp_leg_t *l;
+	str *hop;
+
+	if(req == NULL || b >= tx->nlegs)
+		return;
+	l = &tx->legs[b];
+	if(tx->a.kind == TP_ARM_BRANCHES) {
+		hop = req->dst_uri.len ? &req->dst_uri : &req->new_uri;
+		if(hop->len == 0)
+			hop = &req->first_line.u.request.uri;
+		tp_leg_decide(l, &tx->a, hop);
+	} else if(tx->a.kind == TP_ARM_NEW_DIALOG || tx->a.kind == TP_ARM_NEW_TX) {
+		tp_leg_from_arm(l, &tx->a);
+	}
+	__atomic_or_fetch(&l->state, TP_LEG_DECIDED, __ATOMIC_SEQ_CST);
+	/* the sends follow in this process, after every branch is built */
+	tp_cur.t = t;
+	tp_cur.tx = tx;
+}
+
+/* right before any send of this process: one of the armed branches? */
+static int tp_on_data_out(sr_event_param_t *evp)
+{
+	struct cell *t;
+	tp_tx_t *tx = tp_cur.tx;
+	int b;
+
+	if(tx == NULL || evp->dst == NULL)
+		return 0;
+	t = tp_tmb.t_gett();
+	if(t == NULL || t == T_UNDEFINED || t != tp_cur.t)
+		return 0;
+	for(b = 0; b < (int)t->nr_of_outgoings; b++) {
+		if(&t->uac[b].request.dst == evp->dst)
+			break;
+	}
+	if(b == (int)t->nr_of_outgoings || b >= tx->nlegs
+			|| !(__atomic_load_n(&tx->legs[b].state, __ATOMIC_SEQ_CST)
+					& TP_LEG_DECIDED)
+			|| (__atomic_load_n(&tx->legs[b].state, __ATOMIC_SEQ_CST)
+					& TP_LEG_SENT))
+		return 0;
+	tp_leg_before_send(&tx->legs[b], evp->dst, &tx->callid);
+	return 0;
+}
+
+/* the branch was sent: its new connection is the leg's */
+static void tp_on_sent(struct cell *t, tp_tx_t *tx, struct tmcb_params *ps)
+{
+	int b, id, code;
+	tp_leg_t *l;
+
+	if((ps->flags & TMCB_LOCAL_F) || ps->t_rbuf == NULL || ps->dst == NULL)
+		return; /* tm's own ACK or CANCEL */
+	b = ps->t_rbuf->branch;
+	if(b >= tx->nlegs || !tp_leg_is_new(l = &tx->legs[b])
+			|| (__atomic_load_n(&l->state, __ATOMIC_SEQ_CST) & TP_LEG_SENT))
+		return;
+	if((id = tp_leg_claim(l, ps->dst, &tx->callid)) == 0
+			|| id == l->reg_conn_id)
+		return;
+	tp_own(id, tx, l);
+	ps->t_rbuf->dst.id = id; /* CANCEL and tm's ACK go there too */
+	tp_track_leg(tx, l, id);
+	__atomic_store_n(&l->conn_id, id, __ATOMIC_SEQ_CST);
+	if(__atomic_fetch_or(&l->state, TP_LEG_SENT, __ATOMIC_SEQ_CST)
+			& TP_LEG_FINAL) {
+		code = __atomic_load_n(&l->final_code, __ATOMIC_SEQ_CST);
+		tp_leg_final(t, tx, b, code, 1);
 	}
 }
 
@@ -240,102 +340,164 @@ static int tp_is_cancel_reply(sip_msg_t *rpl)
 	return rpl->cseq && get_cseq(rpl)->method_id == METHOD_CANCEL;
 }
 
-/* tm's ACK of a negative answer must never open a connection: it goes
- * on the INVITE's connection or nowhere */
-static void tp_ack_no_connect(struct cell *t)
+/* the leg an answer belongs to: the one whose connection it came on (a
+ * UE answers on the request's connection), else the one sent to its host
+ * that has no answer yet; \return the branch, or -1 */
+static int tp_answer_leg(tp_tx_t *tx, sip_msg_t *rpl)
 {
-	int b;
+	tp_addr_t src;
+	int b, conn = rpl->rcv.proto_reserved1;
 
-	for(b = 0; b < t->nr_of_outgoings; b++)
-		t->uac[b].request.dst.send_flags.f |= SND_F_FORCE_CON_REUSE;
+	for(b = 0; b < tx->nlegs; b++) {
+		if(tp_leg_is_new(&tx->legs[b]) && conn != 0
+				&& __atomic_load_n(&tx->legs[b].conn_id, __ATOMIC_SEQ_CST)
+						   == conn)
+			return b;
+	}
+	tp_addr_from_ip(&src, &rpl->rcv.src_ip, 0);
+	for(b = 0; b < tx->nlegs; b++) {
+		src.port = tx->legs[b].hop.port;
+		if(tp_leg_is_new(&tx->legs[b]) && tp_addr_eq(&src, &tx->legs[b].hop)
+				&& tx->legs[b].final_code == 0)
+			return b;
+	}
+	return -1;
 }
 
-static void tp_on_final(struct cell *t, int type, struct tmcb_params *ps)
+/* tm's ACK of a negative answer must never open a connection: it goes
+ * on the INVITE's connection or nowhere */
+static void tp_ack_no_connect(struct cell *t, int b)
 {
-	tp_tx_t *tx = (tp_tx_t *)*ps->param;
-	int none = 0;
+	t->uac[b].request.dst.send_flags.f |= SND_F_FORCE_CON_REUSE;
+}
 
-	if(ps->code < 200 || tp_is_cancel_reply(ps->rpl)
-			|| !__atomic_compare_exchange_n(&tx->final_code, &none, ps->code, 0,
-					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-		return; /* provisional, the CANCEL's, or not the first final */
+static void tp_on_answer(struct cell *t, tp_tx_t *tx, struct tmcb_params *ps)
+{
+	int none = 0, b;
+	tp_leg_t *l;
+
+	if(ps->code < 200 || ps->rpl == NULL || tp_is_cancel_reply(ps->rpl))
+		return; /* provisional, or the CANCEL's */
 	if(tx->a.kind == TP_ARM_END_DIALOG) {
 		tp_call_end(&tx->callid, &tx->a.ue);
 		return;
 	}
+	if((b = tp_answer_leg(tx, ps->rpl)) < 0)
+		return;
+	l = &tx->legs[b];
+	if(!__atomic_compare_exchange_n(&l->final_code, &none, ps->code, 0,
+			   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		return; /* not the leg's first final answer */
 	if(tx->a.is_invite && ps->code >= 300)
-		tp_ack_no_connect(t);
-	if(__atomic_fetch_or(&tx->state, TP_TX_FINAL, __ATOMIC_SEQ_CST)
-			& TP_TX_SENT) {
-		if(tx->a.kind == TP_ARM_NEW_DIALOG && ps->code >= 300 && !tx->a.reopen)
-			tp_call_forget_if(&tx->callid, &tx->a.ue, tx->conn_id);
-		tp_final_action(t, tx, ps->code, 0);
-	}
+		tp_ack_no_connect(t, b);
+	if(__atomic_fetch_or(&l->state, TP_LEG_FINAL, __ATOMIC_SEQ_CST)
+			& TP_LEG_SENT)
+		tp_leg_final(t, tx, b, ps->code, 0);
 }
 
-static void tp_on_destroy(struct cell *t, int type, struct tmcb_params *ps)
+/* the transaction is gone: what its legs opened and nobody closed */
+static void tp_on_destroy(struct cell *t, tp_tx_t *tx)
 {
-	tp_tx_t *tx = (tp_tx_t *)*ps->param;
-	tp_call_t c;
+	tp_edit_arg_t e;
+	tp_leg_t *l;
+	int b;
 
-	tp_marker_release(&tx->a); /* a send that never happened */
-	if(tx->a.kind == TP_ARM_NEW_TX) {
-		/* no-op when the answer or the ACK closed it already */
-		tp_release_conn(tx->conn_id);
-		if(tx->a.is_invite
-				&& tp_track_get(tp_calls, tx->callid.s, tx->callid.len,
-						   &tx->a.ue, &c)
-						   > 0
-				&& c.inv_conn_id == tx->conn_id && c.conn_id == 0)
-			tp_track_del(
-					tp_calls, tx->callid.s, tx->callid.len, &tx->a.ue, NULL);
-	} else if(tx->a.kind == TP_ARM_NEW_DIALOG && !tx->a.reopen
-			  && (tx->final_code == 0 || tx->final_code >= 300)) {
-		/* refused or never answered: the dialog never was */
-		tp_call_forget_if(&tx->callid, &tx->a.ue, tx->conn_id);
-		tp_release_conn(tx->conn_id); /* no-op after its ACK closed it */
-	} else if(tx->a.kind == TP_ARM_END_DIALOG && tx->final_code == 0) {
-		tp_call_end(&tx->callid, &tx->a.ue); /* a BYE never answered */
+	if(tx->a.kind == TP_ARM_END_DIALOG) {
+		/* a BYE never answered ends the call too (a no-op after its
+		 * answer did) */
+		tp_call_end(&tx->callid, &tx->a.ue);
+		return;
+	}
+	for(b = 0; b < tx->nlegs; b++) {
+		l = &tx->legs[b];
+		if(!tp_leg_is_new(l) || l->conn_id == 0 || l->reopen)
+			continue;
+		if(l->kind == TP_LEG_NEW_TX) {
+			/* no-op when the answer or the ACK closed it already */
+			tp_release_conn(l->conn_id);
+			e.tx = tx;
+			e.l = l;
+			e.conn_id = l->conn_id;
+			if(tx->a.is_invite)
+				tp_track_edit(tp_calls, tx->callid.s, tx->callid.len, &l->ue,
+						tp_edit_drop_invite, &e);
+		} else if(l->final_code == 0 || l->final_code >= 300) {
+			/* refused or never answered: the dialog never was */
+			tp_leg_forget(tx, l);
+			tp_release_conn(l->conn_id);
+		}
 	}
 }
 
 static void tp_on_tx(struct cell *t, int type, struct tmcb_params *ps)
 {
-	if(type & TMCB_REQUEST_SENT)
-		tp_on_sent(t, type, ps);
+	tp_tx_t *tx = (tp_tx_t *)*ps->param;
+
+	if(type & TMCB_REQUEST_FWDED)
+		tp_on_fwded(t, tx, ps);
+	else if(type & TMCB_REQUEST_SENT)
+		tp_on_sent(t, tx, ps);
 	else if(type & TMCB_RESPONSE_IN)
-		tp_on_final(t, type, ps);
+		tp_on_answer(t, tx, ps);
 	else if(type & TMCB_DESTROY)
-		tp_on_destroy(t, type, ps);
+		tp_on_destroy(t, tx);
 }
 
 static void tp_tx_free(void *p)
 {
+	if(tp_cur.tx == p) {
+		tp_cur.tx = NULL;
+		tp_cur.t = NULL;
+	}
 	shm_free(p);
+}
+
+/* the module's record of t, when t has one already: persona_enforce()
+ * again for a new branch in failure_route */
+static tp_tx_t *tp_tx_of(struct cell *t)
+{
+	struct tm_callback *cb;
+
+	for(cb = (struct tm_callback *)t->tmcb_hl.first; cb; cb = cb->next) {
+		if(cb->callback == tp_on_tx)
+			return (tp_tx_t *)cb->param;
+	}
+	return NULL;
 }
 
 /* Follows the transaction msg gets (or has): tm keeps callbacks registered
  * for a message without a transaction yet and gives them to the one
- * t_relay() creates. Only armed requests pay for it: no callback runs for
- * the rest of the traffic. */
+ * t_relay() creates. Only armed requests pay for it. */
 static void tp_follow(sip_msg_t *msg, const tp_arm_t *a)
 {
 	str cid = msg->callid ? msg->callid->body : (str)STR_NULL;
+	int n = sr_dst_max_branches;
+	struct cell *t = tp_tmb.t_gett();
 	tp_tx_t *tx;
 
-	tx = shm_mallocxz(sizeof(*tx) + cid.len);
+	if(t && t != T_UNDEFINED && (tx = tp_tx_of(t)) != NULL) {
+		/* the branches added from now on are decided one by one; the
+		 * legs of those sent before stay as they are */
+		tx->a.kind = TP_ARM_BRANCHES;
+		tx->a.dialog_creating = a->dialog_creating;
+		return;
+	}
+
+	tx = shm_mallocxz(sizeof(*tx) + n * sizeof(tp_leg_t) + cid.len);
 	if(tx == NULL) {
 		LM_ERR("call [%.*s]: no shared memory for the transaction\n", cid.len,
 				cid.s);
 		return;
 	}
 	tx->a = *a;
-	tx->callid.s = tx->buf;
+	tx->nlegs = n;
+	tx->callid.s = (char *)&tx->legs[n];
 	tx->callid.len = cid.len;
-	memcpy(tx->buf, cid.s, cid.len);
+	memcpy(tx->callid.s, cid.s, cid.len);
 	if(tp_tmb.register_tmcb(msg, 0,
-			   TMCB_REQUEST_SENT | TMCB_RESPONSE_IN | TMCB_DESTROY, tp_on_tx,
-			   tx, tp_tx_free)
+			   TMCB_REQUEST_FWDED | TMCB_REQUEST_SENT | TMCB_RESPONSE_IN
+					   | TMCB_DESTROY,
+			   tp_on_tx, tx, tp_tx_free)
 			<= 0) {
 		LM_ERR("call [%.*s]: cannot follow the transaction\n", cid.len, cid.s);
 		shm_free(tx);
@@ -346,24 +508,21 @@ void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a)
 {
 	if(tp_is_cur(msg) && tp_cur.armed)
 		return; /* persona_enforce() twice on one request: once is enough */
-	memset(&tp_cur, 0, sizeof(tp_cur));
 	tp_cur.msg_id = msg->id;
 	tp_cur.msg_pid = msg->pid;
-	tp_cur.a = *a;
 	tp_cur.armed = 1;
-	tp_cur.marker = a->owner != 0;
 	tp_follow(msg, a);
 }
 
-/* a request whose send never reached TMCB_REQUEST_SENT must not keep the
- * UE's connection-opening marker until it runs out */
+/* after a route: a send that failed (no TMCB_REQUEST_SENT) must not keep
+ * a UE's opening lock, and nothing more is sent for this transaction */
 static int tp_post_script(sip_msg_t *msg, unsigned int flags, void *param)
 {
-	if(tp_is_cur(msg) && tp_cur.marker) {
-		tp_bind_open_end(tp_bindings, &tp_cur.a.ue, tp_cur.a.owner);
-		tp_cur.marker = 0;
-	}
-	tp_cur.armed = 0;
+	tp_open_unlock();
+	tp_cur.t = NULL;
+	tp_cur.tx = NULL;
+	if(flags & REQUEST_CB)
+		tp_cur.armed = 0;
 	return 1;
 }
 
@@ -394,9 +553,27 @@ static int tp_need(const char *mod)
 	return -1;
 }
 
+static int tp_hooks_callbacks(void)
+{
+	if(tp_conn_events_init(tp_on_tcp_closed) < 0)
+		return -1;
+	if(sr_event_register_cb(SREV_NET_DATA_OUT, tp_on_data_out) != 0) {
+		LM_ERR("cannot register for the core's outgoing-data event\n");
+		return -1;
+	}
+	if(register_script_cb(tp_post_script,
+			   POST_SCRIPT_CB | REQUEST_CB | FAILURE_CB | ONREPLY_CB,
+			   0)
+			< 0) {
+		LM_ERR("cannot register the script callbacks\n");
+		return -1;
+	}
+	return 0;
+}
+
 int tp_hooks_init(unsigned int bind_slots_log2)
 {
-	if(tp_need("tm") < 0 || tp_need("dialog") < 0 || tp_need("rr") < 0)
+	if(tp_need("tm") < 0 || tp_need("sl") < 0)
 		return -1;
 	if(!tp_conn_async_ok()) {
 		LM_ERR("tcp_persona needs tcp_async=yes and tcp_connect_wait=yes\n");
@@ -409,17 +586,12 @@ int tp_hooks_init(unsigned int bind_slots_log2)
 	tp_bindings = tp_bind_create(bind_slots_log2);
 	tp_calls = tp_track_create(TP_CALL_SLOTS_LOG2);
 	tp_owned_conns = tp_owned_create(TP_OWNED_SLOTS_LOG2);
+	tp_attempt_seq = shm_mallocxz(sizeof(*tp_attempt_seq));
 	if(tp_bindings == NULL || tp_calls == NULL || tp_owned_conns == NULL
-			|| tp_conn_ids_init() < 0) {
+			|| tp_attempt_seq == NULL || tp_conn_ids_init() < 0
+			|| tp_open_init() < 0) {
 		LM_ERR("no shared memory for the binding tables\n");
 		return -1;
 	}
-	if(tp_conn_events_init(tp_on_tcp_closed) < 0)
-		return -1;
-	if(register_script_cb(tp_post_script, POST_SCRIPT_CB | REQUEST_CB, 0)
-			< 0) {
-		LM_ERR("cannot register the tm or script callbacks\n");
-		return -1;
-	}
-	return 0;
+	return tp_hooks_callbacks();
 }

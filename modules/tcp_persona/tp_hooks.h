@@ -8,10 +8,14 @@
  */
 
 /*! \file
- * persona_enforce() decides, for one request, what its transaction has to
- * do with connections (an "arm"); these tm callbacks carry it out when tm
- * creates the transaction, sends the request, receives the final answer
- * and destroys the transaction. They also own the shared tables.
+ * persona_enforce() decides what a request's transaction has to do with
+ * connections (an "arm"); these callbacks carry it out, branch by branch:
+ * tm's TMCB_REQUEST_FWDED (a branch is being built: which UE it goes to,
+ * and so its "leg" policy), the core's SREV_NET_DATA_OUT (right before a
+ * branch's send: pin it, or hide the UE's connections and lock the UE for
+ * a new one), TMCB_REQUEST_SENT (right after: claim the new connection),
+ * TMCB_RESPONSE_IN (a branch's final answer) and TMCB_DESTROY. They also
+ * own the shared tables.
  */
 
 #ifndef TP_HOOKS_H
@@ -31,29 +35,36 @@ typedef enum tp_arm_kind
 	TP_ARM_NEW_DIALOG, /*!< new proxy connection, then the dialog's */
 	TP_ARM_NEW_TX,	   /*!< new proxy connection, closed after the tx */
 	TP_ARM_END_DIALOG, /*!< a BYE: on its final answer the dialog ends */
+	TP_ARM_BRANCHES,   /*!< an initial request: each branch by its UE */
 } tp_arm_kind_t;
 
 typedef struct tp_arm
 {
 	tp_arm_kind_t kind;
 	tp_mode_t mode;
-	tp_addr_t ue; /*!< contact of the UE: the binding's key */
+	tp_addr_t ue;  /*!< NEW_*, END_DIALOG: the UE's contact (binding key) */
+	tp_addr_t hop; /*!< NEW_*: where the request is routed */
 	int is_invite;
-	int reopen;		 /*!< NEW_DIALOG for a dialog whose connection died */
-	int reg_conn_id; /*!< the UE's own connection: never owned */
-	int owner;		 /*!< holder of the UE's opening marker, 0 none */
+	int dialog_creating; /*!< BRANCHES: INVITE, SUBSCRIBE or REFER */
+	int reopen;			 /*!< NEW_DIALOG for a dialog whose connection died */
+	int reg_conn_id;	 /*!< the UE's own connection: never owned */
+	unsigned int attempt; /*!< which attempt of the Call-ID's dialog */
 } tp_arm_t;
 
 extern tp_bind_table_t *tp_bindings;
 extern tp_track_t *tp_calls;
 extern tp_owned_t *tp_owned_conns;
+extern struct tm_binds tp_tmb;
 
 /*! longest a dialog is remembered without an end (backstop) */
 #define TP_CALL_MAX_SECS (12 * 3600)
 
-/*! loads tm, creates the tables, registers the tm, script and TCP
+/*! loads tm, creates the tables, registers the tm, script, send and TCP
  * closed-event callbacks; \return 0, or -1 with the reason logged */
 int tp_hooks_init(unsigned int bind_slots_log2);
+
+/*! a number for a new attempt (INVITE) of a dialog, never 0 */
+unsigned int tp_attempt_new(void);
 
 /*! remembers a for msg: tm's callbacks pick it up for its transaction */
 void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a);
@@ -62,11 +73,16 @@ void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a);
  * marks its last message), counted as closed; \return 1, or -1 not owned */
 int tp_disown(int conn_id);
 
-/*! the module is done with an owned connection: close it now */
-void tp_release_conn(int conn_id);
+/*! the module is done with a connection it owns: close it now (one it
+ * does not own is left alone); \return 1 closed, -1 not owned */
+int tp_release_conn(int conn_id);
 
 /*! ends the call (callid, ue): forgets it and closes the connection the
  * proxy opened for it */
 void tp_call_end(const str *callid, const tp_addr_t *ue);
+
+/*! ends one attempt of a dialog (all its UEs): forgets it and closes the
+ * connections the proxy opened for it; a later attempt is left alone */
+void tp_call_end_attempt(const str *callid, unsigned int attempt);
 
 #endif /* TP_HOOKS_H */

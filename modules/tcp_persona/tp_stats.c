@@ -10,6 +10,7 @@
 #include "core/dprint.h"
 
 #include "tp_hooks.h"
+#include "tp_open.h"
 #include "tp_stats.h"
 
 stat_var *tp_stat_register[TP_MODE_COUNT];
@@ -24,6 +25,16 @@ stat_var *tp_stat_owned_lost;
 static counter_val_t tp_stat_bindings(void)
 {
 	return tp_bindings ? (counter_val_t)tp_bind_count(tp_bindings) : 0;
+}
+
+static counter_val_t tp_stat_open_waits(void)
+{
+	return (counter_val_t)tp_open_waits();
+}
+
+static counter_val_t tp_stat_open_wait_max_us(void)
+{
+	return (counter_val_t)tp_open_wait_max_us();
 }
 
 /* clang-format off */
@@ -41,6 +52,9 @@ static stat_export_t tp_stats[] = {
 	{"bindings_refused", 0, &tp_stat_bindings_refused},
 	{"reuse_refused", 0, &tp_stat_reuse_refused},
 	{"owned_lost", 0, &tp_stat_owned_lost},
+	{"open_waits", STAT_IS_FUNC | STAT_NO_RESET, (stat_var **)tp_stat_open_waits},
+	{"open_wait_max_us", STAT_IS_FUNC | STAT_NO_RESET,
+		(stat_var **)tp_stat_open_wait_max_us},
 	{0, 0, 0}
 };
 /* clang-format on */

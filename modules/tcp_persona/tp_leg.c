@@ -1,0 +1,129 @@
+/*
+ * tcp_persona - what one branch of a request does with connections
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <string.h>
+
+#include "core/dprint.h"
+
+#include "tp_conn.h"
+#include "tp_enforce_initial.h"
+#include "tp_leg.h"
+#include "tp_open.h"
+#include "tp_sipaddr.h"
+
+int tp_leg_decide(tp_leg_t *l, const tp_arm_t *a, str *hop_uri)
+{
+	tp_binding_t b;
+	int proto = PROTO_NONE;
+
+	memset(l, 0, sizeof(*l));
+	if(tp_uri_addr(hop_uri, &l->hop, &proto) < 0
+			|| (proto != PROTO_TCP && proto != PROTO_TLS)
+			|| tp_bind_get_dst(tp_bindings, &l->hop, time(NULL), &b) < 0
+			|| b.mode == TP_MODE_NONE)
+		return -1;
+	l->mode = b.mode;
+	l->ue = b.contact;
+	l->reg_conn_id = b.reg_conn_id;
+	if(b.mode == TP_MODE_REUSE) {
+		/* its connection is another host's (persona_enforce() said so):
+		 * the branch goes as stock, to the address it is routed to */
+		l->kind = tp_enf_pinnable(b.reg_conn_id, &l->hop) < 0 ? TP_LEG_STOCK
+															: TP_LEG_PIN;
+		l->pin_id = b.reg_conn_id;
+	} else if(b.mode == TP_MODE_DIALOG && a->dialog_creating) {
+		l->kind = TP_LEG_NEW_DIALOG;
+	} else {
+		/* a lone request to a dialog UE is a dialog of its own */
+		l->kind = TP_LEG_NEW_TX;
+	}
+	return 0;
+}
+
+void tp_leg_from_arm(tp_leg_t *l, const tp_arm_t *a)
+{
+	memset(l, 0, sizeof(*l));
+	l->kind = a->kind == TP_ARM_NEW_DIALOG ? TP_LEG_NEW_DIALOG : TP_LEG_NEW_TX;
+	l->mode = a->mode;
+	l->ue = a->ue;
+	l->hop = a->hop;
+	l->reg_conn_id = a->reg_conn_id;
+	l->reopen = a->reopen;
+}
+
+int tp_leg_dst_is_hop(const tp_leg_t *l, const struct dest_info *dst)
+{
+	struct ip_addr ip;
+	tp_addr_t to;
+
+	su2ip_addr(&ip, (union sockaddr_union *)&dst->to);
+	tp_addr_from_ip(&to, &ip, su_getport((union sockaddr_union *)&dst->to));
+	return tp_addr_eq(&to, &l->hop);
+}
+
+/* a reuse UE's branch: on its registration connection or nowhere (the
+ * send fails rather than connect); a connection to another host than the
+ * branch's is no UE's own: then the branch is sent as stock */
+static void tp_leg_pin(tp_leg_t *l, struct dest_info *dst, const str *cid)
+{
+	struct ip_addr ip;
+	char where[64];
+
+	tp_ip_from_addr(&ip, &l->hop);
+	if(tp_conn_alive_to(l->pin_id, &ip) < 0) {
+		LM_WARN("reuse UE %s: registration connection %d goes to another"
+				" host; [%.*s] sent as stock\n",
+				tp_addr_str(&l->hop, where, sizeof(where)), l->pin_id,
+				cid->len, cid->s);
+		return;
+	}
+	dst->id = l->pin_id;
+	dst->send_flags.f |= SND_F_FORCE_CON_REUSE;
+}
+
+void tp_leg_before_send(tp_leg_t *l, struct dest_info *dst, const str *cid)
+{
+	struct ip_addr ip;
+
+	if(l->kind == TP_LEG_PIN) {
+		tp_leg_pin(l, dst, cid);
+		return;
+	}
+	if(l->kind != TP_LEG_NEW_DIALOG && l->kind != TP_LEG_NEW_TX)
+		return;
+	if(!tp_leg_dst_is_hop(l, dst))
+		return; /* tm resolved the branch elsewhere: not the UE's */
+	/* one new connection at a time to this UE, from hiding its
+	 * connections to claiming ours (tp_open.h) */
+	tp_open_lock(&l->hop);
+	tp_ip_from_addr(&ip, &l->hop);
+	tp_conn_hide_all_to(&ip, l->hop.port);
+	dst->id = 0; /* not a connection the script pinned: a new one */
+	dst->send_flags.f &= ~SND_F_FORCE_CON_REUSE;
+	dst->send_flags.blst_imask |= tp_conn_tag();
+}
+
+int tp_leg_claim(tp_leg_t *l, struct dest_info *dst, const str *cid)
+{
+	struct ip_addr ip;
+	unsigned short tag = tp_conn_tag();
+	int id;
+
+	if((dst->send_flags.blst_imask & TP_CONN_TAG_MASK) != tag)
+		return 0; /* not sent through tp_leg_before_send() */
+	dst->send_flags.blst_imask &= ~TP_CONN_TAG_MASK;
+	tp_ip_from_addr(&ip, &l->hop);
+	id = tp_conn_claim_tagged(&ip, l->hop.port, tag);
+	tp_open_unlock();
+	if(id == 0)
+		LM_WARN("call [%.*s]: the send opened no connection of its own (it"
+				" rode on one that existed)\n",
+				cid->len, cid->s);
+	return id;
+}

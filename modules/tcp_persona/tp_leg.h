@@ -1,0 +1,69 @@
+/*
+ * tcp_persona - what one branch of a request does with connections
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*! \file
+ * A "leg" is one branch of a transaction the module follows: the UE it
+ * goes to (found when tm builds the branch) and what the persona of that
+ * UE wants for it. Nothing one leg pins or opens applies to another.
+ */
+
+#ifndef TP_LEG_H
+#define TP_LEG_H
+
+#include "core/ip_addr.h"
+#include "core/parser/msg_parser.h"
+
+#include "tp_hooks.h"
+
+typedef enum tp_leg_kind
+{
+	TP_LEG_STOCK = 0,  /*!< not the module's: the core sends it as always */
+	TP_LEG_PIN,		   /*!< on pin_id or nowhere (reuse) */
+	TP_LEG_NEW_DIALOG, /*!< a new connection, then the dialog's */
+	TP_LEG_NEW_TX,	   /*!< a new connection for this transaction only */
+} tp_leg_kind_t;
+
+/* state bits */
+#define TP_LEG_SENT 1	  /*!< the send happened (and was claimed) */
+#define TP_LEG_FINAL 2	  /*!< its final answer came */
+#define TP_LEG_DECIDED 4 /*!< tm built the branch; the leg is set */
+
+typedef struct tp_leg
+{
+	tp_leg_kind_t kind;
+	tp_mode_t mode;
+	tp_addr_t ue;  /*!< the UE's contact (binding key) */
+	tp_addr_t hop; /*!< where the branch is sent */
+	int reg_conn_id; /*!< the UE's own connection: never claimed */
+	int pin_id;		 /*!< PIN: the connection */
+	int reopen;		 /*!< NEW_DIALOG: a dialog's replacement connection */
+	int conn_id;	 /*!< NEW_*: the connection claimed, 0 until then */
+	int final_code;	 /*!< first final answer, 0 until then */
+	int state;		 /*!< TP_LEG_* bits, atomic */
+} tp_leg_t;
+
+/*! the leg of a branch routed to hop_uri, for an arm of kind BRANCHES
+ * (the UE bound at that address decides); \return 0, or -1 (stock) */
+int tp_leg_decide(tp_leg_t *l, const tp_arm_t *a, str *hop_uri);
+
+/*! the leg an arm for one destination (NEW_DIALOG, NEW_TX) gives */
+void tp_leg_from_arm(tp_leg_t *l, const tp_arm_t *a);
+
+/*! right before the leg's send, on tm's dst for it: pins it, or takes the
+ * UE's opening lock, hides the UE's connections and tags the send */
+void tp_leg_before_send(tp_leg_t *l, struct dest_info *dst, const str *cid);
+
+/*! right after the leg's send: the new connection it opened, claimed (and
+ * the opening lock released); \return its id, or 0 */
+int tp_leg_claim(tp_leg_t *l, struct dest_info *dst, const str *cid);
+
+/*! \return 1 when dst (tm's destination) goes where the leg was armed for */
+int tp_leg_dst_is_hop(const tp_leg_t *l, const struct dest_info *dst);
+
+#endif /* TP_LEG_H */
