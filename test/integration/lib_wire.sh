@@ -36,9 +36,13 @@ TP_REFUSE_IP=${TP_REFUSE_IP:-127.0.0.84}
 # the UE's registration scenario (ue_register.xml; ue_register_challenged.xml
 # answers a 401 once)
 TP_UE_REGISTER=${TP_UE_REGISTER:-ue_register}
-# UE behaviour (ue_answer.xml): ok, 486, slow, bye; delay in ms (slow, bye)
+# UE behaviour (ue_answer.xml): ok, 486, slow, bye, mute, retry; delay in
+# ms (slow, bye); the code a retry UE answers a first INVITE with
 TP_UE_MODE=${TP_UE_MODE:-ok}
 TP_UE_DELAY=${TP_UE_DELAY:-2000}
+TP_UE_REJECT=${TP_UE_REJECT:-422}
+# the AoR user a UE registers (default ueNN from its address: tp_ue_user)
+TP_UE_USER=${TP_UE_USER:-}
 # how long a UE sipp lives (ms) unless stopped before; time bound of others
 TP_UE_LIFE=${TP_UE_LIFE:-60000}
 TP_SIPP_TIMEOUT=${TP_SIPP_TIMEOUT:-30}
@@ -198,9 +202,10 @@ _tp_ue_sipp() {
 		-sf "$(_tp_scenario "$TP_UE_REGISTER")" \
 		-oocsf "$TP_SIPP_DIR/ue_answer.xml" \
 		-m 1 -d "$TP_UE_LIFE" -deadcall_wait 0 -reconnect_close false \
-		-key user "$(tp_ue_user "$ip")" -key ua "$ua" -key expires "$expires" \
-		-key contact_port "$TP_UE_PORT" \
+		-key user "${TP_UE_USER:-$(tp_ue_user "$ip")}" -key ua "$ua" \
+		-key expires "$expires" -key contact_port "$TP_UE_PORT" \
 		-key mode "$TP_UE_MODE" -key delay "$TP_UE_DELAY" \
+		-key reject "$TP_UE_REJECT" \
 		-nostdin $(_tp_sipp_logs "$tag") >"$TP_WORK/$tag.out" 2>&1 &
 	TP_UE_SIPP_PID=$!
 	tp_pids+=("$TP_UE_SIPP_PID")
