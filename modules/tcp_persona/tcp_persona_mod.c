@@ -66,7 +66,7 @@ static cmd_export_t cmds[] = {
 		fixup_free_spve_null, ANY_ROUTE},
 	{"persona_bind", (cmd_function)w_persona_bind, 0, 0, 0, REQUEST_ROUTE},
 	{"persona_enforce", (cmd_function)w_persona_enforce, 0, 0, 0,
-		REQUEST_ROUTE},
+		REQUEST_ROUTE | FAILURE_ROUTE},
 	{0, 0, 0, 0, 0, 0}
 };
 

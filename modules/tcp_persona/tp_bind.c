@@ -34,8 +34,6 @@ typedef struct tp_bind_entry
 	uint16_t src_port;
 	uint32_t expires; /* seconds */
 	int32_t reg_conn_id;
-	int32_t open_owner;	 /* who opens a connection to the UE now */
-	uint32_t open_until; /* low 32 bits of tp_now_ms() */
 	tp_istr_t *ua;		 /* primary only, like the next two */
 	tp_istr_t *rule;	 /* NULL: no rule matched */
 	tp_istr_t *domain;	 /* the AoR from its last '@' on, or NULL */
@@ -281,10 +279,7 @@ int tp_bind_put(tp_bind_table_t *t, const tp_binding_t *b, const char *ua,
 	if((fresh = tp_entry_new(t, b, 1, ua, ua_len)) == NULL)
 		return -1;
 	tp_lock(tp_slot_lock(t, i));
-	if((e = tp_unlink(t, i, &b->contact, 1)) != NULL) {
-		fresh->open_owner = e->open_owner;
-		fresh->open_until = e->open_until;
-	}
+	e = tp_unlink(t, i, &b->contact, 1);
 	fresh->next = t->heads[i];
 	t->heads[i] = fresh;
 	tp_unlock(tp_slot_lock(t, i));
@@ -579,49 +574,6 @@ unsigned int tp_bind_reclassify(tp_bind_table_t *t, time_t now,
 		}
 	}
 	return n;
-}
-
-int tp_bind_open_begin(tp_bind_table_t *t, const tp_addr_t *contact, int owner,
-		uint64_t now_ms, uint64_t hold_ms)
-{
-	unsigned int i = tp_slot_of(t, contact);
-	uint32_t now32 = (uint32_t)now_ms;
-	tp_bind_entry_t *e;
-	int ret = -1;
-
-	tp_lock(tp_slot_lock(t, i));
-	for(e = t->heads[i]; e; e = e->next) {
-		if(!(e->flags & TP_F_PRIMARY) || !tp_addr_eq(&e->contact, contact))
-			continue;
-		/* wrap-safe: the marker ran out when until is not after now */
-		if(e->open_owner == 0 || e->open_owner == owner
-				|| (int32_t)(e->open_until - now32) <= 0) {
-			e->open_owner = owner;
-			e->open_until = now32 + (uint32_t)hold_ms;
-			ret = 1;
-		} else {
-			ret = 0;
-		}
-		break;
-	}
-	tp_unlock(tp_slot_lock(t, i));
-	return ret;
-}
-
-void tp_bind_open_end(tp_bind_table_t *t, const tp_addr_t *contact, int owner)
-{
-	unsigned int i = tp_slot_of(t, contact);
-	tp_bind_entry_t *e;
-
-	tp_lock(tp_slot_lock(t, i));
-	for(e = t->heads[i]; e; e = e->next) {
-		if((e->flags & TP_F_PRIMARY) && e->open_owner == owner
-				&& tp_addr_eq(&e->contact, contact)) {
-			e->open_owner = 0;
-			break;
-		}
-	}
-	tp_unlock(tp_slot_lock(t, i));
 }
 
 #define TP_REUSE_BATCH 64

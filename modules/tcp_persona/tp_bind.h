@@ -88,16 +88,6 @@ int tp_bind_get_dst(tp_bind_table_t *t, const tp_addr_t *dst, time_t now,
 int tp_bind_get_src(tp_bind_table_t *t, const tp_addr_t *src, time_t now,
 		tp_binding_t *out);
 
-/*!
- * Serialises the opening of new connections to one UE across processes:
- * takes the marker of contact for owner until now_ms + hold_ms.
- * \return 1 taken, 0 held by another owner, -1 no binding
- */
-int tp_bind_open_begin(tp_bind_table_t *t, const tp_addr_t *contact, int owner,
-		uint64_t now_ms, uint64_t hold_ms);
-/*! releases the marker if owner holds it */
-void tp_bind_open_end(tp_bind_table_t *t, const tp_addr_t *contact, int owner);
-
 /*! called with the registration connection of a reuse UE and the seconds
  * its registration has left */
 typedef void (*tp_bind_reuse_f)(int conn_id, unsigned int secs, void *arg);

@@ -81,7 +81,10 @@ static void tp_arm_branches(sip_msg_t *msg, const tp_targets_t *tg)
 	a.kind = TP_ARM_BRANCHES;
 	a.is_invite = msg->REQ_METHOD == METHOD_INVITE;
 	a.dialog_creating = tp_enf_dialog_creating(msg) != 0;
-	a.attempt = tp_attempt_new();
+	/* new branches of a transaction the module follows (failure_route)
+	 * belong to its attempt */
+	if((a.attempt = tp_hooks_attempt()) == 0)
+		a.attempt = tp_attempt_new();
 	/* the dialog module tells when this attempt ends (tp_dlg.h) */
 	if(a.is_invite && tg->any_dialog)
 		tp_dlg_follow(msg, a.attempt);

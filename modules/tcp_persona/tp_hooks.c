@@ -465,6 +465,16 @@ static tp_tx_t *tp_tx_of(struct cell *t)
 	return NULL;
 }
 
+unsigned int tp_hooks_attempt(void)
+{
+	struct cell *t = tp_tmb.t_gett();
+	tp_tx_t *tx;
+
+	if(t == NULL || t == T_UNDEFINED || (tx = tp_tx_of(t)) == NULL)
+		return 0;
+	return tx->a.attempt;
+}
+
 /* Follows the transaction msg gets (or has): tm keeps callbacks registered
  * for a message without a transaction yet and gives them to the one
  * t_relay() creates. Only armed requests pay for it. */
@@ -573,7 +583,7 @@ static int tp_hooks_callbacks(void)
 
 int tp_hooks_init(unsigned int bind_slots_log2)
 {
-	if(tp_need("tm") < 0 || tp_need("sl") < 0)
+	if(tp_need("tm") < 0 || tp_need("dialog") < 0 || tp_need("rr") < 0)
 		return -1;
 	if(!tp_conn_async_ok()) {
 		LM_ERR("tcp_persona needs tcp_async=yes and tcp_connect_wait=yes\n");

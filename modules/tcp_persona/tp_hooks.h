@@ -66,6 +66,10 @@ int tp_hooks_init(unsigned int bind_slots_log2);
 /*! a number for a new attempt (INVITE) of a dialog, never 0 */
 unsigned int tp_attempt_new(void);
 
+/*! the attempt of the transaction being routed when the module follows it
+ * already (persona_enforce() in failure_route), else 0 */
+unsigned int tp_hooks_attempt(void);
+
 /*! remembers a for msg: tm's callbacks pick it up for its transaction */
 void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a);
 

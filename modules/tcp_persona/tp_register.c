@@ -11,6 +11,7 @@
 
 #include "core/dprint.h"
 #include "core/pt.h"
+#include "core/sr_module.h"
 #include "core/ut.h"
 #include "core/mem/shm_mem.h"
 #include "core/parser/parse_expires.h"
@@ -483,8 +484,14 @@ int tp_register_init(void)
 		LM_ERR("cannot bind the tm API\n");
 		return -1;
 	}
+	if(!module_loaded("sl")) {
+		/* nothing answers statelessly then: tm sees every answer */
+		LM_INFO("sl is not loaded: persona_bind() follows stateful answers"
+				" (t_relay(), t_reply(), save() in a transaction)\n");
+		return 0;
+	}
 	if(sl_load_api(&slb) < 0) {
-		LM_ERR("tcp_persona needs the sl module: loadmodule \"sl.so\"\n");
+		LM_ERR("cannot bind the sl API\n");
 		return -1;
 	}
 	memset(&cb, 0, sizeof(cb));

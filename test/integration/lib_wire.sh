@@ -60,18 +60,19 @@ tp_wire_cfg() {
 	shift
 	tp_cfg "$TP_IT_DIR/cfg/pcscf.cfg" "$out" NET_IP="$TP_NET_IP" \
 		UE_PORT="$TP_UE_PORT" NET_REG_PORT="$TP_NET_REG_PORT" \
-		REFUSE_IP="$TP_REFUSE_IP" "$@"
+		REFUSE_IP="$TP_REFUSE_IP" FAILOVER_IP="${TP_FAILOVER_IP:-127.0.0.82}" "$@"
 }
 
 # tp_wire_start [KAMAILIO ARGS...]: kamailio with pcscf.cfg, tcp_persona
 # and cfg/wire.rules (one User-Agent per persona; $TP_WIRE_RULES if set),
 # then the capture; returns 1 if either does not start. With -A WITH_LUA
-# the routing is cfg/pcscf.lua.
+# the routing is cfg/pcscf.lua. $TP_WIRE_ARGS adds kamailio arguments to
+# every start (t_wire_orders: other script orders for whole tests).
 tp_wire_start() {
 	tp_cfg "$TP_IT_DIR/cfg/pcscf.lua" "$TP_WORK/pcscf.lua" NET_IP="$TP_NET_IP"
 	tp_wire_cfg "$TP_WORK/kamailio.cfg" LUA="$TP_WORK/pcscf.lua" \
 		RULES_FILE="${TP_WIRE_RULES:-$TP_IT_DIR/cfg/wire.rules}"
-	TP_KAMAILIO_ARGS="-A WITH_PERSONA" tp_kamailio_start \
+	TP_KAMAILIO_ARGS="-A WITH_PERSONA ${TP_WIRE_ARGS:-}" tp_kamailio_start \
 		"$TP_WORK/kamailio.cfg" "$@" && tp_capture_start
 }
 

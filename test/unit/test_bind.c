@@ -133,25 +133,6 @@ START_TEST(test_bind_nat_source_on_another_ip)
 }
 END_TEST
 
-START_TEST(test_bind_open_marker)
-{
-	tp_addr_t c = addr("127.0.0.81", 5060), none = addr("127.0.0.9", 1);
-
-	bind_ue("127.0.0.81", 5060, "127.0.0.81", 40001, TP_MODE_DIALOG, 7, 100);
-	ck_assert_int_eq(tp_bind_open_begin(t, &c, 11, 1000, 200), 1);
-	ck_assert_int_eq(tp_bind_open_begin(t, &c, 12, 1100, 200), 0);
-	ck_assert_int_eq(tp_bind_open_begin(t, &c, 12, 1200, 200), 1); /* stale */
-	tp_bind_open_end(t, &c, 11); /* not the owner any more: no effect */
-	ck_assert_int_eq(tp_bind_open_begin(t, &c, 13, 1250, 200), 0);
-	tp_bind_open_end(t, &c, 12);
-	ck_assert_int_eq(tp_bind_open_begin(t, &c, 13, 1250, 200), 1);
-	/* a refresh keeps the marker */
-	bind_ue("127.0.0.81", 5060, "127.0.0.81", 40001, TP_MODE_DIALOG, 7, 100);
-	ck_assert_int_eq(tp_bind_open_begin(t, &c, 14, 1260, 200), 0);
-	ck_assert_int_eq(tp_bind_open_begin(t, &none, 14, 1260, 200), -1);
-}
-END_TEST
-
 START_TEST(test_bind_addr_str)
 {
 	tp_addr_t a = addr("127.0.0.81", 5060), b;
@@ -236,7 +217,6 @@ TCase *tp_tcase_bind(void)
 	tcase_add_test(tc, test_bind_refresh_moves_the_registration);
 	tcase_add_test(tc, test_bind_expiry_and_removal);
 	tcase_add_test(tc, test_bind_nat_source_on_another_ip);
-	tcase_add_test(tc, test_bind_open_marker);
 	tcase_add_test(tc, test_bind_addr_str);
 	tcase_add_test(tc, test_bind_each_reuse);
 	tcase_add_test(tc, test_bind_each_reuse_in_batches);
