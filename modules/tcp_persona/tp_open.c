@@ -21,6 +21,7 @@
 typedef struct tp_open_stats
 {
 	unsigned long waits;
+	unsigned long waits_over_1ms;
 	unsigned long max_wait_us;
 } tp_open_stats_t;
 
@@ -65,6 +66,8 @@ static void tp_open_count_wait(uint64_t ns)
 	unsigned long us = (unsigned long)(ns / 1000), old;
 
 	__atomic_add_fetch(&tp_open_st->waits, 1, __ATOMIC_RELAXED);
+	if(us > 1000)
+		__atomic_add_fetch(&tp_open_st->waits_over_1ms, 1, __ATOMIC_RELAXED);
 	old = __atomic_load_n(&tp_open_st->max_wait_us, __ATOMIC_RELAXED);
 	while(us > old
 			&& !__atomic_compare_exchange_n(&tp_open_st->max_wait_us, &old, us,
@@ -106,6 +109,13 @@ int tp_open_held(void)
 unsigned long tp_open_waits(void)
 {
 	return tp_open_st ? __atomic_load_n(&tp_open_st->waits, __ATOMIC_RELAXED)
+					  : 0;
+}
+
+unsigned long tp_open_waits_over_1ms(void)
+{
+	return tp_open_st ? __atomic_load_n(
+								&tp_open_st->waits_over_1ms, __ATOMIC_RELAXED)
 					  : 0;
 }
 

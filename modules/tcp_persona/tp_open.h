@@ -16,7 +16,7 @@
  * (the core's SREV_NET_DATA_OUT) and released right after it (tm's
  * TMCB_REQUEST_SENT): a waiting worker waits for one non-blocking
  * tcp_send() of another, never for script or network. The wait is
- * measured (statistics open_waits, open_wait_max_us).
+ * measured (statistics open_waits, open_waits_over_1ms, open_wait_max_us).
  */
 
 #ifndef TP_OPEN_H
@@ -37,8 +37,10 @@ void tp_open_unlock(void);
 /*! \return 1 when this process holds a lock */
 int tp_open_held(void);
 
-/*! how many times a worker waited for another's open; longest wait */
+/*! how many times a worker waited for another's open, how many of those
+ * waits took more than 1 ms; the longest wait */
 unsigned long tp_open_waits(void);
+unsigned long tp_open_waits_over_1ms(void);
 unsigned long tp_open_wait_max_us(void);
 
 #endif /* TP_OPEN_H */

@@ -32,6 +32,11 @@ static counter_val_t tp_stat_open_waits(void)
 	return (counter_val_t)tp_open_waits();
 }
 
+static counter_val_t tp_stat_open_waits_over_1ms(void)
+{
+	return (counter_val_t)tp_open_waits_over_1ms();
+}
+
 static counter_val_t tp_stat_open_wait_max_us(void)
 {
 	return (counter_val_t)tp_open_wait_max_us();
@@ -53,6 +58,8 @@ static stat_export_t tp_stats[] = {
 	{"reuse_refused", 0, &tp_stat_reuse_refused},
 	{"owned_lost", 0, &tp_stat_owned_lost},
 	{"open_waits", STAT_IS_FUNC | STAT_NO_RESET, (stat_var **)tp_stat_open_waits},
+	{"open_waits_over_1ms", STAT_IS_FUNC | STAT_NO_RESET,
+		(stat_var **)tp_stat_open_waits_over_1ms},
 	{"open_wait_max_us", STAT_IS_FUNC | STAT_NO_RESET,
 		(stat_var **)tp_stat_open_wait_max_us},
 	{0, 0, 0}
