@@ -123,6 +123,27 @@ static struct tcp_connection *tp_conn_tagged_unsafe(
 	return NULL;
 }
 
+/* the same by the id index: the connection may have no address alias
+ * left, when a connection another sender opened to the same address a
+ * moment later took it over (the core's TCP_ALIAS_REPLACE); a walk of every
+ * connection, so only when the alias index had nothing. TCPCONN_LOCK held */
+static struct tcp_connection *tp_conn_tagged_by_id_unsafe(
+		struct ip_addr *ip, unsigned short port, unsigned short tag)
+{
+	struct tcp_connection *c;
+	int h;
+
+	for(h = 0; h < TCP_ID_HASH_SIZE; h++) {
+		for(c = tcpconn_id_hash[h]; c; c = c->id_next) {
+			if(c->rcv.src_port == port && c->state != S_CONN_BAD
+					&& (c->send_flags.blst_imask & TP_CONN_TAG_MASK) == tag
+					&& ip_addr_cmp(ip, &c->rcv.src_ip))
+				return c;
+		}
+	}
+	return NULL;
+}
+
 int tp_conn_claim_tagged(
 		struct ip_addr *ip, unsigned short port, unsigned short tag)
 {
@@ -130,7 +151,8 @@ int tp_conn_claim_tagged(
 	int id = 0;
 
 	TCPCONN_LOCK;
-	if((c = tp_conn_tagged_unsafe(ip, port, tag)) != NULL) {
+	if((c = tp_conn_tagged_unsafe(ip, port, tag)) != NULL
+			|| (c = tp_conn_tagged_by_id_unsafe(ip, port, tag)) != NULL) {
 		c->send_flags.blst_imask &= ~TP_CONN_TAG_MASK;
 		tp_conn_unalias_unsafe(c); /* nothing else may ride on it */
 		tp_conn_renumber_unsafe(c);

@@ -353,6 +353,8 @@ static void tp_answered_text(tp_regpend_t *p, int code, char *buf, int len)
 	if(copy) {
 		memcpy(copy, buf, len);
 		copy[len] = '\0';
+		rpl.buf = copy; /* parse_headers() reads up to buf + len */
+		rpl.len = len;
 	}
 	if(copy == NULL || parse_msg(copy, len, &rpl) != 0
 			|| parse_headers(&rpl, HDR_EOH_F, 0) < 0) {
