@@ -26,6 +26,7 @@ static struct
 	unsigned int msg_id;
 	int msg_pid;
 	unsigned int attempt;
+	int watched; /* DLGCB_CREATED came for it */
 } tp_want;
 
 /* what a followed dialog carries to its callbacks, in shm */
@@ -81,8 +82,10 @@ static void tp_on_dlg_created(
 {
 	sip_msg_t *msg = p->req;
 
-	if(msg && msg->id == tp_want.msg_id && msg->pid == tp_want.msg_pid)
+	if(msg && msg->id == tp_want.msg_id && msg->pid == tp_want.msg_pid) {
 		tp_watch(dlg, msg, tp_want.attempt);
+		tp_want.watched = 1;
+	}
 }
 
 int tp_dlg_follow(sip_msg_t *msg, unsigned int attempt)
@@ -94,8 +97,18 @@ int tp_dlg_follow(sip_msg_t *msg, unsigned int attempt)
 	tp_want.msg_id = msg->id;
 	tp_want.msg_pid = msg->pid;
 	tp_want.attempt = attempt;
-	if(tp_dlg_manage(msg, NULL, NULL) > 0)
+	tp_want.watched = 0;
+	if(tp_dlg_manage(msg, NULL, NULL) > 0) {
+		/* no DLGCB_CREATED: a spiral (the dialog module took the dialog
+		 * of this Call-ID and From tag that exists: an MO leg through
+		 * this proxy), else tm creates it later */
+		if(tp_want.watched || (dlg = tp_dlgb.get_dlg(msg)) == NULL)
+			return 1;
+		memset(&tp_want, 0, sizeof(tp_want));
+		tp_watch(dlg, msg, attempt);
+		tp_dlgb.release_dlg(dlg);
 		return 1;
+	}
 	/* the script called dlg_manage() before: the message's own dialog */
 	memset(&tp_want, 0, sizeof(tp_want));
 	if((dlg = tp_dlgb.get_dlg(msg)) == NULL)

@@ -248,6 +248,22 @@ static void tp_leg_final(
 
 /* ---- tm's and the core's callbacks ---- */
 
+static void tp_on_tx(struct cell *t, int type, struct tmcb_params *ps);
+
+/* the module's record of t, when t has one already: persona_enforce()
+ * again for a new branch in failure_route */
+static tp_tx_t *tp_tx_of(struct cell *t)
+{
+	struct tm_callback *cb;
+
+	for(cb = (struct tm_callback *)t->tmcb_hl.first; cb; cb = cb->next) {
+		if(cb->callback == tp_on_tx)
+			return (tp_tx_t *)cb->param;
+	}
+	return NULL;
+}
+
+
 static int tp_leg_is_new(const tp_leg_t *l)
 {
 	return l->kind == TP_LEG_NEW_DIALOG || l->kind == TP_LEG_NEW_TX;
@@ -285,10 +301,15 @@ static int tp_on_data_out(sr_event_param_t *evp)
 	tp_tx_t *tx = tp_cur.tx;
 	int b;
 
+	/* a send whose TMCB_REQUEST_SENT never came (it failed) is over by
+	 * the time this process sends anything else: its lock goes now */
+	tp_open_unlock();
 	if(tx == NULL || evp->dst == NULL)
 		return 0;
 	t = tp_tmb.t_gett();
-	if(t == NULL || t == T_UNDEFINED || t != tp_cur.t)
+	/* the record must still be this transaction's (the timer process
+	 * runs no script callback that would clear tp_cur) */
+	if(t == NULL || t == T_UNDEFINED || t != tp_cur.t || tp_tx_of(t) != tx)
 		return 0;
 	for(b = 0; b < (int)t->nr_of_outgoings; b++) {
 		if(&t->uac[b].request.dst == evp->dst)
@@ -340,28 +361,15 @@ static int tp_is_cancel_reply(sip_msg_t *rpl)
 	return rpl->cseq && get_cseq(rpl)->method_id == METHOD_CANCEL;
 }
 
-/* the leg an answer belongs to: the one whose connection it came on (a
- * UE answers on the request's connection), else the one sent to its host
- * that has no answer yet; \return the branch, or -1 */
-static int tp_answer_leg(tp_tx_t *tx, sip_msg_t *rpl)
+/* the leg an answer belongs to: tm has matched it to its branch (set
+ * before TMCB_RESPONSE_IN runs); \return the branch, or -1 */
+static int tp_answer_leg(tp_tx_t *tx)
 {
-	tp_addr_t src;
-	int b, conn = rpl->rcv.proto_reserved1;
+	int b = tp_tmb.t_gett_branch();
 
-	for(b = 0; b < tx->nlegs; b++) {
-		if(tp_leg_is_new(&tx->legs[b]) && conn != 0
-				&& __atomic_load_n(&tx->legs[b].conn_id, __ATOMIC_SEQ_CST)
-						   == conn)
-			return b;
-	}
-	tp_addr_from_ip(&src, &rpl->rcv.src_ip, 0);
-	for(b = 0; b < tx->nlegs; b++) {
-		src.port = tx->legs[b].hop.port;
-		if(tp_leg_is_new(&tx->legs[b]) && tp_addr_eq(&src, &tx->legs[b].hop)
-				&& tx->legs[b].final_code == 0)
-			return b;
-	}
-	return -1;
+	if(b < 0 || b >= tx->nlegs || !tp_leg_is_new(&tx->legs[b]))
+		return -1;
+	return b;
 }
 
 /* tm's ACK of a negative answer must never open a connection: it goes
@@ -382,7 +390,7 @@ static void tp_on_answer(struct cell *t, tp_tx_t *tx, struct tmcb_params *ps)
 		tp_call_end(&tx->callid, &tx->a.ue);
 		return;
 	}
-	if((b = tp_answer_leg(tx, ps->rpl)) < 0)
+	if((b = tp_answer_leg(tx)) < 0)
 		return;
 	l = &tx->legs[b];
 	if(!__atomic_compare_exchange_n(&l->final_code, &none, ps->code, 0,
@@ -450,19 +458,6 @@ static void tp_tx_free(void *p)
 		tp_cur.t = NULL;
 	}
 	shm_free(p);
-}
-
-/* the module's record of t, when t has one already: persona_enforce()
- * again for a new branch in failure_route */
-static tp_tx_t *tp_tx_of(struct cell *t)
-{
-	struct tm_callback *cb;
-
-	for(cb = (struct tm_callback *)t->tmcb_hl.first; cb; cb = cb->next) {
-		if(cb->callback == tp_on_tx)
-			return (tp_tx_t *)cb->param;
-	}
-	return NULL;
 }
 
 unsigned int tp_hooks_attempt(void)

@@ -91,14 +91,13 @@ void tp_leg_before_send(tp_leg_t *l, struct dest_info *dst, const str *cid)
 {
 	struct ip_addr ip;
 
+	if(l->kind == TP_LEG_STOCK || !tp_leg_dst_is_hop(l, dst))
+		return; /* tm sends the branch elsewhere (an outbound proxy, a
+				   * t_relay() to a host): not to the UE */
 	if(l->kind == TP_LEG_PIN) {
 		tp_leg_pin(l, dst, cid);
 		return;
 	}
-	if(l->kind != TP_LEG_NEW_DIALOG && l->kind != TP_LEG_NEW_TX)
-		return;
-	if(!tp_leg_dst_is_hop(l, dst))
-		return; /* tm resolved the branch elsewhere: not the UE's */
 	/* one new connection at a time to this UE, from hiding its
 	 * connections to claiming ours (tp_open.h) */
 	tp_open_lock(&l->hop);

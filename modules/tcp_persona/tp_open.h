@@ -15,8 +15,10 @@
  * run under a lock of the UE's address. It is taken right before the send
  * (the core's SREV_NET_DATA_OUT) and released right after it (tm's
  * TMCB_REQUEST_SENT): a waiting worker waits for one non-blocking
- * tcp_send() of another, never for script or network. The wait is
- * measured (statistics open_waits, open_waits_over_1ms, open_wait_max_us).
+ * tcp_send() of another. A send that fails gets no TMCB_REQUEST_SENT: its
+ * lock goes at the holder's next send or at the end of its route. The
+ * wait is measured (statistics open_waits, open_waits_over_1ms,
+ * open_wait_max_us).
  */
 
 #ifndef TP_OPEN_H
