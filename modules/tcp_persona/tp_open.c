@@ -23,11 +23,13 @@ typedef struct tp_open_stats
 	unsigned long waits;
 	unsigned long waits_over_1ms;
 	unsigned long max_wait_us;
+	unsigned long max_hold_us; /* the longest a process held a lock */
 } tp_open_stats_t;
 
 static gen_lock_set_t *tp_open_locks;
 static tp_open_stats_t *tp_open_st;
 static int tp_open_mine = -1; /* per process: the stripe it holds */
+static uint64_t tp_open_since;	/* per process: since when */
 
 int tp_open_init(void)
 {
@@ -60,19 +62,25 @@ static uint64_t tp_open_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static void tp_open_raise(unsigned long *max, unsigned long us)
+{
+	unsigned long old = __atomic_load_n(max, __ATOMIC_RELAXED);
+
+	while(us > old
+			&& !__atomic_compare_exchange_n(
+					max, &old, us, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
 /* the wait is counted only when the lock was taken by someone else */
 static void tp_open_count_wait(uint64_t ns)
 {
-	unsigned long us = (unsigned long)(ns / 1000), old;
+	unsigned long us = (unsigned long)(ns / 1000);
 
 	__atomic_add_fetch(&tp_open_st->waits, 1, __ATOMIC_RELAXED);
 	if(us > 1000)
 		__atomic_add_fetch(&tp_open_st->waits_over_1ms, 1, __ATOMIC_RELAXED);
-	old = __atomic_load_n(&tp_open_st->max_wait_us, __ATOMIC_RELAXED);
-	while(us > old
-			&& !__atomic_compare_exchange_n(&tp_open_st->max_wait_us, &old, us,
-					0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		;
+	tp_open_raise(&tp_open_st->max_wait_us, us);
 }
 
 int tp_open_lock(const tp_addr_t *ue)
@@ -90,6 +98,7 @@ int tp_open_lock(const tp_addr_t *ue)
 		tp_open_count_wait(tp_open_now_ns() - start);
 	}
 	tp_open_mine = (int)i;
+	tp_open_since = tp_open_now_ns();
 	return 0;
 }
 
@@ -99,6 +108,8 @@ void tp_open_unlock(void)
 		return;
 	lock_set_release(tp_open_locks, tp_open_mine);
 	tp_open_mine = -1;
+	tp_open_raise(&tp_open_st->max_hold_us,
+			(unsigned long)((tp_open_now_ns() - tp_open_since) / 1000));
 }
 
 int tp_open_held(void)
@@ -116,6 +127,13 @@ unsigned long tp_open_waits_over_1ms(void)
 {
 	return tp_open_st ? __atomic_load_n(
 								&tp_open_st->waits_over_1ms, __ATOMIC_RELAXED)
+					  : 0;
+}
+
+unsigned long tp_open_hold_max_us(void)
+{
+	return tp_open_st ? __atomic_load_n(
+								&tp_open_st->max_hold_us, __ATOMIC_RELAXED)
 					  : 0;
 }
 

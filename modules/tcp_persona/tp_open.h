@@ -18,7 +18,7 @@
  * tcp_send() of another. A send that fails gets no TMCB_REQUEST_SENT: its
  * lock goes at the holder's next send or at the end of its route. The
  * wait is measured (statistics open_waits, open_waits_over_1ms,
- * open_wait_max_us).
+ * open_wait_max_us), and so is the longest hold (open_hold_max_us).
  */
 
 #ifndef TP_OPEN_H
@@ -44,5 +44,7 @@ int tp_open_held(void);
 unsigned long tp_open_waits(void);
 unsigned long tp_open_waits_over_1ms(void);
 unsigned long tp_open_wait_max_us(void);
+/*! the longest a process held one of these locks */
+unsigned long tp_open_hold_max_us(void);
 
 #endif /* TP_OPEN_H */

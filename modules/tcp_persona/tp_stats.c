@@ -37,6 +37,11 @@ static counter_val_t tp_stat_open_waits_over_1ms(void)
 	return (counter_val_t)tp_open_waits_over_1ms();
 }
 
+static counter_val_t tp_stat_open_hold_max_us(void)
+{
+	return (counter_val_t)tp_open_hold_max_us();
+}
+
 static counter_val_t tp_stat_open_wait_max_us(void)
 {
 	return (counter_val_t)tp_open_wait_max_us();
@@ -60,6 +65,8 @@ static stat_export_t tp_stats[] = {
 	{"open_waits", STAT_IS_FUNC | STAT_NO_RESET, (stat_var **)tp_stat_open_waits},
 	{"open_waits_over_1ms", STAT_IS_FUNC | STAT_NO_RESET,
 		(stat_var **)tp_stat_open_waits_over_1ms},
+	{"open_hold_max_us", STAT_IS_FUNC | STAT_NO_RESET,
+		(stat_var **)tp_stat_open_hold_max_us},
 	{"open_wait_max_us", STAT_IS_FUNC | STAT_NO_RESET,
 		(stat_var **)tp_stat_open_wait_max_us},
 	{0, 0, 0}

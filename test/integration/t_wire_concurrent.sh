@@ -80,7 +80,7 @@ tp_eq "no proxy connection to a UE is left open" 0 \
 tp_eq "shared memory back to where it was before the calls ($before -> $after)" \
 	"$before" "$after"
 stats=$(tp_kamcmd stats.get_statistics tcp_persona:)
-echo "# $(grep -E 'open_wait' <<<"$stats" | tr '\n' ' ')"
+echo "# $(grep -E 'open_(wait|hold)' <<<"$stats" | tr '\n' ' ')"
 tp_eq "no send went out without a connection of its own (module warnings)" 0 \
 	"$(grep -c "the send opened no connection of its own" "$TP_WORK/kamailio.log")"
 
