@@ -190,25 +190,14 @@ int tp_conn_alive_to(int id, const struct ip_addr *ip)
 	c = _tcpconn_find(id, 0, 0, 0, 0);
 	if(c && c->state != S_CONN_BAD && !(c->flags & F_CONN_FORCE_EOF)
 			&& !(c->send_flags.f & SND_F_CON_CLOSE))
-		alive = ip_addr_cmp(&c->rcv.src_ip, ip) ? 1 : -1;
+		alive = ip == NULL || ip_addr_cmp(&c->rcv.src_ip, ip) ? 1 : -1;
 	TCPCONN_UNLOCK;
 	return alive;
 }
 
 int tp_conn_alive(int id)
 {
-	struct tcp_connection *c;
-	int alive = 0;
-
-	if(id == 0)
-		return 0;
-	TCPCONN_LOCK;
-	c = _tcpconn_find(id, 0, 0, 0, 0);
-	if(c && c->state != S_CONN_BAD && !(c->flags & F_CONN_FORCE_EOF)
-			&& !(c->send_flags.f & SND_F_CON_CLOSE))
-		alive = 1;
-	TCPCONN_UNLOCK;
-	return alive;
+	return tp_conn_alive_to(id, NULL) != 0;
 }
 
 /* the pid of tcp_main, from the shared process table */

@@ -61,8 +61,9 @@ int tp_conn_alive(int id);
 
 /*! whether a request for ip may be pinned to connection id: tcp_send()
  * takes a connection by id whatever its peer, so the module checks that
- * the peer is the host the request is routed to. \return 1 usable and to
- * ip, -1 usable but to another host, 0 gone or closing */
+ * the peer is the host the request is routed to (ip NULL: any host).
+ * \return 1 usable and to ip, -1 usable but to another host, 0 gone or
+ * closing */
 int tp_conn_alive_to(int id, const struct ip_addr *ip);
 
 /*! asks tcp_main to close id now (FIN); \return 1, -1 gone, -2 error */

@@ -133,35 +133,18 @@ int tp_track_get(tp_track_t *t, const char *callid, size_t len,
 	return ret;
 }
 
-int tp_track_del(tp_track_t *t, const char *callid, size_t len,
-		const tp_addr_t *ue, tp_call_t *out)
+/* removes the entry of (callid, ue): any, or only while it belongs to
+ * attempt (and rides on conn_id, unless 0) */
+static int tp_track_take(tp_track_t *t, const char *callid, size_t len,
+		const tp_addr_t *ue, int any, unsigned int attempt, int conn_id,
+		tp_call_t *out)
 {
 	tp_track_slot_t *s = tp_track_slot(t, callid, len);
 	tp_track_entry_t **pp, *e;
 
 	tp_lock(&s->lock);
 	pp = tp_track_find(s, callid, len, ue);
-	if((e = *pp) != NULL)
-		*pp = e->next;
-	tp_unlock(&s->lock);
-	if(e == NULL)
-		return -1;
-	if(out)
-		*out = e->c;
-	tp_shm_free(e);
-	__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
-	return 1;
-}
-
-int tp_track_del_if(tp_track_t *t, const char *callid, size_t len,
-		const tp_addr_t *ue, unsigned int attempt, int conn_id, tp_call_t *out)
-{
-	tp_track_slot_t *s = tp_track_slot(t, callid, len);
-	tp_track_entry_t **pp, *e;
-
-	tp_lock(&s->lock);
-	pp = tp_track_find(s, callid, len, ue);
-	if((e = *pp) != NULL
+	if((e = *pp) != NULL && !any
 			&& (e->c.attempt != attempt
 					|| (conn_id != 0 && e->c.conn_id != conn_id)))
 		e = NULL;
@@ -175,6 +158,18 @@ int tp_track_del_if(tp_track_t *t, const char *callid, size_t len,
 	tp_shm_free(e);
 	__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
 	return 1;
+}
+
+int tp_track_del(tp_track_t *t, const char *callid, size_t len,
+		const tp_addr_t *ue, tp_call_t *out)
+{
+	return tp_track_take(t, callid, len, ue, 1, 0, 0, out);
+}
+
+int tp_track_del_if(tp_track_t *t, const char *callid, size_t len,
+		const tp_addr_t *ue, unsigned int attempt, int conn_id, tp_call_t *out)
+{
+	return tp_track_take(t, callid, len, ue, 0, attempt, conn_id, out);
 }
 
 int tp_track_edit(tp_track_t *t, const char *callid, size_t len,

@@ -250,6 +250,15 @@ tp_forged_start() {
 	return $rc
 }
 
+# tp_check_refused_client IP LABEL: asserts that the connection of the
+# refused client on IP (tp_forged_start) carried its REGISTER and the 401
+# only (LABEL: its call label in tp_ladder), nothing the proxy sent a UE
+tp_check_refused_client() {
+	tp_eq "the refused client's connection carries its REGISTER and the 401 only" \
+		"open=ue proxy=$TP_PROXY_IP:$TP_PROXY_PORT ue=$1:* msgs=REGISTER,401/REGISTER calls=$2 close=none-none" \
+		"$(tp_ladder --only-ue "$1" | tp_ladder_mask | cut -d' ' -f3-)"
+}
+
 # tp_ue_stop IP: stops the UE started on IP (its connections are closed by
 # the kernel: RST/FIN from the UE side)
 tp_ue_stop() {

@@ -52,10 +52,7 @@ tp_check "the refused pin is logged" grep -q \
 tp_check "the capture is written" tp_capture_stop
 
 tp_ladder --call-ids | sed 's/^/# /'
-l=$(tp_ladder --only-ue "$BAD" | tp_ladder_mask | cut -d' ' -f3-)
-tp_eq "the refused client's connection carries its REGISTER and the 401 only" \
-	"open=ue proxy=$P:$TP_PROXY_PORT ue=$BAD:* msgs=REGISTER,401/REGISTER calls=c2 close=none-none" \
-	"$l"
+tp_check_refused_client "$BAD" c2
 l=$(tp_ladder --only-ue "$UE1" | tp_ladder_mask | cut -d' ' -f3-)
 tp_eq "UE $UE1: the call on a new proxy connection (dialog), FIN by the proxy" \
 	"open=proxy proxy=$P:* ue=$UE1:$TP_UE_PORT msgs=$calls,BYE,200/BYE calls=c3 close=FIN-proxy" \

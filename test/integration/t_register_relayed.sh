@@ -47,10 +47,7 @@ tp_check "an MT call to $UE1 completes" tp_net_call net_call "direct-$UE1"
 tp_check "the capture is written" tp_capture_stop
 
 tp_ladder --call-ids | sed 's/^/# /'
-l=$(tp_ladder --only-ue "$BAD" | tp_ladder_mask | cut -d' ' -f3-)
-tp_eq "the refused client's connection carries its REGISTER and the 401 only" \
-	"open=ue proxy=$P:$TP_PROXY_PORT ue=$BAD:* msgs=REGISTER,401/REGISTER calls=c2 close=none-none" \
-	"$l"
+tp_check_refused_client "$BAD" c2
 l=$(tp_ladder --only-ue "$UE1" | tp_ladder_mask | cut -d' ' -f3-)
 tp_eq "UE $UE1: REGISTER, 401, REGISTER, 200 on its own connection, nothing else" \
 	"open=ue proxy=$P:$TP_PROXY_PORT ue=$UE1:* msgs=REGISTER,401/REGISTER,REGISTER,200/REGISTER calls=c1 close=none-none" \
