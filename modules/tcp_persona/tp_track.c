@@ -214,25 +214,50 @@ int tp_track_edit(tp_track_t *t, const char *callid, size_t len,
 	return r;
 }
 
-int tp_track_end_attempt(tp_track_t *t, const char *callid, size_t len,
-		unsigned int attempt, tp_track_gone_f gone)
+/* what one reap removes: entries of callid (all if NULL) of attempt, or
+ * expired at now */
+typedef struct tp_track_doom
 {
-	tp_track_slot_t *s = tp_track_slot(t, callid, len);
-	tp_track_entry_t **pp, *e, *dead = NULL;
-	int n = 0;
+	const char *callid;
+	size_t len;
+	unsigned int attempt;
+	time_t now;
+} tp_track_doom_t;
+
+static int tp_track_doomed(const tp_track_entry_t *e, const tp_track_doom_t *d)
+{
+	if(d->callid == NULL)
+		return e->c.expires <= d->now;
+	return e->len == d->len && memcmp(e->callid, d->callid, d->len) == 0
+		   && e->c.attempt == d->attempt;
+}
+
+/* moves the doomed entries of slot s onto *dead, under its lock */
+static void tp_track_unlink_doomed(
+		tp_track_slot_t *s, const tp_track_doom_t *d, tp_track_entry_t **dead)
+{
+	tp_track_entry_t **pp, *e;
 
 	tp_lock(&s->lock);
 	for(pp = &s->head; (e = *pp) != NULL;) {
-		if(e->len != len || memcmp(e->callid, callid, len) != 0
-				|| e->c.attempt != attempt) {
+		if(!tp_track_doomed(e, d)) {
 			pp = &e->next;
 			continue;
 		}
 		*pp = e->next;
-		e->next = dead;
-		dead = e;
+		e->next = *dead;
+		*dead = e;
 	}
 	tp_unlock(&s->lock);
+}
+
+/* calls gone for each unlinked entry, outside any lock, and frees it */
+static int tp_track_reap(
+		tp_track_t *t, tp_track_entry_t *dead, tp_track_gone_f gone)
+{
+	tp_track_entry_t *e;
+	int n = 0;
+
 	for(; dead; dead = e, n++) {
 		e = dead->next;
 		if(gone)
@@ -243,33 +268,25 @@ int tp_track_end_attempt(tp_track_t *t, const char *callid, size_t len,
 	return n;
 }
 
+int tp_track_end_attempt(tp_track_t *t, const char *callid, size_t len,
+		unsigned int attempt, tp_track_gone_f gone)
+{
+	tp_track_doom_t d = {callid, len, attempt, 0};
+	tp_track_entry_t *dead = NULL;
+
+	tp_track_unlink_doomed(tp_track_slot(t, callid, len), &d, &dead);
+	return tp_track_reap(t, dead, gone);
+}
+
 int tp_track_sweep(tp_track_t *t, time_t now, tp_track_gone_f gone)
 {
-	tp_track_entry_t **pp, *e, *dead = NULL;
+	tp_track_doom_t d = {NULL, 0, 0, now};
+	tp_track_entry_t *dead = NULL;
 	unsigned int i;
-	int n = 0;
 
-	for(i = 0; i <= t->mask; i++) {
-		tp_lock(&t->slots[i].lock);
-		for(pp = &t->slots[i].head; (e = *pp) != NULL;) {
-			if(e->c.expires > now) {
-				pp = &e->next;
-				continue;
-			}
-			*pp = e->next;
-			e->next = dead;
-			dead = e;
-		}
-		tp_unlock(&t->slots[i].lock);
-	}
-	for(; dead; dead = e, n++) {
-		e = dead->next;
-		if(gone)
-			gone(dead->callid, dead->len, &dead->c);
-		tp_shm_free(dead);
-		__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
-	}
-	return n;
+	for(i = 0; i <= t->mask; i++)
+		tp_track_unlink_doomed(&t->slots[i], &d, &dead);
+	return tp_track_reap(t, dead, gone);
 }
 
 unsigned int tp_track_count(tp_track_t *t)

@@ -250,6 +250,12 @@ tp_forged_start() {
 	return $rc
 }
 
+# tp_binding_field IP FIELD: FIELD=VALUE of the binding of IP:$TP_UE_PORT
+# (tcp_persona.binding), e.g. tp_binding_field 127.0.0.81 mode
+tp_binding_field() {
+	tp_kamcmd tcp_persona.binding "$1:$TP_UE_PORT" 2>&1 | sed -n "s/^\t\($2\): /\1=/p"
+}
+
 # tp_check_refused_client IP LABEL: asserts that the connection of the
 # refused client on IP (tp_forged_start) carried its REGISTER and the 401
 # only (LABEL: its call label in tp_ladder), nothing the proxy sent a UE

@@ -24,20 +24,19 @@ if ! tp_wire_start -A WITH_REFUSE; then
 	tp_done
 	exit
 fi
-binding() { tp_kamcmd tcp_persona.binding "$1:$TP_UE_PORT" 2>&1 | sed -n "s/^\t\($2\): /\1=/p"; }
 stat() { tp_kamcmd stats.get_statistics tcp_persona: | sed -n "s/^tcp_persona:$1 = //p"; }
 
 tp_check "UE $UE1 (dialog persona) registers, asking for 7200 s" \
 	tp_ue_start "$UE1" "Persona-Dialog/1.0" 7200
-left=$(binding "$UE1" expires_in | sed 's/^expires_in=//')
+left=$(tp_binding_field "$UE1" expires_in | sed 's/^expires_in=//')
 tp_check "bound for the 3600 s save() granted (registrar max_expires), not the 7200 s asked ($left s left)" \
 	test "${left:-0}" -gt 3590 -a "${left:-0}" -le 3600
 tp_check "a client on $BAD REGISTERs $U1 with $UE1's Contact as reuse, and is refused" \
 	tp_forged_start "$BAD" "$U1" "$UE1" "Persona-Reuse/3.0"
 tp_check "the client got the 401" grep -q "^answered 401" "$TP_WORK/forged-$BAD.log"
-tp_eq "the UE's binding is unchanged: its persona" "mode=dialog" "$(binding "$UE1" mode)"
+tp_eq "the UE's binding is unchanged: its persona" "mode=dialog" "$(tp_binding_field "$UE1" mode)"
 tp_eq "the UE's binding is unchanged: its source host" "$UE1" \
-	"$(binding "$UE1" source | sed 's/^source=//; s/:[0-9]*$//')"
+	"$(tp_binding_field "$UE1" source | sed 's/^source=//; s/:[0-9]*$//')"
 tp_eq "the refused REGISTER is not counted as a registration" 0 "$(stat register_reuse)"
 tp_check "an MT call to $U1 completes" tp_net_call net_call "$U1"
 

@@ -21,7 +21,6 @@ if ! tp_wire_start -A WITH_RELAY_REGISTER; then
 	tp_done
 	exit
 fi
-binding() { tp_kamcmd tcp_persona.binding "$1:$TP_UE_PORT" 2>&1 | sed -n "s/^\t\($2\): /\1=/p"; }
 
 # the registrar: 401 without Authorization, else 200 with ;expires=GRANT
 timeout -k 2 "$TP_SIPP_TIMEOUT" "$SIPP" -t u1 -i "$TP_NET_IP" -p "$TP_NET_REG_PORT" \
@@ -35,14 +34,14 @@ sleep 0.3
 TP_UE_REGISTER=ue_register_challenged tp_check \
 	"UE $UE1 (dialog persona) registers: 401, then 200 from upstream" \
 	tp_ue_start "$UE1" "Persona-Dialog/1.0" 600
-tp_eq "bound with the persona of its User-Agent" "mode=dialog" "$(binding "$UE1" mode)"
-left=$(binding "$UE1" expires_in | sed "s/^expires_in=//")
+tp_eq "bound with the persona of its User-Agent" "mode=dialog" "$(tp_binding_field "$UE1" mode)"
+left=$(tp_binding_field "$UE1" expires_in | sed "s/^expires_in=//")
 tp_check "bound for what the registrar granted ($GRANT s), not the 600 s asked ($left s left)" \
 	test "${left:-0}" -gt $((GRANT - 10)) -a "${left:-0}" -le "$GRANT"
 tp_check "a client on $BAD REGISTERs $UE1's Contact as reuse, upstream answers 401" \
 	tp_forged_start "$BAD" "$U1" "$UE1" "Persona-Reuse/3.0"
 tp_check "the client got the 401" grep -q "^answered 401" "$TP_WORK/forged-$BAD.log"
-tp_eq "the UE's binding is unchanged" "mode=dialog" "$(binding "$UE1" mode)"
+tp_eq "the UE's binding is unchanged" "mode=dialog" "$(tp_binding_field "$UE1" mode)"
 tp_check "an MT call to $UE1 completes" tp_net_call net_call "direct-$UE1"
 tp_check "the capture is written" tp_capture_stop
 
