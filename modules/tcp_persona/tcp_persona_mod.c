@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "core/sr_module.h"
+#include "core/pt.h"
 #include "core/dprint.h"
 #include "core/mod_fix.h"
 #include "core/kemi.h"
@@ -33,8 +34,10 @@
 
 #include "tp_cache.h"
 #include "tp_classify.h"
+#include "tp_conn.h"
 #include "tp_dlg.h"
 #include "tp_enforce.h"
+#include "tp_fresh.h"
 #include "tp_hooks.h"
 #include "tp_load.h"
 #include "tp_event.h"
@@ -56,6 +59,7 @@ static int tp_hash_size = 14;
 
 static int mod_init(void);
 static int child_init(int rank);
+static void mod_destroy(void);
 static int w_persona_match(sip_msg_t *msg, char *ua, char *p2);
 static int w_persona_bind(sip_msg_t *msg, char *p1, char *p2);
 static int w_persona_enforce(sip_msg_t *msg, char *p1, char *p2);
@@ -102,7 +106,7 @@ struct module_exports exports = {
 	0,               /* response handling function */
 	mod_init,        /* module init */
 	child_init,      /* per-child init */
-	0                /* module destroy: shm goes with Kamailio */
+	mod_destroy      /* module destroy: the rest of shm goes with Kamailio */
 };
 /* clang-format on */
 
@@ -157,7 +161,19 @@ static int child_init(int rank)
 {
 	if(rank == PROC_MAIN)
 		return tp_timer_start();
+	/* a process's tag tells its new connections apart (tp_conn.h) */
+	if(process_no >= TP_CONN_TAGS) {
+		LM_ERR("process %d: tcp_persona tells apart the new connections of"
+			   " %d processes at most; lower children or tcp_children\n",
+				process_no, TP_CONN_TAGS);
+		return -1;
+	}
 	return 0;
+}
+
+static void mod_destroy(void)
+{
+	tp_fresh_destroy();
 }
 
 /*! classifies ua; 1 when a rule matched, -1 when none did */

@@ -23,23 +23,13 @@
 #include "core/events.h"
 #include "core/sr_module.h"
 
+#include "core/globals.h"
 #include "core/pt.h"
 
 #include "tp_conn.h"
 #include "tp_connid.h"
+#include "tp_core.h"
 
-/* exported by the core without a declaration in a header */
-extern gen_lock_t *tcpconn_lock;
-extern struct tcp_conn_alias **tcpconn_aliases_hash;
-extern struct tcp_connection **tcpconn_id_hash;
-extern int unix_tcp_sock;
-struct tcp_connection *_tcpconn_find(
-		int id, struct ip_addr *ip, int port, struct ip_addr *l_ip, int l_port);
-struct tcp_connection *tcpconn_get(int id, struct ip_addr *ip, int port,
-		union sockaddr_union *local_addr, ticks_t timeout);
-
-/* a bound on one walk; more connections to one UE address are a bug */
-#define TP_HIDE_MAX 64
 
 int tp_conn_async_ok(void)
 {
@@ -82,13 +72,23 @@ static int tp_conn_id_used_unsafe(int id, void *arg)
 	return _tcpconn_find(id, 0, 0, 0, 0) != NULL;
 }
 
+int tp_conn_new_id_unsafe(void)
+{
+	return tp_connid_pick(tp_conn_ids, tp_conn_id_used_unsafe, NULL);
+}
+
+int tp_conn_id_near_core(int id)
+{
+	return tp_connid_near_core(tp_conn_ids, id);
+}
+
 /* gives c an id of the module's own (tp_connid.h); TCPCONN_LOCK held */
 static void tp_conn_renumber_unsafe(struct tcp_connection *c)
 {
 	int id;
 
 	tp_connid_seen(tp_conn_ids, c->id); /* the core gave it a moment ago */
-	if((id = tp_connid_pick(tp_conn_ids, tp_conn_id_used_unsafe, NULL)) == 0)
+	if((id = tp_conn_new_id_unsafe()) == 0)
 		return; /* every candidate in use: it keeps the core's id */
 	tcpconn_listrm(tcpconn_id_hash[c->id_hash], c, id_next, id_prev);
 	c->id = id;
@@ -100,7 +100,8 @@ unsigned short tp_conn_tag(void)
 {
 	/* bits 8-15: no blocklist event type is defined there (BLST_* stop at
 	 * bit 7), so the tag changes nothing the core does */
-	return (unsigned short)(((unsigned int)process_no % 255 + 1) << 8);
+	return (unsigned short)(((unsigned int)process_no % TP_CONN_TAGS + 1)
+							<< 8);
 }
 
 /* the connection to ip:port whose send flags carry exactly tag; TCPCONN_LOCK
@@ -160,23 +161,6 @@ int tp_conn_claim_tagged(
 	}
 	TCPCONN_UNLOCK;
 	return id;
-}
-
-int tp_conn_hide_all_to(struct ip_addr *ip, unsigned short port)
-{
-	struct tcp_connection *c;
-	struct ip_addr any;
-	int n = 0;
-
-	ip_addr_mk_any(ip->af, &any);
-	TCPCONN_LOCK;
-	while(n < TP_HIDE_MAX
-			&& (c = _tcpconn_find(0, ip, port, &any, 0)) != NULL) {
-		tp_conn_unalias_unsafe(c);
-		n++;
-	}
-	TCPCONN_UNLOCK;
-	return n;
 }
 
 int tp_conn_alive_to(int id, const struct ip_addr *ip)

@@ -15,11 +15,10 @@
  *
  * Why hiding: tcp_send() sends a request without a connection id on the
  * newest connection to the destination address, if there is one. A UE of
- * persona dialog or transaction wants a NEW connection for a new dialog or
- * transaction, and only that dialog's or transaction's messages on it. So
- * every connection the module opens for such a UE is taken out of the
- * address index as soon as it exists: only sends by id reach it, and the
- * next request without an id makes tcp_send() open a new one.
+ * persona dialog or transaction wants only that dialog's or transaction's
+ * messages on the connection opened for it. So every connection the
+ * module opens for such a UE is taken out of the address index as soon as
+ * it is claimed: only sends by id reach it.
  */
 
 #ifndef TP_CONN_H
@@ -34,8 +33,16 @@ int tp_conn_ids_init(void);
  * from the core's counter (tp_connid.h) */
 void tp_conn_core_id_seen(int id);
 
+/*! a free connection id of the module's own (tp_connid.h), with
+ * TCPCONN_LOCK held; \return it, or 0 when none was found */
+int tp_conn_new_id_unsafe(void);
+/*! \return 1 when the core's numbering is about to reach id */
+int tp_conn_id_near_core(int id);
+
 /*! the bits of snd_flags_t.blst_imask that carry the opener's tag */
 #define TP_CONN_TAG_MASK 0xff00
+/*! processes 0 to TP_CONN_TAGS - 1 have tags of their own */
+#define TP_CONN_TAGS 255
 
 /*! this process's tag: set in a send's dst->send_flags.blst_imask, it is
  * copied by tcp_send() into the connection that send opens, which is how
@@ -51,10 +58,6 @@ unsigned short tp_conn_tag(void);
  */
 int tp_conn_claim_tagged(
 		struct ip_addr *ip, unsigned short port, unsigned short tag);
-
-/*! hides every connection found by address to ip:port, so that the next
- * send without an id opens a new one; \return how many */
-int tp_conn_hide_all_to(struct ip_addr *ip, unsigned short port);
 
 /*! \return 1 when connection id exists and is usable, else 0 */
 int tp_conn_alive(int id);

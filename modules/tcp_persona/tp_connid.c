@@ -47,3 +47,10 @@ int tp_connid_pick(tp_connid_t *s, tp_connid_used_f used, void *arg)
 	s->last = id;
 	return 0;
 }
+
+int tp_connid_near_core(tp_connid_t *s, int id)
+{
+	uint32_t d = (uint32_t)id - __atomic_load_n(&s->core_seen, __ATOMIC_RELAXED);
+
+	return d <= TP_CONNID_MARGIN || d > TP_CONNID_FAR;
+}

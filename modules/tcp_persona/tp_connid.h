@@ -71,4 +71,8 @@ void tp_connid_seen(tp_connid_t *s, int core_id);
  */
 int tp_connid_pick(tp_connid_t *s, tp_connid_used_f used, void *arg);
 
+/*! \return 1 when the core's counter is within TP_CONNID_MARGIN of id
+ * (or past it): an id that must live on should move */
+int tp_connid_near_core(tp_connid_t *s, int id);
+
 #endif /* TP_CONNID_H */

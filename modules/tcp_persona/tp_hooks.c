@@ -21,9 +21,9 @@
 #include "core/parser/parse_cseq.h"
 
 #include "tp_conn.h"
+#include "tp_fresh.h"
 #include "tp_hooks.h"
 #include "tp_leg.h"
-#include "tp_open.h"
 #include "tp_sipaddr.h"
 #include "tp_stats.h"
 
@@ -301,9 +301,6 @@ static int tp_on_data_out(sr_event_param_t *evp)
 	tp_tx_t *tx = tp_cur.tx;
 	int b;
 
-	/* a send whose TMCB_REQUEST_SENT never came (it failed) is over by
-	 * the time this process sends anything else: its lock goes now */
-	tp_open_unlock();
 	if(tx == NULL || evp->dst == NULL)
 		return 0;
 	t = tp_tmb.t_gett();
@@ -519,11 +516,9 @@ void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a)
 	tp_follow(msg, a);
 }
 
-/* after a route: a send that failed (no TMCB_REQUEST_SENT) must not keep
- * a UE's opening lock, and nothing more is sent for this transaction */
+/* after a route: nothing more is sent for this transaction */
 static int tp_post_script(sip_msg_t *msg, unsigned int flags, void *param)
 {
-	tp_open_unlock();
 	tp_cur.t = NULL;
 	tp_cur.tx = NULL;
 	if(flags & REQUEST_CB)
@@ -594,7 +589,7 @@ int tp_hooks_init(unsigned int bind_slots_log2)
 	tp_attempt_seq = shm_mallocxz(sizeof(*tp_attempt_seq));
 	if(tp_bindings == NULL || tp_calls == NULL || tp_owned_conns == NULL
 			|| tp_attempt_seq == NULL || tp_conn_ids_init() < 0
-			|| tp_open_init() < 0) {
+			|| tp_fresh_init() < 0) {
 		LM_ERR("no shared memory for the binding tables\n");
 		return -1;
 	}

@@ -13,8 +13,8 @@
 
 #include "tp_conn.h"
 #include "tp_enforce_initial.h"
+#include "tp_fresh.h"
 #include "tp_leg.h"
-#include "tp_open.h"
 #include "tp_sipaddr.h"
 
 int tp_leg_decide(tp_leg_t *l, const tp_arm_t *a, str *hop_uri)
@@ -89,8 +89,6 @@ static void tp_leg_pin(tp_leg_t *l, struct dest_info *dst, const str *cid)
 
 void tp_leg_before_send(tp_leg_t *l, struct dest_info *dst, const str *cid)
 {
-	struct ip_addr ip;
-
 	if(l->kind == TP_LEG_STOCK || !tp_leg_dst_is_hop(l, dst))
 		return; /* tm sends the branch elsewhere (an outbound proxy, a
 				   * t_relay() to a host): not to the UE */
@@ -98,12 +96,9 @@ void tp_leg_before_send(tp_leg_t *l, struct dest_info *dst, const str *cid)
 		tp_leg_pin(l, dst, cid);
 		return;
 	}
-	/* one new connection at a time to this UE, from hiding its
-	 * connections to claiming ours (tp_open.h) */
-	tp_open_lock(&l->hop);
-	tp_ip_from_addr(&ip, &l->hop);
-	tp_conn_hide_all_to(&ip, l->hop.port);
-	dst->id = 0; /* not a connection the script pinned: a new one */
+	/* a new connection, whatever connections to the UE exist or are
+	 * being opened by other workers (tp_fresh.h); the tag finds it */
+	dst->id = tp_fresh_id();
 	dst->send_flags.f &= ~SND_F_FORCE_CON_REUSE;
 	dst->send_flags.blst_imask |= tp_conn_tag();
 }
@@ -117,9 +112,10 @@ int tp_leg_claim(tp_leg_t *l, struct dest_info *dst, const str *cid)
 	if((dst->send_flags.blst_imask & TP_CONN_TAG_MASK) != tag)
 		return 0; /* not sent through tp_leg_before_send() */
 	dst->send_flags.blst_imask &= ~TP_CONN_TAG_MASK;
+	if(tp_fresh_is(dst->id))
+		dst->id = 0; /* tm's CANCEL or ACK must not open one again */
 	tp_ip_from_addr(&ip, &l->hop);
 	id = tp_conn_claim_tagged(&ip, l->hop.port, tag);
-	tp_open_unlock();
 	if(id == 0)
 		LM_WARN("call [%.*s]: the send opened no connection of its own (it"
 				" rode on one that existed)\n",

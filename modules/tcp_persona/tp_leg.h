@@ -55,12 +55,12 @@ int tp_leg_decide(tp_leg_t *l, const tp_arm_t *a, str *hop_uri);
 /*! the leg an arm for one destination (NEW_DIALOG, NEW_TX) gives */
 void tp_leg_from_arm(tp_leg_t *l, const tp_arm_t *a);
 
-/*! right before the leg's send, on tm's dst for it: pins it, or takes the
- * UE's opening lock, hides the UE's connections and tags the send */
+/*! right before the leg's send, on tm's dst for it: pins it, or makes it
+ * open a new connection that carries this process's tag */
 void tp_leg_before_send(tp_leg_t *l, struct dest_info *dst, const str *cid);
 
-/*! right after the leg's send: the new connection it opened, claimed (and
- * the opening lock released); \return its id, or 0 */
+/*! right after the leg's send: the new connection it opened, claimed;
+ * \return its id, or 0 */
 int tp_leg_claim(tp_leg_t *l, struct dest_info *dst, const str *cid);
 
 /*! \return 1 when dst (tm's destination) goes where the leg was armed for */

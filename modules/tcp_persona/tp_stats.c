@@ -10,7 +10,6 @@
 #include "core/dprint.h"
 
 #include "tp_hooks.h"
-#include "tp_open.h"
 #include "tp_stats.h"
 
 stat_var *tp_stat_register[TP_MODE_COUNT];
@@ -25,26 +24,6 @@ stat_var *tp_stat_owned_lost;
 static counter_val_t tp_stat_bindings(void)
 {
 	return tp_bindings ? (counter_val_t)tp_bind_count(tp_bindings) : 0;
-}
-
-static counter_val_t tp_stat_open_waits(void)
-{
-	return (counter_val_t)tp_open_waits();
-}
-
-static counter_val_t tp_stat_open_waits_over_1ms(void)
-{
-	return (counter_val_t)tp_open_waits_over_1ms();
-}
-
-static counter_val_t tp_stat_open_hold_max_us(void)
-{
-	return (counter_val_t)tp_open_hold_max_us();
-}
-
-static counter_val_t tp_stat_open_wait_max_us(void)
-{
-	return (counter_val_t)tp_open_wait_max_us();
 }
 
 /* clang-format off */
@@ -62,13 +41,6 @@ static stat_export_t tp_stats[] = {
 	{"bindings_refused", 0, &tp_stat_bindings_refused},
 	{"reuse_refused", 0, &tp_stat_reuse_refused},
 	{"owned_lost", 0, &tp_stat_owned_lost},
-	{"open_waits", STAT_IS_FUNC | STAT_NO_RESET, (stat_var **)tp_stat_open_waits},
-	{"open_waits_over_1ms", STAT_IS_FUNC | STAT_NO_RESET,
-		(stat_var **)tp_stat_open_waits_over_1ms},
-	{"open_hold_max_us", STAT_IS_FUNC | STAT_NO_RESET,
-		(stat_var **)tp_stat_open_hold_max_us},
-	{"open_wait_max_us", STAT_IS_FUNC | STAT_NO_RESET,
-		(stat_var **)tp_stat_open_wait_max_us},
 	{0, 0, 0}
 };
 /* clang-format on */

@@ -14,6 +14,7 @@
 #include "core/timer_proc.h"
 
 #include "tp_conn.h"
+#include "tp_fresh.h"
 #include "tp_hooks.h"
 #include "tp_stats.h"
 #include "tp_timer.h"
@@ -44,6 +45,7 @@ static void tp_tick(unsigned int ticks, void *param)
 	int lost;
 
 	tp_bind_each_reuse(tp_bindings, now, tp_keep_one, NULL);
+	tp_fresh_tick();
 	if(++n % TP_SWEEP_EVERY)
 		return;
 	tp_bind_sweep(tp_bindings, now);

@@ -37,7 +37,7 @@ tp_check "UE $UE2 (transaction) registers" tp_ue_start "$UE2" "Persona-Transacti
 tp_ue_stop "$UE2"
 tp_check "an MT INVITE to the refusing UE gets an error answer (477) at once" \
 	tp_net_call "$(expecting 477)" "$(tp_ue_user "$UE2")"
-tp_check "a second one too, without waiting for the first's opening lock (its send failed)" \
+tp_check "a second one too (the first's failed send left nothing in its way)" \
 	tp_net_call "$(expecting 477)" "$(tp_ue_user "$UE2")"
 tp_eq "no connection held for the refusing UE" 0 "$(held "$UE2")"
 

@@ -192,6 +192,54 @@ START_TEST(test_connid_keeps_away_from_the_core)
 }
 END_TEST
 
+START_TEST(test_connid_near_core_at_the_margin)
+{
+	tp_connid_t s;
+
+	tp_connid_init(&s);
+	s.core_seen = 1000;
+	ck_assert_int_eq(tp_connid_near_core(&s, 1000 + TP_CONNID_MARGIN + 1), 0);
+	ck_assert_int_eq(tp_connid_near_core(&s, 1000 + TP_CONNID_MARGIN), 1);
+	ck_assert_int_eq(tp_connid_near_core(&s, 1001), 1);
+	ck_assert_int_eq(tp_connid_near_core(&s, 1000), 1);
+	ck_assert_int_eq(tp_connid_near_core(&s, 999), 1); /* overtaken */
+	ck_assert_int_eq(tp_connid_near_core(&s, (int)(1000 + TP_CONNID_FAR)), 0);
+	/* across the int overflow */
+	s.core_seen = (uint32_t)INT_MAX - 10;
+	ck_assert_int_eq(tp_connid_near_core(&s, INT_MIN + 10), 1);
+	ck_assert_int_eq(
+			tp_connid_near_core(&s, (int)(s.core_seen + TP_CONNID_FAR)), 0);
+}
+END_TEST
+
+/* a long-lived id (the new-connection marker) moved whenever near_core
+ * says so, checked once per "second" of a core opening up to 2^20
+ * connections a second: the core never reaches it */
+START_TEST(test_connid_marker_moves_before_the_core_reaches_it)
+{
+	tp_connid_t s;
+	uint32_t core = 1;
+	unsigned int seed = 11, i, moves = 0;
+	int marker;
+
+	tp_connid_init(&s);
+	marker = tp_connid_pick(&s, never_used, NULL);
+	for(i = 0; i < 40000; i++) {
+		core += rand_r(&seed) % (1u << 20);
+		tp_connid_seen(&s, (int)core);
+		if((uint32_t)marker - core <= TP_CONNID_FRESH
+				|| (uint32_t)marker - core > TP_CONNID_FAR)
+			ck_abort_msg("second %u: the core (%u) reached the marker (%d)", i,
+					core, marker);
+		if(tp_connid_near_core(&s, marker)) {
+			marker = tp_connid_pick(&s, never_used, NULL);
+			moves++;
+		}
+	}
+	ck_assert_uint_ge(moves, 3);
+}
+END_TEST
+
 TCase *tp_tcase_connid(void)
 {
 	TCase *tc = tcase_create("connid");
@@ -202,5 +250,7 @@ TCase *tp_tcase_connid(void)
 	tcase_add_test(tc, test_connid_high_water_mark_takes_fresh_core_ids_only);
 	tcase_add_test(tc, test_connid_window_never_0_or_minus_1);
 	tcase_add_test(tc, test_connid_keeps_away_from_the_core);
+	tcase_add_test(tc, test_connid_near_core_at_the_margin);
+	tcase_add_test(tc, test_connid_marker_moves_before_the_core_reaches_it);
 	return tc;
 }
