@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(
 	kamailio               # the binary we build for, kamcmd, tm/sl/textops/ctl
 	kamailio-lua-modules   # app_lua: the KEMI tests
+	kamailio-ims-modules   # ims_usrloc_pcscf, ims_registrar_pcscf, ims_dialog: the IMS P-CSCF
+	kamailio-presence-modules # pua: the IMS P-CSCF's reg-event subscriptions
 	build-essential pkg-config libpcre2-dev
 	dpkg-dev               # apt-get source unpacks with dpkg-source
 	check libsubunit-dev   # unit tests

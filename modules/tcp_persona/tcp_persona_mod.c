@@ -39,6 +39,7 @@
 #include "tp_enforce.h"
 #include "tp_fresh.h"
 #include "tp_hooks.h"
+#include "tp_ims.h"
 #include "tp_load.h"
 #include "tp_event.h"
 #include "tp_pv.h"
@@ -145,7 +146,8 @@ static int mod_init(void)
 	if(tp_reload_init() < 0 || tp_stats_init() < 0
 			|| tp_hooks_init((unsigned int)tp_hash_size) < 0
 			|| tp_register_init() < 0
-			|| tp_dlg_init() < 0 || tp_event_init() < 0 || tp_timer_init() < 0)
+			|| tp_dlg_init() < 0 || tp_ims_init() < 0 || tp_event_init() < 0
+			|| tp_timer_init() < 0)
 		return -1;
 	LM_INFO("%d persona rules (%d from modparam, %d from rules_file %s),"
 			" default mode '%s', PCRE2 JIT %s, cache %u User-Agents\n",

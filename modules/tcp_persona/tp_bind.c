@@ -313,6 +313,29 @@ int tp_bind_del(tp_bind_table_t *t, const tp_addr_t *contact)
 	return 1;
 }
 
+int tp_bind_del_if_source(tp_bind_table_t *t, const tp_addr_t *contact,
+		const tp_addr_t *source)
+{
+	unsigned int i = tp_slot_of(t, contact);
+	tp_bind_entry_t **pp, *e;
+
+	tp_lock(tp_slot_lock(t, i));
+	for(pp = &t->heads[i]; (e = *pp) != NULL; pp = &e->next) {
+		if((e->flags & TP_F_PRIMARY) && tp_addr_eq(&e->contact, contact))
+			break;
+	}
+	if(e == NULL || !tp_entry_source_is(e, source)) {
+		tp_unlock(tp_slot_lock(t, i));
+		return -1;
+	}
+	*pp = e->next;
+	tp_unlock(tp_slot_lock(t, i));
+	__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
+	tp_drop_secondary(t, contact, source);
+	tp_entry_free(t, e);
+	return 1;
+}
+
 /* how well an entry answers a lookup: 0 not at all, higher is better */
 typedef int (*tp_score_f)(const tp_bind_entry_t *e, const tp_addr_t *a);
 

@@ -73,6 +73,12 @@ int tp_bind_put(tp_bind_table_t *t, const tp_binding_t *b, const char *ua,
 /*! removes the binding of contact (expires=0); \return 1 removed, -1 none */
 int tp_bind_del(tp_bind_table_t *t, const tp_addr_t *contact);
 
+/*! removes the binding of contact only if its REGISTER came from source
+ * (a registration elsewhere of the same Contact is not touched); \return 1
+ * removed, -1 none or another source */
+int tp_bind_del_if_source(tp_bind_table_t *t, const tp_addr_t *contact,
+		const tp_addr_t *source);
+
 /*!
  * The UE a request is sent to: a binding whose contact, else whose source,
  * is dst. \return 1 and *out, or -1

@@ -12,13 +12,13 @@
 #include "core/dprint.h"
 #include "core/sr_module.h"
 #include "core/mem/shm_mem.h"
-#include "modules/dialog/dlg_load.h"
 
 #include "tp_dlg.h"
+#include "tp_dlg_api.h"
 #include "tp_hooks.h"
+#include "tp_mods.h"
 
-static struct dlg_binds tp_dlgb;
-static cmd_function tp_dlg_manage; /* dialog's dlg_manage() */
+static tp_dlg_api_t tp_dlgb;
 
 /* per process: the message whose dialog dlg_manage() is creating for us */
 static struct
@@ -49,7 +49,7 @@ static void tp_dlg_call_free(void *p)
 static void tp_on_dlg_end(
 		struct dlg_cell *dlg, int type, struct dlg_cb_params *p)
 {
-	tp_dlg_call_t *dc = (tp_dlg_call_t *)*p->param;
+	tp_dlg_call_t *dc = tp_dlgb.cb_param(p);
 
 	LM_DBG("dialog [%.*s] attempt %u ends (event %d)\n", dc->callid.len,
 			dc->callid.s, dc->attempt, type);
@@ -71,7 +71,8 @@ static void tp_watch(
 	dc->callid.s = dc->buf;
 	dc->callid.len = cid.len;
 	memcpy(dc->buf, cid.s, cid.len);
-	if(tp_dlgb.register_dlgcb(dlg, DLGCB_EXPIRED | DLGCB_FAILED | DLGCB_DESTROY,
+	if(tp_dlgb.register_cb(dlg,
+			   tp_dlgb.expired | tp_dlgb.failed | tp_dlgb.destroyed,
 			   tp_on_dlg_end, dc, tp_dlg_call_free)
 			!= 0)
 		shm_free(dc);
@@ -80,7 +81,7 @@ static void tp_watch(
 static void tp_on_dlg_created(
 		struct dlg_cell *dlg, int type, struct dlg_cb_params *p)
 {
-	sip_msg_t *msg = p->req;
+	sip_msg_t *msg = tp_dlgb.cb_req(p);
 
 	if(msg && msg->id == tp_want.msg_id && msg->pid == tp_want.msg_pid) {
 		tp_watch(dlg, msg, tp_want.attempt);
@@ -93,46 +94,54 @@ int tp_dlg_follow(sip_msg_t *msg, unsigned int attempt)
 	struct dlg_cell *dlg;
 
 	/* the dialog is created now, or when tm creates the transaction
-	 * (dialog's initial_cbs_inscript 0): DLGCB_CREATED watches it then */
+	 * (dialog's initial_cbs_inscript 0, ims_dialog): DLGCB_CREATED
+	 * watches it then */
 	tp_want.msg_id = msg->id;
 	tp_want.msg_pid = msg->pid;
 	tp_want.attempt = attempt;
 	tp_want.watched = 0;
-	if(tp_dlg_manage(msg, NULL, NULL) > 0) {
+	if(tp_dlgb.manage(msg) > 0) {
 		/* no DLGCB_CREATED: a spiral (the dialog module took the dialog
 		 * of this Call-ID and From tag that exists: an MO leg through
 		 * this proxy), else tm creates it later */
-		if(tp_want.watched || (dlg = tp_dlgb.get_dlg(msg)) == NULL)
+		if(tp_want.watched || (dlg = tp_dlgb.get(msg)) == NULL)
 			return 1;
 		memset(&tp_want, 0, sizeof(tp_want));
 		tp_watch(dlg, msg, attempt);
-		tp_dlgb.release_dlg(dlg);
+		tp_dlgb.release(dlg);
 		return 1;
 	}
-	/* the script called dlg_manage() before: the message's own dialog */
+	/* the script had the dialog tracked before: the message's own */
 	memset(&tp_want, 0, sizeof(tp_want));
-	if((dlg = tp_dlgb.get_dlg(msg)) == NULL)
+	if((dlg = tp_dlgb.get(msg)) == NULL)
 		return -1;
 	tp_watch(dlg, msg, attempt);
-	tp_dlgb.release_dlg(dlg);
+	tp_dlgb.release(dlg);
 	return 1;
 }
 
 int tp_dlg_init(void)
 {
-	if(load_dlg_api(&tp_dlgb) < 0) {
-		LM_ERR("cannot bind the dialog API\n");
+	/* one of them at most: they cannot be loaded together */
+	if(module_loaded("dialog")) {
+		if(tp_dlg_bind_dialog(&tp_dlgb) < 0)
+			return -1;
+	} else if(module_loaded("ims_dialog")) {
+		if(tp_dlg_bind_ims(&tp_dlgb) < 0)
+			return -1;
+	} else {
+		LM_ERR("tcp_persona needs a dialog module: loadmodule \"dialog.so\","
+			   " or \"ims_dialog.so\" in an IMS P-CSCF\n");
 		return -1;
 	}
-	tp_dlg_manage = find_export("dlg_manage", 0, 0);
-	if(tp_dlg_manage == NULL) {
-		LM_ERR("the dialog module exports no dlg_manage()\n");
+	if(!tp_mod_loaded_before(tp_dlgb.module)) {
+		LM_ERR("load tcp_persona after %s\n", tp_dlgb.module);
 		return -1;
 	}
-	if(tp_dlgb.register_dlgcb(
-			   NULL, DLGCB_CREATED, tp_on_dlg_created, NULL, NULL)
+	if(tp_dlgb.register_cb(
+			   NULL, tp_dlgb.created, tp_on_dlg_created, NULL, NULL)
 			!= 0) {
-		LM_ERR("cannot register the dialog callback\n");
+		LM_ERR("cannot register the %s callback\n", tp_dlgb.module);
 		return -1;
 	}
 	return 0;

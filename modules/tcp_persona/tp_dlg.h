@@ -9,8 +9,9 @@
 
 /*! \file
  * For INVITE dialogs of persona dialog the module has the dialog module
- * track the dialog (dlg_manage() unless the script did), so that its
- * timeout, failure and destruction end the module's call as well.
+ * (dialog or ims_dialog, tp_dlg_api.h) track the dialog, unless the
+ * script did, so that its timeout, failure and destruction end the
+ * module's call as well.
  */
 
 #ifndef TP_DLG_H
@@ -20,7 +21,7 @@
 
 #include "tp_bind.h"
 
-/*! binds the dialog API and dlg_manage(); \return 0, or -1 logged */
+/*! binds the loaded dialog module's API; \return 0, or -1 logged */
 int tp_dlg_init(void);
 
 /*! follows msg's dialog (one attempt of its Call-ID): its end ends that

@@ -573,7 +573,7 @@ static int tp_hooks_callbacks(void)
 
 int tp_hooks_init(unsigned int bind_slots_log2)
 {
-	if(tp_need("tm") < 0 || tp_need("dialog") < 0 || tp_need("rr") < 0)
+	if(tp_need("tm") < 0 || tp_need("rr") < 0)
 		return -1;
 	if(!tp_conn_async_ok()) {
 		LM_ERR("tcp_persona needs tcp_async=yes and tcp_connect_wait=yes\n");

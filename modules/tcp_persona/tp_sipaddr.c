@@ -88,3 +88,18 @@ int tp_contact_expires_param(const contact_t *c, unsigned int *secs)
 	v = c->expires->body;
 	return str2int(&v, secs) == 0;
 }
+
+int tp_host_addr(const str *host, unsigned short port, tp_addr_t *a)
+{
+	ip_addr_t ip;
+	str h = *host;
+
+	if(h.len >= 2 && h.s[0] == '[' && h.s[h.len - 1] == ']') {
+		h.s++;
+		h.len -= 2;
+	}
+	if(h.len <= 0 || port == 0 || str2ipxbuf(&h, &ip) < 0)
+		return -1;
+	tp_addr_from_ip(a, &ip, port);
+	return 0;
+}

@@ -37,6 +37,10 @@ void tp_ip_from_addr(struct ip_addr *ip, const tp_addr_t *a);
  */
 int tp_uri_addr(str *uri, tp_addr_t *a, int *proto);
 
+/*! host (an IPv4 or IPv6 address, brackets or not) and port;
+ * \return 0, or -1 (a name, or no address) */
+int tp_host_addr(const str *host, unsigned short port, tp_addr_t *a);
+
 /*! what tp_contact_each() gives for each Contact with an IP host */
 typedef void (*tp_contact_f)(contact_t *c, const tp_addr_t *a, void *arg);
 

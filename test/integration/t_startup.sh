@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # What tcp_persona needs at startup, and the one line it says when
-# something is missing: tm, rr and dialog, async TCP, and the TCP closed
-# event, which it shares with tcpops only if tcpops gives it up.
+# something is missing: tm, rr and a dialog module (dialog, or ims_dialog
+# in an IMS P-CSCF) loaded before it, ims_usrloc_pcscf before it if loaded,
+# async TCP, and the TCP closed event, which it shares with tcpops only if
+# tcpops gives it up.
 source "$(dirname "$0")/lib.sh"
 tp_workdir
 
-# mkcfg GLOBALS MODULES...: a cfg loading MODULES (then tcp_persona)
+# mkcfg GLOBALS MODULES...: a cfg loading MODULES, then tcp_persona (or
+# where the word TP stands among them); modparam(...) lines as they are
 mkcfg() {
-	local globals=$1 m cfg
+	local globals=$1 m cfg placed=
 	shift
 	cfg=$(mktemp -p "$TP_WORK" startup-XXXXXX.cfg)
 	{
@@ -16,11 +19,18 @@ mkcfg() {
 		echo "$globals"
 		echo "mpath=\"$TP_MODULES_DIR/\""
 		for m in "$@"; do
-			[[ $m == modparam* ]] && echo "$m" || echo "loadmodule \"$m.so\""
+			if [[ $m == TP ]]; then
+				echo "loadmodule \"$TP_MODULE\""
+				placed=1
+			elif [[ $m == modparam* ]]; then
+				echo "$m"
+			else
+				echo "loadmodule \"$m.so\""
+			fi
 		done
 		echo "loadmodule \"ctl.so\""
 		echo "modparam(\"ctl\", \"binrpc\", \"unix:$TP_WORK/kamailio_ctl\")"
-		echo "loadmodule \"$TP_MODULE\""
+		[[ -n $placed ]] || echo "loadmodule \"$TP_MODULE\""
 		echo 'request_route { persona_enforce(); }'
 	} >"$cfg"
 	echo "$cfg"
@@ -40,13 +50,32 @@ stops() {
 
 stops "without tm" 'tcp_persona needs the tm module: loadmodule "tm.so"' \
 	"$(mkcfg "" pv sl rr)"
-stops "without dialog" 'tcp_persona needs the dialog module: loadmodule "dialog.so"' \
+stops "without a dialog module" \
+	'tcp_persona needs a dialog module: loadmodule "dialog.so", or "ims_dialog.so" in an IMS P-CSCF' \
 	"$(mkcfg "" pv tm rr)"
+
+# before the modules whose callback lists it registers into
+stops "when loaded before dialog" 'load tcp_persona after dialog' \
+	"$(mkcfg "" pv tm rr TP dialog)"
+IMS=(sl ims_usrloc_pcscf ims_ipsec_pcscf ims_registrar_pcscf)
+DLG_FLAG='modparam("ims_dialog", "dlg_flag", 2)'
+stops "when loaded before ims_usrloc_pcscf" 'load tcp_persona after ims_usrloc_pcscf' \
+	"$(mkcfg "" pv tm rr ims_dialog "$DLG_FLAG" TP "${IMS[@]}")"
+stops "when loaded before ims_dialog" 'load tcp_persona after ims_dialog' \
+	"$(mkcfg "" pv tm rr "${IMS[@]}" TP ims_dialog "$DLG_FLAG")"
 stops "without async TCP" 'tcp_persona needs tcp_async=yes and tcp_connect_wait=yes' \
 	"$(mkcfg "tcp_async=no" pv tm rr dialog)"
 stops "beside tcpops that keeps the closed event" \
 	'tcpops takes the TCP closed event (closed_event=1): tcp_persona coexists with tcpops only with modparam("tcpops", "closed_event", 0)' \
 	"$(mkcfg "" pv tm rr dialog tcpops)"
+
+# an IMS P-CSCF: ims_dialog instead of dialog, ims_usrloc_pcscf
+if tp_kamailio_start "$(mkcfg "" pv tm rr "${IMS[@]}" ims_dialog "$DLG_FLAG")"; then
+	tp_pass "starts with ims_dialog and ims_usrloc_pcscf, without dialog"
+	tp_stop_pid "$TP_KAM_PID"
+else
+	tp_fail "starts with ims_dialog and ims_usrloc_pcscf, without dialog"
+fi
 
 cfg=$(mkcfg "" pv tm rr dialog tcpops 'modparam("tcpops", "closed_event", 0)')
 if tp_kamailio_start "$cfg"; then

@@ -133,6 +133,37 @@ START_TEST(test_bind_nat_source_on_another_ip)
 }
 END_TEST
 
+/* an ended IMS registration removes the binding only if it made it */
+START_TEST(test_bind_del_if_source)
+{
+	tp_binding_t out;
+	tp_addr_t c = addr("127.0.0.85", 5060), pub = addr("127.0.0.99", 61000);
+	tp_addr_t other = addr("127.0.0.97", 61000);
+	tp_addr_t port = addr("127.0.0.99", 61001);
+
+	bind_ue("127.0.0.85", 5060, "127.0.0.99", 61000, TP_MODE_DIALOG, 5, 100);
+	/* the same Contact, registered from another host or port: kept */
+	ck_assert_int_eq(tp_bind_del_if_source(t, &c, &other), -1);
+	ck_assert_int_eq(tp_bind_del_if_source(t, &c, &port), -1);
+	ck_assert_int_eq(tp_bind_get_dst(t, &c, 10, &out), 1);
+	ck_assert_int_eq(tp_bind_get_dst(t, &pub, 10, &out), 1);
+	/* its own source: gone, with the copy found by the source */
+	ck_assert_int_eq(tp_bind_del_if_source(t, &c, &pub), 1);
+	ck_assert_int_eq(tp_bind_get_dst(t, &c, 10, &out), -1);
+	ck_assert_int_eq(tp_bind_get_dst(t, &pub, 10, &out), -1);
+	ck_assert_uint_eq(tp_bind_count(t), 0);
+	ck_assert_int_eq(tp_bind_del_if_source(t, &c, &pub), -1);
+	/* source and Contact on one IP */
+	bind_ue("127.0.0.86", 5060, "127.0.0.86", 40001, TP_MODE_REUSE, 6, 100);
+	c = addr("127.0.0.86", 5060);
+	port = addr("127.0.0.86", 40002);
+	ck_assert_int_eq(tp_bind_del_if_source(t, &c, &port), -1);
+	port = addr("127.0.0.86", 40001);
+	ck_assert_int_eq(tp_bind_del_if_source(t, &c, &port), 1);
+	ck_assert_uint_eq(tp_bind_count(t), 0);
+}
+END_TEST
+
 START_TEST(test_bind_addr_str)
 {
 	tp_addr_t a = addr("127.0.0.81", 5060), b;
@@ -217,6 +248,7 @@ TCase *tp_tcase_bind(void)
 	tcase_add_test(tc, test_bind_refresh_moves_the_registration);
 	tcase_add_test(tc, test_bind_expiry_and_removal);
 	tcase_add_test(tc, test_bind_nat_source_on_another_ip);
+	tcase_add_test(tc, test_bind_del_if_source);
 	tcase_add_test(tc, test_bind_addr_str);
 	tcase_add_test(tc, test_bind_each_reuse);
 	tcase_add_test(tc, test_bind_each_reuse_in_batches);
