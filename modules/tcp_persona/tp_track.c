@@ -191,9 +191,9 @@ int tp_track_edit(tp_track_t *t, const char *callid, size_t len,
 	fresh->c = e ? e->c : fresh->c;
 	fresh->c.ue = *ue;
 	r = f(&fresh->c, e != NULL, arg);
+	fresh->c.ue = *ue; /* the key stays, whatever f wrote */
 	if(r == TP_EDIT_STORE && e) {
 		e->c = fresh->c;
-		e->c.ue = *ue; /* the key stays */
 	} else if(r == TP_EDIT_STORE) {
 		*pp = fresh;
 		inserted = 1;

@@ -93,3 +93,17 @@ tp_ims_dereg() {
 		-nostdin $(_tp_sipp_logs "$tag") >"$TP_WORK/$tag.out" 2>&1 &
 	_tp_wait_started $!
 }
+
+# tp_ims_regevent_start: the core takes one reg-event SUBSCRIBE on
+# $TP_NET_IP:$TP_NET_PORT (the Service-Route) and sends two NOTIFYs in its
+# dialog (scscf_regevent.xml), in the background; PID in $TP_REGEVENT_PID
+tp_ims_regevent_start() {
+	local tag=core-regevent-$((++tp_sipp_n))
+	# shellcheck disable=SC2046
+	timeout -k 2 "$TP_SIPP_TIMEOUT" "$SIPP" -t u1 -i "$TP_NET_IP" \
+		-p "$TP_NET_PORT" -sf "$TP_SIPP_DIR/scscf_regevent.xml" -m 1 \
+		-nostdin $(_tp_sipp_logs "$tag") >"$TP_WORK/$tag.out" 2>&1 &
+	TP_REGEVENT_PID=$!
+	tp_pids+=("$TP_REGEVENT_PID")
+	sleep 0.2 # the UDP socket is bound
+}

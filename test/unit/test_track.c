@@ -183,6 +183,35 @@ START_TEST(test_track_edit_inserts_updates_drops)
 }
 END_TEST
 
+/* starts the entry afresh, as an MO dialog does: the whole record */
+static tp_track_edit_result_t restart(tp_call_t *c, int found, void *arg)
+{
+	(void)found;
+	memset(c, 0, sizeof(*c));
+	c->conn_id = *(int *)arg;
+	return TP_EDIT_STORE;
+}
+
+/* the key is the table's: an edit that wipes the record still stores it
+ * under the Call-ID and UE it was asked for, inserted or updated */
+START_TEST(test_track_edit_keeps_the_key)
+{
+	tp_call_t out;
+	int conn = 21, again = 22;
+
+	ck_assert_int_eq(
+			tp_track_edit(t, ID("k@y"), UE, restart, &conn), TP_EDIT_STORE);
+	ck_assert_int_eq(tp_track_get(t, ID("k@y"), UE, &out), 1);
+	ck_assert_int_eq(out.conn_id, 21);
+	ck_assert(tp_addr_eq(&out.ue, UE));
+	ck_assert_int_eq(
+			tp_track_edit(t, ID("k@y"), UE, restart, &again), TP_EDIT_STORE);
+	ck_assert_int_eq(tp_track_get(t, ID("k@y"), UE, &out), 1);
+	ck_assert_int_eq(out.conn_id, 22);
+	ck_assert_uint_eq(tp_track_count(t), 1);
+}
+END_TEST
+
 static void count_gone(const char *callid, size_t len, const tp_call_t *c)
 {
 	ck_assert(len == 3 && memcmp(callid, "f@y", 3) == 0);
@@ -222,6 +251,7 @@ TCase *tp_tcase_track(void)
 	tcase_add_test(tc, test_track_two_legs_of_one_call);
 	tcase_add_test(tc, test_track_del_if_keeps_a_later_attempt);
 	tcase_add_test(tc, test_track_edit_inserts_updates_drops);
+	tcase_add_test(tc, test_track_edit_keeps_the_key);
 	tcase_add_test(tc, test_track_end_attempt_takes_every_branch);
 	return tc;
 }
