@@ -7,6 +7,7 @@
 #   make install    copy the module into kamailio's module directory
 #   make test       unit tests (ASan/UBSan) and integration tests
 #   make demo       a running Kamailio classifying SIPp handsets
+#   make demo-ims   the same in an IMS P-CSCF (Kamailio's IMS modules)
 #   make bench      the benchmarks (bench/), figures in doc/BENCHMARKS.md
 #   make fuzz       the libFuzzer targets, FUZZ_SECONDS each (default 600)
 #   make soak       20,000+ calls over 5+ minutes, mixed personas; figures
@@ -20,7 +21,7 @@ MULTIARCH   := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || ech
 MODULES_DIR ?= /usr/lib/$(MULTIARCH)/kamailio/modules
 export KAMAILIO_SRC BUILD_DIR
 
-.PHONY: all module deps install test unit fuzz-smoke integration demo doc bench fuzz soak clean distclean
+.PHONY: all module deps install test unit fuzz-smoke integration demo demo-ims doc bench fuzz soak clean distclean
 
 all: module
 
@@ -60,6 +61,9 @@ integration: module
 
 demo: module
 	@demo/run.sh
+
+demo-ims: module
+	@demo/run_ims.sh
 
 bench: module
 	@bench/run.sh

@@ -12,6 +12,7 @@ TP_TEST_NAME=demo
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../test/integration/lib.sh"
 source "$here/../test/integration/lib_wire.sh"
+source "$here/lib_demo.sh"
 tp_workdir
 read -r UE_A UE_B UE_C _ <<<"$TP_UE_IPS"
 declare -A UA=(
@@ -57,44 +58,4 @@ echo "== kamcmd stats.get_statistics tcp_persona:"
 tp_kamcmd stats.get_statistics tcp_persona:
 tp_stop_all
 
-# verdict IP MODE: does the capture show MODE toward the UE on IP?
-verdict() {
-	local l proxy
-	l=$(tp_ladder --only-ue "$1" | cut -d' ' -f3-)
-	proxy=$(grep '^open=proxy' <<<"$l")
-	case $2 in
-	dialog)
-		[[ $(grep -c . <<<"$proxy") == 1 && $proxy == *"ACK,BYE,200/BYE "*"close=FIN-proxy" ]] &&
-			echo "one proxy connection for the dialog, closed by the proxy after 200/BYE" ;;
-	transaction)
-		[[ $(grep -c . <<<"$proxy") == 2 &&
-			$(sed -n 1p <<<"$proxy") == *"200/INVITE,ACK "*"close=FIN-proxy" &&
-			$(sed -n 2p <<<"$proxy") == *"msgs=BYE,200/BYE "*"close=FIN-proxy" ]] &&
-			echo "INVITE..ACK and BYE..200 each on a new proxy connection, each closed by the proxy" ;;
-	reuse)
-		[[ -z $proxy && $(sed -n 1p <<<"$l") == *REGISTER*INVITE*BYE* ]] &&
-			echo "no proxy connection: the call rode on the registration connection" ;;
-	none) echo "stock Kamailio behaviour" ;;
-	esac
-}
-
-for ip in $UE_A $UE_B $UE_C; do
-	echo
-	echo "== UE $ip [${UA[$ip]}]"
-	tp_ladder --diagram --ue "$ip"
-done
-
-echo
-echo "== personas and the wire"
-ok=0
-for ip in $UE_A $UE_B $UE_C; do
-	v=$(verdict "$ip" "${MODE[$ip]}")
-	if [[ -n $v ]]; then
-		ok=$((ok + 1))
-		echo "UE $ip: rule '${RULE[$ip]}', mode ${MODE[$ip]}: the wire matches ($v)"
-	else
-		echo "UE $ip: rule '${RULE[$ip]}', mode ${MODE[$ip]}: the wire does NOT match that mode"
-	fi
-done
-echo
-echo "$ok of 3 handsets got their persona on the wire (capture: $TP_PCAP)"
+tp_demo_report "$UE_A" "$UE_B" "$UE_C"

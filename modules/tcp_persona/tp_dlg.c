@@ -92,6 +92,7 @@ static void tp_on_dlg_created(
 int tp_dlg_follow(sip_msg_t *msg, unsigned int attempt)
 {
 	struct dlg_cell *dlg;
+	int r;
 
 	/* the dialog is created now, or when tm creates the transaction
 	 * (dialog's initial_cbs_inscript 0, ims_dialog): DLGCB_CREATED
@@ -100,7 +101,11 @@ int tp_dlg_follow(sip_msg_t *msg, unsigned int attempt)
 	tp_want.msg_pid = msg->pid;
 	tp_want.attempt = attempt;
 	tp_want.watched = 0;
-	if(tp_dlgb.manage(msg) > 0) {
+	if((r = tp_dlgb.manage(msg)) < 0) {
+		memset(&tp_want, 0, sizeof(tp_want));
+		return -1; /* ims_dialog without the script's dlg_flag */
+	}
+	if(r > 0) {
 		/* no DLGCB_CREATED: a spiral (the dialog module took the dialog
 		 * of this Call-ID and From tag that exists: an MO leg through
 		 * this proxy), else tm creates it later */

@@ -8,10 +8,11 @@
  */
 
 /*! \file
- * For INVITE dialogs of persona dialog the module has the dialog module
- * (dialog or ims_dialog, tp_dlg_api.h) track the dialog, unless the
- * script did, so that its timeout, failure and destruction end the
- * module's call as well.
+ * For INVITE dialogs of persona dialog the module follows the dialog in
+ * the dialog module (tp_dlg_api.h), so that its timeout, failure and
+ * destruction end the module's call as well: with dialog it has it
+ * tracked (dlg_manage() unless the script did), with ims_dialog it
+ * follows the dialogs the script has tracked (its dlg_flag).
  */
 
 #ifndef TP_DLG_H

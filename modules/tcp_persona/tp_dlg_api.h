@@ -36,7 +36,7 @@ typedef struct tp_dlg_api
 	void (*release)(struct dlg_cell *dlg);
 	/*! has the module track msg's dialog: \return 1 when it is created now
 	 * or when tm creates msg's transaction, 0 when the script had it
-	 * tracked already (look it up), -1 error */
+	 * tracked already (look it up), -1 when it is not tracked */
 	int (*manage)(sip_msg_t *msg);
 	sip_msg_t *(*cb_req)(struct dlg_cb_params *p);
 	void *(*cb_param)(struct dlg_cb_params *p);

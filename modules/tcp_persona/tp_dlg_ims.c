@@ -19,16 +19,19 @@ static ims_dlg_api_t tp_ims_dialog;
 static int tp_ims_dlg_flag = -1; /* ims_dialog's "dlg_flag" */
 
 /* ims_dialog has no dlg_manage(): it tracks the dialog of a request
- * that carries its dlg_flag when tm creates the transaction. Once the
- * transaction exists, only a dialog the script asked for is there. */
+ * that carries its dlg_flag when tm creates the transaction. The module
+ * follows the dialogs the script has tracked and never sets the flag
+ * itself: ims_dialog 5.6 crashes at shutdown when a tracked dialog's
+ * transaction is still in tm's table (tm_shutdown runs its deletion
+ * callback after ims_dialog freed its table), and a P-CSCF that tracks
+ * no dialogs must not get that from tcp_persona. */
 static int tp_ims_manage(sip_msg_t *msg)
 {
 	struct cell *t = tp_tmb.t_gett();
 
-	if(t != NULL && t != T_UNDEFINED)
-		return 0;
-	setflag(msg, tp_ims_dlg_flag);
-	return 1;
+	if(!isflagset(msg, tp_ims_dlg_flag))
+		return -1; /* not tracked: nothing to follow */
+	return t != NULL && t != T_UNDEFINED ? 0 : 1;
 }
 
 static sip_msg_t *tp_ims_cb_req(struct dlg_cb_params *p)

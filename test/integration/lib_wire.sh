@@ -207,6 +207,7 @@ _tp_ue_sipp() {
 		-key expires "$expires" -key contact_port "$TP_UE_PORT" \
 		-key mode "$TP_UE_MODE" -key delay "$TP_UE_DELAY" \
 		-key reject "$TP_UE_REJECT" \
+		-key registrar "${TP_UE_REGISTRAR:-$TP_PROXY_IP:$TP_PROXY_PORT}" \
 		-nostdin $(_tp_sipp_logs "$tag") >"$TP_WORK/$tag.out" 2>&1 &
 	TP_UE_SIPP_PID=$!
 	tp_pids+=("$TP_UE_SIPP_PID")
@@ -301,6 +302,7 @@ tp_ue_unregister() {
 		-t t1 -i "$ip" -p "$TP_UE_MO_PORT" \
 		-sf "$TP_SIPP_DIR/ue_unregister.xml" -m 1 -d 0 \
 		-key user "$(tp_ue_user "$ip")" -key ua "$ua" \
+		-key registrar "${TP_UE_REGISTRAR:-$TP_PROXY_IP:$TP_PROXY_PORT}" \
 		-key contact_port "$TP_UE_PORT" -nostdin $(_tp_sipp_logs "$tag") \
 		>"$TP_WORK/$tag.out" 2>&1 &
 	_tp_wait_started $!

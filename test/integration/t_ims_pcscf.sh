@@ -5,9 +5,10 @@
 # Each REGISTER is relayed with a Path and challenged by the core (401),
 # then accepted (200 with Service-Route): only the 200 binds, a REGISTER
 # that only got its 401 binds nothing. On the wire: an MT call to a UE of
-# each persona (Request-URI its Contact, Route the P-CSCF's Path), an MO
-# call along the Service-Route, a re-REGISTER over a new connection (the
-# reuse UE's calls follow it), a de-REGISTER (the binding goes with it).
+# each persona (Request-URI its Contact, Route the P-CSCF's Path), two
+# overlapping calls to the dialog UE, an MO call from each along the
+# Service-Route, a re-REGISTER over a new connection (the reuse UE's
+# calls follow it), a de-REGISTER (the binding goes with it).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_wire.sh"
 source "$(dirname "$0")/lib_ims.sh"
@@ -53,10 +54,16 @@ for ip in $UE1 $UE2 $UE3; do
 	tp_check "an MT call from the core to $ip (${MODE[$ip]}) completes" tp_ims_call "$ip"
 done
 
-# --- MO: along the Service-Route
-tp_net_answer_start 1
-tp_check "UE $UE1 places an MO call" tp_ue_call "$UE1" ue_call
-tp_check "the core answered it" tp_net_answer_wait
+# --- overlap: two calls to the dialog UE at once
+tp_check "two overlapping MT calls from the core to $UE1 (dialog)" \
+	tp_ims_call "$UE1" -m 2 -l 2 -r 4 -key hold 1500
+
+# --- MO: each UE calls along the Service-Route
+for ip in $UE1 $UE2 $UE3; do
+	tp_net_answer_start 1
+	tp_check "UE $ip (${MODE[$ip]}) places an MO call" tp_ue_call "$ip" ue_call
+	tp_check "the core answered it" tp_net_answer_wait
+done
 
 # --- the reuse UE registers again over a new connection
 tp_ue_stop "$UE3"
@@ -81,14 +88,11 @@ l=$(lines "$UE1")
 tp_eq "dialog $UE1: REGISTER, 401, REGISTER, 200 on its own connection" \
 	"open=ue proxy=$P:$TP_PROXY_PORT ue=$UE1:* $reg" \
 	"$(grep -m1 'REGISTER' <<<"$l" | sed 's/ calls=.*//')"
-tp_eq "dialog $UE1: the MT call on a new proxy connection, FIN by the proxy" \
-	"open=proxy proxy=$P:* ue=$UE1:$TP_UE_PORT $call close=FIN-proxy" \
+tp_eq "dialog $UE1: the MT call and each overlapping one on a new proxy connection, FIN by the proxy" \
+	"$(for _ in 1 2 3; do echo "open=proxy proxy=$P:* ue=$UE1:$TP_UE_PORT $call close=FIN-proxy"; done)" \
 	"$(grep '^open=proxy' <<<"$l" | sed 's/ calls=c[0-9]* / /')"
-tp_eq "dialog $UE1: the MO call on the UE's own connection, not closed by the proxy" \
-	"open=ue proxy=$P:$TP_PROXY_PORT ue=$UE1:$TP_UE_MO_PORT $call" \
-	"$(grep " ue=$UE1:$TP_UE_MO_PORT " <<<"$l" | sed 's/ calls=.*//')"
-tp_eq "dialog $UE1: no FIN from the proxy on the MO call" 0 \
-	"$(grep " ue=$UE1:$TP_UE_MO_PORT " <<<"$l" | grep -c 'close=FIN-proxy')"
+tp_eq "dialog $UE1: one call per proxy connection" 3 \
+	"$(grep '^open=proxy' <<<"$l" | grep -c ' calls=c[0-9]* ')"
 
 l=$(lines "$UE2")
 p=$(grep '^open=proxy' <<<"$l")
@@ -103,14 +107,21 @@ tp_eq "after its de-REGISTER: stock (one connection, the whole call, left open)"
 	"$(sed -n 3p <<<"$p" | sed 's/ calls=c[0-9]* / /')"
 tp_eq "transaction $UE2: three proxy connections in all" 3 "$(grep -c . <<<"$p")"
 
+for ip in $UE1 $UE2 $UE3; do
+	tp_eq "${MODE[$ip]} $ip: the MO call on the UE's own connection, not closed by the proxy" \
+		"open=ue proxy=$P:$TP_PROXY_PORT ue=$ip:$TP_UE_MO_PORT $call close=FIN-ue" \
+		"$(lines "$ip" | grep " ue=$ip:$TP_UE_MO_PORT " | grep INVITE | sed 's/ calls=c[0-9]* / /')"
+done
+
 l=$(lines "$UE3")
 tp_eq "reuse $UE3: no connection opened by the proxy" 0 "$(grep -c '^open=proxy' <<<"$l")"
+r=$(grep REGISTER <<<"$l")
 tp_eq "reuse $UE3: the first call on the first registration connection" \
 	"open=ue proxy=$P:$TP_PROXY_PORT ue=$UE3:* $reg,$(cut -d= -f2 <<<"$call")" \
-	"$(sed -n 1p <<<"$l" | sed 's/ calls=.*//')"
+	"$(sed -n 1p <<<"$r" | sed 's/ calls=.*//')"
 tp_eq "reuse $UE3: the call after the new REGISTER on the new connection" \
 	"open=ue proxy=$P:$TP_PROXY_PORT ue=$UE3:* $reg,$(cut -d= -f2 <<<"$call")" \
-	"$(sed -n 2p <<<"$l" | sed 's/ calls=.*//')"
+	"$(sed -n 2p <<<"$r" | sed 's/ calls=.*//')"
 tp_check_refused_client "$BAD" "$(tp_ladder --call-ids | awk -v ip="@$BAD" '$1 == "call" && index($3, ip) { print $2 }')"
 
 tp_done

@@ -106,6 +106,7 @@ timeout -k 2 $((SECONDS_LOAD + 60)) "$SIPP" "$TP_PROXY_IP:$TP_PROXY_PORT" \
 	-t t1 -i "$TP_REFUSE_IP" -p "$TP_UE_PORT" -sf "$TP_WORK/forged.xml" \
 	-inf "$TP_WORK/victims.csv" -m "$SECONDS_LOAD" -r 1 -d 0 \
 	-key user refused -key ua Persona-Reuse/1.0 -key expires 600 \
+	-key registrar "$TP_PROXY_IP:$TP_PROXY_PORT" \
 	-key contact_port "$TP_UE_PORT" -nostdin -trace_screen \
 	-screen_file "$TP_WORK/forged.screen" -trace_logs \
 	-log_file "$TP_WORK/forged.log" >"$TP_WORK/forged.out" 2>&1 &
