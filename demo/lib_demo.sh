@@ -24,6 +24,17 @@ verdict() {
 	esac
 }
 
+# tp_demo_bindings IP...: what the module bound each handset to, as the
+# operator sees it (kamcmd tcp_persona.binding), into RULE and MODE
+tp_demo_bindings() {
+	local ip m
+	for ip in "$@"; do
+		m=$(tp_kamcmd tcp_persona.binding "$ip:$TP_UE_PORT")
+		RULE[$ip]=$(sed -n 's/^\trule: //p' <<<"$m")
+		MODE[$ip]=$(sed -n 's/^\tmode: //p' <<<"$m")
+	done
+}
+
 # tp_demo_report IP...: each handset's ladder, then a line per handset
 # saying whether the wire matched its persona
 tp_demo_report() {

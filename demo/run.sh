@@ -45,12 +45,7 @@ for ip in $UE_A $UE_B $UE_C; do
 done
 tp_capture_stop
 declare -A RULE MODE
-for ip in $UE_A $UE_B $UE_C; do
-	# what the module bound the handset to, as the operator sees it
-	m=$(tp_kamcmd tcp_persona.binding "$ip:$TP_UE_PORT")
-	RULE[$ip]=$(sed -n 's/^\trule: //p' <<<"$m")
-	MODE[$ip]=$(sed -n 's/^\tmode: //p' <<<"$m")
-done
+tp_demo_bindings $UE_A $UE_B $UE_C
 echo
 echo "== kamcmd tcp_persona.bindings"
 tp_kamcmd tcp_persona.bindings

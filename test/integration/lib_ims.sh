@@ -107,3 +107,16 @@ tp_ims_regevent_start() {
 	tp_pids+=("$TP_REGEVENT_PID")
 	sleep 0.2 # the UDP socket is bound
 }
+
+# tp_ims_setup GRANT: the IMS P-CSCF, the capture and the core's registrar
+# granting GRANT s, each a check; returns 1 (after tp_done) when the
+# P-CSCF did not start
+tp_ims_setup() {
+	if ! tp_ims_start; then
+		tp_fail "kamailio (IMS P-CSCF) with tcp_persona and tshark start"
+		tp_done
+		return 1
+	fi
+	TP_CORE_LIFE=120 tp_check "the core's registrar (SIPp) starts" \
+		tp_ims_core_start 100 "$1"
+}

@@ -25,13 +25,7 @@ PENDING=4
 
 # a contact whose REGISTER got no 200 is dropped after PENDING s
 TP_IMS_PENDING=$PENDING
-if ! tp_ims_start; then
-	tp_fail "kamailio (IMS P-CSCF) with tcp_persona and tshark start"
-	tp_done
-	exit
-fi
-TP_CORE_LIFE=120 tp_check "the core's registrar (SIPp) starts" \
-	tp_ims_core_start 100 600
+tp_ims_setup 600 || exit
 for ip in $UE1; do
 	TP_UE_REGISTER=ue_register_challenged tp_check \
 		"UE $ip (reuse) registers through the core" \

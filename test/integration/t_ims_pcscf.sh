@@ -19,16 +19,11 @@ BAD=$TP_REFUSE_IP
 P=$TP_PROXY_IP
 GRANT=300
 
-if ! tp_ims_start; then
-	tp_fail "kamailio (IMS P-CSCF) with tcp_persona and tshark start"
-	tp_done
-	exit
-fi
+tp_ims_setup "$GRANT" || exit
 tp_check "ims_dialog, not dialog, is the dialog module" \
 	grep -q 'loadmodule "ims_dialog.so"' "$TP_WORK/kamailio.cfg"
 tp_eq "the dialog module is not loaded" "" \
 	"$(grep '^loadmodule "dialog.so"' "$TP_WORK/kamailio.cfg")"
-TP_CORE_LIFE=120 tp_check "the core's registrar (SIPp) starts" tp_ims_core_start 100 "$GRANT"
 
 # --- registrations through the core: 401, then 200
 declare -A UA=([$UE1]=Persona-Dialog/1.0 [$UE2]=Persona-Transaction/1.0

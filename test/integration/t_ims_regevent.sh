@@ -17,13 +17,7 @@ tp_workdir
 read -r UE1 UE2 UE3 _ <<<"$TP_UE_IPS"
 P=$TP_PROXY_IP
 
-if ! tp_ims_start; then
-	tp_fail "kamailio (IMS P-CSCF) with tcp_persona and tshark start"
-	tp_done
-	exit
-fi
-TP_CORE_LIFE=120 tp_check "the core's registrar (SIPp) starts" \
-	tp_ims_core_start 100 600
+tp_ims_setup 600 || exit
 declare -A UA=([$UE1]=Persona-Dialog/1.0 [$UE2]=Persona-Transaction/1.0
 	[$UE3]=Persona-Reuse/1.0)
 declare -A MODE=([$UE1]=dialog [$UE2]=transaction [$UE3]=reuse)
