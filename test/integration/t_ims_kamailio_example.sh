@@ -19,8 +19,8 @@
 #   5. the log on stderr (the test reads it).
 # Then, through SIPp as the IMS core: each persona's UE registers (401,
 # then 200; a client that only gets the 401 is not bound), gets an MT
-# call, subscribes to its reg event (two NOTIFYs); the dialog UE places an
-# MO call; the reuse UE registers again over a new connection and gets a
+# call, subscribes to its reg event (two NOTIFYs) and places an MO call;
+# the reuse UE registers again over a new connection and gets a
 # call there; the transaction UE de-registers, then registers again for
 # 6 s, and its binding ends with that registration. The wire shows each
 # persona. Not run here: the network's de-registration by NOTIFY (the
@@ -136,9 +136,11 @@ done
 tp_check "a client on $BAD REGISTERs, the core answers 401" \
 	tp_forged_start "$BAD" "$(tp_ue_user "$BAD")" "$BAD" "Persona-Reuse/3.0"
 tp_eq "... and it has no binding" "" "$(tp_binding_field "$BAD" mode)"
-tp_net_answer_start 1
-tp_check "UE $UE1 (dialog) places an MO call" tp_ue_call "$UE1" ue_call
-tp_check "the core answered it" tp_net_answer_wait
+for ip in $UE1 $UE2 $UE3; do
+	tp_net_answer_start 1
+	tp_check "UE $ip (${MODE[$ip]}) places an MO call" tp_ue_call "$ip" ue_call
+	tp_check "the core answered it" tp_net_answer_wait
+done
 tp_ue_stop "$UE3"
 TP_UE_REGISTER=ue_register_challenged tp_check \
 	"UE $UE3 registers again over a new connection (401, 200)" \
@@ -193,6 +195,11 @@ tp_eq "reuse $UE3: the call on the registration connection; the later call on th
 open=ue proxy=$P:$TP_PROXY_PORT ue=$UE3:* msgs=$reg,$call" \
 	"$(grep 'REGISTER' <<<"$l" | sed 's/ calls=.*//')"
 tp_eq "reuse $UE3: no connection opened by the proxy" 0 "$(grep -c '^open=proxy' <<<"$l")"
+for ip in $UE2 $UE3; do
+	tp_eq "${MODE[$ip]} $ip: the MO call on the UE's own connection, not closed by the proxy" \
+		"open=ue proxy=$P:$TP_PROXY_PORT ue=$ip:$TP_UE_MO_PORT msgs=INVITE,100/INVITE,100/INVITE,180/INVITE,200/INVITE,ACK,BYE,200/BYE close=FIN-ue" \
+		"$(lines "$ip" | grep " ue=$ip:$TP_UE_MO_PORT " | grep INVITE | sed 's/ calls=c[0-9]* / /')"
+done
 for ip in $UE2 $UE3; do
 	tp_eq "$ip: the NOTIFYs follow the Contact alias, on the SUBSCRIBE's connection" \
 		"open=ue proxy=$P:$TP_PROXY_PORT ue=$ip:$TP_UE_MO_PORT msgs=SUBSCRIBE,200/SUBSCRIBE,$notify,$notify" \
