@@ -69,7 +69,7 @@ void tp_conn_core_id_seen(int id)
 
 static int tp_conn_id_used_unsafe(int id, void *arg)
 {
-	return _tcpconn_find(id, 0, 0, 0, 0) != NULL;
+	return TP_TCPCONN_BY_ID(id) != NULL;
 }
 
 int tp_conn_new_id_unsafe(void)
@@ -171,7 +171,7 @@ int tp_conn_alive_to(int id, const struct ip_addr *ip)
 	if(id == 0)
 		return 0;
 	TCPCONN_LOCK;
-	c = _tcpconn_find(id, 0, 0, 0, 0);
+	c = TP_TCPCONN_BY_ID(id);
 	if(c && c->state != S_CONN_BAD && !(c->flags & F_CONN_FORCE_EOF)
 			&& !(c->send_flags.f & SND_F_CON_CLOSE))
 		alive = ip == NULL || ip_addr_cmp(&c->rcv.src_ip, ip) ? 1 : -1;
@@ -254,7 +254,7 @@ int tp_conn_ports(int id, int *local, int *remote)
 	if(id == 0)
 		return -1;
 	TCPCONN_LOCK;
-	if((c = _tcpconn_find(id, 0, 0, 0, 0)) != NULL) {
+	if((c = TP_TCPCONN_BY_ID(id)) != NULL) {
 		*local = c->rcv.dst_port;
 		*remote = c->rcv.src_port;
 		af = c->rcv.src_ip.af;
@@ -300,7 +300,7 @@ int tp_conn_keep(int id, unsigned int secs)
 	if(id == 0)
 		return -1;
 	TCPCONN_LOCK;
-	c = _tcpconn_find(id, 0, 0, 0, 0);
+	c = TP_TCPCONN_BY_ID(id);
 	if(c) {
 		/* idle based: every send restarts it, so it is stretched again and
 		 * again; a reader holding c uses c->timeout itself, leave it */

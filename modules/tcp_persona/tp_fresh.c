@@ -55,6 +55,7 @@ static struct tcp_connection *tp_fresh_new(void)
 	ip_addr_mk_any(AF_INET, &c->rcv.dst_ip);
 	c->flags = F_CONN_FD_CLOSED;
 	c->send_flags.f = SND_F_CON_CLOSE;
+	TP_TCPCONN_MARK_DATA(c); /* never closed by a data timeout */
 	atomic_set(&c->refcnt, 1);
 	return c;
 }

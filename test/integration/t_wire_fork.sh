@@ -7,7 +7,7 @@
 # whole dialog (or its CANCEL and the ACK of its 487, then FIN), the stock
 # UE's as Kamailio sends it.
 source "$(dirname "$0")/lib.sh"
-TP_UE_IPS="127.0.0.81 127.0.0.82 127.0.0.83 127.0.0.85 127.0.0.86"
+TP_UE_IPS=${TP_FORK_UE_IPS:-"127.0.0.81 127.0.0.82 127.0.0.83 127.0.0.85 127.0.0.86"}
 source "$(dirname "$0")/lib_wire.sh"
 tp_workdir
 
