@@ -4,6 +4,8 @@
 #                   kamailio (headers from Debian's source package, or
 #                   KAMAILIO_SRC=/path/to/kamailio)
 #   make deps       install the Debian packages build, demo and tests need
+#   KAMAILIO_VERSION=6.0  any of these against Debian 13's kamailio 6.0,
+#                   built from its source package under build/
 #   make install    copy the module into kamailio's module directory
 #   make test       unit tests (ASan/UBSan) and integration tests
 #   make demo       a running Kamailio classifying SIPp handsets
@@ -28,6 +30,15 @@ all: module
 deps:
 	@tools/deps.sh
 
+# KAMAILIO_VERSION=6.0: Debian 13's kamailio 6.0, built under build/, and
+# the module built in its tree (tools/with-kamailio.sh); empty or 5.6: the
+# installed Debian 12 kamailio.
+KAMAILIO_VERSION ?=
+WITH_KAMAILIO := tools/with-kamailio.sh "$(KAMAILIO_VERSION)"
+ifneq ($(filter-out 5.6,$(KAMAILIO_VERSION)),)
+module: deps
+	@$(WITH_KAMAILIO) tools/build-in-tree.sh >/dev/null
+else
 # Kamailio's module build decides what is out of date, except when the tree
 # or the kamailio package changed: then everything is rebuilt.
 BUILT_FOR := $(MODULE_DIR)/.built-for
@@ -38,6 +49,7 @@ module: deps
 			rm -f $(MODULE_DIR)/*.o $(MODULE_DIR)/*.d $(MODULE_SO); fi && \
 		$(MAKE) -s -C $(MODULE_DIR) COREPATH="$$tree/src" && \
 		tools/check-module.sh $(MODULE_SO) && echo "$$want" >$(BUILT_FOR)
+endif
 
 install: module
 	install -d $(DESTDIR)$(MODULES_DIR)
@@ -57,13 +69,13 @@ fuzz: deps
 	@$(MAKE) -s -C test/fuzz run FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600)
 
 integration: module
-	@test/integration/run.sh
+	@$(WITH_KAMAILIO) test/integration/run.sh
 
 demo: module
-	@demo/run.sh
+	@$(WITH_KAMAILIO) demo/run.sh
 
 demo-ims: module
-	@demo/run_ims.sh
+	@$(WITH_KAMAILIO) demo/run_ims.sh
 
 bench: module
 	@bench/run.sh

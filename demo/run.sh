@@ -14,6 +14,7 @@ source "$here/../test/integration/lib.sh"
 source "$here/../test/integration/lib_wire.sh"
 source "$here/lib_demo.sh"
 tp_workdir
+echo "== $("$KAMAILIO" -v | head -1) ($KAMAILIO)"
 read -r UE_A UE_B UE_C _ <<<"$TP_UE_IPS"
 declare -A UA=(
 	[$UE_A]="SM-S916U1-S916U1UES7EZB6 Samsung IMS 6.0"

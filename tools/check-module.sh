@@ -5,7 +5,9 @@ set -euo pipefail
 so=${1:?usage: check-module.sh MODULE.so}
 KAMAILIO=${KAMAILIO:-$(command -v kamailio || echo /usr/sbin/kamailio)}
 
-want_ver=$("$KAMAILIO" -v | sed -n 's/^version: \(.*[^ ]\) *$/\1/p')
+# what the loader compares (SER_FULL_VERSION): "kamailio X (ARCH/OS)",
+# without the source revision -v prints after it (6.0)
+want_ver=$("$KAMAILIO" -v | sed -n 's/^version: \(.*)\).*$/\1/p')
 want_flags=$("$KAMAILIO" -v | sed -n 's/^flags: //p')
 strs=$(strings -a -n 8 "$so")
 if ! grep -qxF -- "$want_ver" <<<"$strs"; then

@@ -79,7 +79,8 @@ tp_kamailio_start() {
 	local cfg=$1 i extra=()
 	shift
 	read -r -a extra <<<"${TP_KAMAILIO_ARGS:-}"
-	"$KAMAILIO" -f "$cfg" -DD -E -m 64 -M 8 -Y "$TP_WORK" \
+	# -L: a cfg without mpath finds the modules of the binary under test
+	"$KAMAILIO" -f "$cfg" -DD -E -m 64 -M 8 -Y "$TP_WORK" -L "$TP_MODULES_DIR" \
 		-P "$TP_WORK/kamailio.pid" "${extra[@]}" "$@" \
 		>"$TP_WORK/kamailio.log" 2>&1 &
 	TP_KAM_PID=$!

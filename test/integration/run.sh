@@ -3,6 +3,8 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 passed=0 failed=0 broken=()
+KAMAILIO=${KAMAILIO:-$(command -v kamailio || echo /usr/sbin/kamailio)}
+echo "integration tests against $("$KAMAILIO" -v | head -1) ($KAMAILIO)"
 
 for t in "$here"/t_*.sh; do
 	echo "== $(basename "$t")"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs a command against the Kamailio version asked for (KAMAILIO_VERSION):
+# empty or 5.6, the installed Debian 12 kamailio as it is; 6.0, Debian 13's
+# kamailio 6.0 built under build/ (tools/kamailio-6.0.sh): its binary,
+# kamcmd, modules and tree, and the tcp_persona built in that tree.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+version=${1:?usage: with-kamailio.sh VERSION COMMAND...}
+shift
+case $version in
+"" | 5.6) ;;
+6.0)
+	tree=$("$here/kamailio-6.0.sh")
+	export KAMAILIO=$tree/src/kamailio KAMCMD=$tree/utils/kamcmd/kamcmd
+	export TP_MODULES_DIR=$tree/src/modules KAMAILIO_SRC=$tree
+	export TP_MODULE=$tree/src/modules/tcp_persona/tcp_persona.so
+	;;
+*)
+	echo "tcp_persona: KAMAILIO_VERSION=$version: use 5.6 (the installed" \
+		"kamailio) or 6.0 (Debian 13's, built under build/)" >&2
+	exit 1
+	;;
+esac
+exec "$@"
