@@ -53,7 +53,8 @@ endif
 
 install: module
 	install -d $(DESTDIR)$(MODULES_DIR)
-	install -m 755 $(MODULE_SO) $(DESTDIR)$(MODULES_DIR)/tcp_persona.so
+	@$(WITH_KAMAILIO) sh -c 'install -m 755 "$${TP_MODULE:-$(MODULE_SO)}" \
+		"$(DESTDIR)$(MODULES_DIR)/tcp_persona.so"'
 
 test: unit fuzz-smoke integration
 

@@ -5,14 +5,19 @@
 # kamcmd, modules and tree, and the tcp_persona built in that tree.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-version=${1:?usage: with-kamailio.sh VERSION COMMAND...}
+if [[ $# -lt 2 ]]; then
+	echo "usage: with-kamailio.sh VERSION COMMAND... (VERSION may be empty)" >&2
+	exit 2
+fi
+version=$1
 shift
 case $version in
 "" | 5.6) ;;
 6.0)
 	tree=$("$here/kamailio-6.0.sh")
 	export KAMAILIO=$tree/src/kamailio KAMCMD=$tree/utils/kamcmd/kamcmd
-	export TP_MODULES_DIR=$tree/src/modules KAMAILIO_SRC=$tree
+	# a tree given (the build's refusal tests) is checked, not replaced
+	export TP_MODULES_DIR=$tree/src/modules KAMAILIO_SRC=${KAMAILIO_SRC:-$tree}
 	export TP_MODULE=$tree/src/modules/tcp_persona/tcp_persona.so
 	;;
 *)

@@ -7,7 +7,7 @@ tools=$TP_ROOT/tools
 tree=$("$tools/kamailio-tree.sh") || { tp_fail "the build tree is there"; tp_done; exit; }
 binver=$("$tools/kamailio-version.sh")
 # "kamailio 5.6.3 (x86_64/linux)" and the adaptive wait loops of the binary
-fullver=$("$KAMAILIO" -v | sed -n 's/^version: \(.*[^ ]\) *$/\1/p')
+fullver=$("$KAMAILIO" -v | sed -n 's/^version: \(.*)\).*$/\1/p')
 loops=$("$KAMAILIO" -v | sed -n 's/^ADAPTIVE_WAIT_LOOPS \([0-9]*\),.*/\1/p')
 
 # fake TREE: a copy of the real tree's Makefile.defs and config.mak only
@@ -31,7 +31,7 @@ refused() {
 fake "$TP_WORK/other-version"
 sed -i 's/^SUBLEVEL = .*/SUBLEVEL =  99/' "$TP_WORK/other-version/src/Makefile.defs"
 refused "a tree of another version" \
-	"refusing Kamailio tree $TP_WORK/other-version: it is kamailio 5.6.99, the installed binary ($KAMAILIO) is $binver" \
+	"refusing Kamailio tree $TP_WORK/other-version: it is kamailio ${binver%.*}.99, the installed binary ($KAMAILIO) is $binver" \
 	"$TP_WORK/other-version"
 
 fake "$TP_WORK/no-stats"
@@ -77,13 +77,13 @@ stage=$TP_WORK/stage
 tp_check "make install puts the module into kamailio's module directory" \
 	tp_quiet make -s -C "$TP_ROOT" install DESTDIR="$stage"
 tp_check "the installed module is the built one" \
-	cmp "$TP_MODULE" "$stage$TP_MODULES_DIR/tcp_persona.so"
+	cmp "$TP_MODULE" "$stage/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/kamailio/modules/tcp_persona.so"
 
 # drop-in: the module folder inside a copy of the tree, built by its make
 cp -a "$tree" "$TP_WORK/tree"
 dst=$TP_WORK/tree/src/modules/tcp_persona
 mkdir -p "$dst"
-(cd "$TP_ROOT/modules/tcp_persona" && cp Makefile *.c *.h "$dst/")
+(cd "$TP_ROOT/modules/tcp_persona" && cp Makefile CMakeLists.txt *.c *.h "$dst/")
 if make -C "$TP_WORK/tree" modules=modules/tcp_persona modules \
 	>"$TP_WORK/intree.log" 2>&1; then
 	tp_pass "builds in-tree with the tree's make modules=modules/tcp_persona"
