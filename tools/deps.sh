@@ -22,7 +22,7 @@ packages=(
 	clang                  # test/fuzz: libFuzzer targets (ASan, UBSan)
 	lld                    # test/fuzz: links fuzz_contact without the unused core code
 	bison flex             # KAMAILIO_VERSION=6.0: builds Debian 13's kamailio 6.0
-	libxml2-dev libmnl-dev liblua5.1-0-dev # ... and its IMS, pua and app_lua modules
+	libxml2-dev libmnl-dev liblua5.1-0-dev libsctp-dev # ... its IMS, pua, app_lua, sctp modules
 )
 
 missing=()

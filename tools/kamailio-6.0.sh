@@ -18,7 +18,7 @@ dir=$(cd "$dir" && pwd)
 MODULES="tm tmx sl rr pv xlog textops textopsx siputils sanity maxfwd kex
 corex ctl cfg_rpc jsonrpcs usrloc registrar dialog tcpops xhttp xhttp_prom
 db_text app_lua auth dispatcher path statistics nathelper sdpops rtpengine
-htable ims_usrloc_pcscf ims_registrar_pcscf ims_ipsec_pcscf ims_dialog pua"
+htable ims_usrloc_pcscf ims_registrar_pcscf ims_ipsec_pcscf ims_dialog pua sctp"
 
 apt_dir=$dir/apt-trixie
 apt_opts=(-o "Dir::Etc::sourcelist=$apt_dir/sources.list" -o Dir::Etc::sourceparts=-
