@@ -72,10 +72,11 @@ tp_ims_call() {
 	# shellcheck disable=SC2046
 	timeout -k 2 "$TP_SIPP_TIMEOUT" "$SIPP" "$TP_PROXY_IP:$TP_PROXY_PORT" \
 		-t u1 -i "$TP_NET_IP" -p "$TP_NET_UAC_PORT" \
-		-sf "$TP_SIPP_DIR/scscf_call.xml" -m 1 -key hold "$TP_HOLD" \
+		-sf "$TP_SIPP_DIR/scscf_call.xml" -m 1 \
 		-key contact "$(tp_ims_contact "$ip")" \
 		-key path "sip:term@$TP_PROXY_IP:$TP_PROXY_PORT;lr" \
-		-nostdin $(_tp_sipp_logs "$tag") "$@" >"$TP_WORK/$tag.out" 2>&1 &
+		-nostdin $(_tp_sipp_logs "$tag") "$@" -key hold "$TP_HOLD" \
+		>"$TP_WORK/$tag.out" 2>&1 &
 	_tp_wait_started $!
 }
 

@@ -313,7 +313,8 @@ tp_ue_unregister() {
 # net_cancel, net_message, net_reinvite, net_call_uebye; .xml optional)
 # toward sip:AOR@proxy, in the foreground, bounded by $TP_SIPP_TIMEOUT s;
 # -m 1 and -key hold $TP_HOLD unless the extra ARGS say otherwise (e.g.
-# -m 2 -l 2 -r 10). Returns sipp's exit status (0: all calls passed).
+# -m 2 -l 2 -r 10, -key hold 1500: sipp takes the last of an option but
+# the first of a -key, hence the order). Returns sipp's exit status (0: all calls passed).
 tp_net_call() {
 	local scen aor=$2 tag
 	scen=$(_tp_scenario "$1")
@@ -322,7 +323,7 @@ tp_net_call() {
 	# shellcheck disable=SC2046
 	timeout -k 2 "$TP_SIPP_TIMEOUT" "$SIPP" "$TP_PROXY_IP:$TP_PROXY_PORT" \
 		-t u1 -i "$TP_NET_IP" -p "$TP_NET_UAC_PORT" -sf "$scen" -s "$aor" \
-		-m 1 -key hold "$TP_HOLD" -nostdin $(_tp_sipp_logs "$tag") "$@" \
+		-m 1 -nostdin $(_tp_sipp_logs "$tag") "$@" -key hold "$TP_HOLD" \
 		>"$TP_WORK/$tag.out" 2>&1 &
 	_tp_wait_started $!
 }

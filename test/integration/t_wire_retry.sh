@@ -25,7 +25,7 @@ TP_UE_MODE=retry TP_UE_REJECT=422 tp_check "UE $UE1 (dialog, refuses a first INV
 	tp_ue_start "$UE1" "Persona-Dialog/1.0"
 TP_UE_MODE=retry TP_UE_REJECT=407 tp_check "UE $UE2 (dialog, refuses a first INVITE with 407) registers" \
 	tp_ue_start "$UE2" "Persona-Dialog/1.0"
-tp_net_call net_call_retry "$(tp_ue_user "$UE1")" -key hold "$HOLD" &
+TP_NET_UAC_PORT=5062 tp_net_call net_call_retry "$(tp_ue_user "$UE1")" -key hold "$HOLD" &
 first=$!
 tp_pids+=("$first")
 sleep 1
