@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Persona "transaction" under load: 1,500 MT calls at 150/s to three UEs,
-# each BYE right after the ACK. Every proxy connection must carry exactly
+# each BYE 500 ms after the ACK (the hold this test has always run with:
+# its "-key hold 0" was ignored until the helpers let a test's hold win;
+# a BYE right after the ACK makes SIPp UEs drop calls at this rate, to be
+# looked into). Every proxy connection must carry exactly
 # one transaction (INVITE..ACK or BYE..200) and be closed by the proxy.
 # Guards against connections that share an id: the core numbers them with
 # an unlocked counter, so two workers opening at once could get one id and
@@ -26,9 +29,9 @@ sed 's/\[service\]/[field0]/g' "$TP_SIPP_DIR/net_call.xml" >"$TP_WORK/call.xml"
 	echo SEQUENTIAL
 	for ip in $UE1 $UE2 $UE3; do echo "$(tp_ue_user "$ip");"; done
 } >"$TP_WORK/aors.csv"
-tp_check "$CALLS calls at 150/s, BYE right after the ACK, none failed" \
+tp_check "$CALLS calls at 150/s, BYE 500 ms after the ACK, none failed" \
 	tp_net_call "$TP_WORK/call.xml" ignored -inf "$TP_WORK/aors.csv" \
-	-m "$CALLS" -r 150 -l 100 -key hold 0
+	-m "$CALLS" -r 150 -l 100 -key hold 500
 tp_check "the capture is written" tp_capture_stop
 
 l=$(tp_ladder | tp_ladder_mask | grep ' open=proxy ')
