@@ -49,6 +49,12 @@ for _ in $(seq 1 30); do
 	[[ $(held "$UE3") == 1 ]] && break
 	sleep 0.1
 done
+# the reset comes once the call is answered: the network side has the 200
+# (its newest message log; nothing earlier in this test got a 200)
+for _ in $(seq 1 30); do
+	grep -q '^SIP/2.0 200 OK' "$(ls -t "$TP_WORK"/net-*.msg | head -1)" 2>/dev/null && break
+	sleep 0.1
+done
 port=$(tp_kamcmd tcp_persona.binding "$UE3:$TP_UE_PORT" | sed -n 's/^\t*local_port: //p')
 tp_check "the UE's socket of the call's connection is reset (ss -K)" \
 	ss -K -tn state established src "$UE3:$TP_UE_PORT" dst "$P:$port"
