@@ -38,7 +38,7 @@ TP_CORE_LIFE=60 tp_ims_core_start 100 600 ||
 echo
 echo "== three handsets register through the core (401, then 200); the core calls each once"
 for ip in $UE_A $UE_B $UE_C; do
-	TP_UE_REGISTER=ue_register_challenged tp_ue_start "$ip" "${UA[$ip]}" || exit 1
+	tp_ue_start "$ip" "${UA[$ip]}" || exit 1
 	tp_ims_call "$ip" || echo "   (the call to $ip failed: see $TP_WORK)"
 done
 tp_capture_stop

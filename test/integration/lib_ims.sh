@@ -6,6 +6,8 @@
 # the core's registrar port (REGISTERs relayed there); its calls come from
 # $TP_NET_IP:$TP_NET_PORT
 TP_ICSCF_PORT=${TP_ICSCF_PORT:-$TP_NET_REG_PORT}
+# UEs register as the IMS core wants: 401 first, then 200
+TP_UE_REGISTER=ue_register_challenged
 
 # tp_ims_cfg OUT: doc/example-ims-pcscf.cfg with the test's addresses, the
 # built module, the test rules and a log on stderr
@@ -120,4 +122,17 @@ tp_ims_setup() {
 	fi
 	TP_CORE_LIFE=120 tp_check "the core's registrar (SIPp) starts" \
 		tp_ims_core_start 100 "$1"
+}
+
+# tp_ims_mo_call IP LABEL: the UE on IP calls along its Service-Route and
+# the core answers (net_answer.xml); two checks
+tp_ims_mo_call() {
+	tp_net_answer_start 1
+	tp_check "UE $1 ($2) places an MO call" tp_ue_call "$1" ue_call
+	tp_check "the core answered it" tp_net_answer_wait
+}
+
+# tp_ims_lines IP: the UE's connections in the capture, ports masked
+tp_ims_lines() {
+	tp_ladder --only-ue "$1" | tp_ladder_mask | cut -d' ' -f3-
 }

@@ -27,7 +27,7 @@ PENDING=4
 TP_IMS_PENDING=$PENDING
 tp_ims_setup 600 || exit
 for ip in $UE1; do
-	TP_UE_REGISTER=ue_register_challenged tp_check \
+	tp_check \
 		"UE $ip (reuse) registers through the core" \
 		tp_ue_start "$ip" "Persona-Reuse/1.0" 600
 done
@@ -70,7 +70,7 @@ tp_stop_pid "$TP_CORE_PID"
 _tp_forget "$TP_CORE_PID"
 TP_CORE_LIFE=120 tp_check "the core's registrar now grants $GRANT s" \
 	tp_ims_core_start 100 "$GRANT"
-TP_UE_REGISTER=ue_register_challenged tp_check \
+tp_check \
 	"UE $UE2 (reuse) registers through the core, for $GRANT s" \
 	tp_ue_start "$UE2" "Persona-Reuse/1.0" 600
 tp_eq "UE $UE2 is bound" "mode=reuse" "$(tp_binding_field "$UE2" mode)"
@@ -86,11 +86,10 @@ tp_check "an MT call to $UE2 after it" tp_ims_call "$UE2"
 tp_check "the capture is written" tp_capture_stop
 
 tp_ladder --call-ids | sed 's/^/# /'
-lines() { tp_ladder --only-ue "$1" | tp_ladder_mask | cut -d' ' -f3-; }
 call="INVITE,100/INVITE,180/INVITE,200/INVITE,ACK,BYE,200/BYE"
 reg="REGISTER,401/REGISTER,REGISTER,200/REGISTER"
 for ip in $UE1 $UE2; do
-	l=$(lines "$ip")
+	l=$(tp_ims_lines "$ip")
 	tp_eq "$ip: bound, the call rode its registration connection" \
 		"open=ue proxy=$P:$TP_PROXY_PORT ue=$ip:* msgs=$reg,$call" \
 		"$(grep -m1 'REGISTER' <<<"$l" | sed 's/ calls=.*//')"

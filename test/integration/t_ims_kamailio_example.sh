@@ -137,7 +137,7 @@ tp_ue_start_again() {
 	tp_ue_start "$1" "${UA[$1]}" 600
 }
 for ip in $UE1 $UE2 $UE3; do
-	TP_UE_REGISTER=ue_register_challenged tp_check \
+	tp_check \
 		"UE $ip (${MODE[$ip]}) registers through the core (401, then 200)" \
 		tp_ue_start "$ip" "${UA[$ip]}" 600
 	tp_eq "UE $ip bound with its persona" "mode=${MODE[$ip]}" \
@@ -155,12 +155,10 @@ tp_check "a client on $BAD REGISTERs, the core answers 401" \
 	tp_forged_start "$BAD" "$(tp_ue_user "$BAD")" "$BAD" "Persona-Reuse/3.0"
 tp_eq "... and it has no binding" "" "$(tp_binding_field "$BAD" mode)"
 for ip in $UE1 $UE2 $UE3; do
-	tp_net_answer_start 1
-	tp_check "UE $ip (${MODE[$ip]}) places an MO call" tp_ue_call "$ip" ue_call
-	tp_check "the core answered it" tp_net_answer_wait
+	tp_ims_mo_call "$ip" "${MODE[$ip]}"
 done
 tp_ue_stop "$UE3"
-TP_UE_REGISTER=ue_register_challenged tp_check \
+tp_check \
 	"UE $UE3 registers again over a new connection (401, 200)" \
 	tp_ue_start "$UE3" "${UA[$UE3]}" 600
 tp_check "an MT call to $UE3 after it" tp_ims_call "$UE3"
@@ -172,7 +170,7 @@ tp_eq "UE $UE2: no binding after its de-REGISTER" "" "$(tp_binding_field "$UE2" 
 tp_stop_pid "$TP_CORE_PID"
 _tp_forget "$TP_CORE_PID"
 TP_CORE_LIFE=60 tp_check "the core's registrar now grants 6 s" tp_ims_core_start 100 6
-TP_UE_REGISTER=ue_register_challenged tp_check "UE $UE2 registers for 6 s" \
+tp_check "UE $UE2 registers for 6 s" \
 	tp_ue_start_again "$UE2"
 tp_eq "UE $UE2 bound" "mode=transaction" "$(tp_binding_field "$UE2" mode)"
 # the binding ends at the expiry the 200 granted (ims_usrloc_pcscf's own
@@ -193,7 +191,7 @@ tp_ladder --call-ids | sed 's/^/# /'
 # connection the proxy opened shows its local port as * even when the
 # example binds it to the listen port (6.0: tcp_reuse_port)
 lines() {
-	tp_ladder --only-ue "$1" | tp_ladder_mask | cut -d' ' -f3- |
+	tp_ims_lines "$1" |
 		sed -e 's|100/INVITE,100/INVITE|100/INVITE|' \
 			-e "s|^open=proxy proxy=$P:$TP_PROXY_PORT |open=proxy proxy=$P:* |"
 }

@@ -30,7 +30,7 @@ declare -A UA=([$UE1]=Persona-Dialog/1.0 [$UE2]=Persona-Transaction/1.0
 	[$UE3]=Persona-Reuse/1.0)
 declare -A MODE=([$UE1]=dialog [$UE2]=transaction [$UE3]=reuse)
 for ip in $UE1 $UE2 $UE3; do
-	TP_UE_REGISTER=ue_register_challenged tp_check \
+	tp_check \
 		"UE $ip (${MODE[$ip]}) registers: 401 from the core, then 200" \
 		tp_ue_start "$ip" "${UA[$ip]}" 600
 	tp_eq "UE $ip bound with its persona" "mode=${MODE[$ip]}" \
@@ -55,14 +55,12 @@ tp_check "two overlapping MT calls from the core to $UE1 (dialog)" \
 
 # --- MO: each UE calls along the Service-Route
 for ip in $UE1 $UE2 $UE3; do
-	tp_net_answer_start 1
-	tp_check "UE $ip (${MODE[$ip]}) places an MO call" tp_ue_call "$ip" ue_call
-	tp_check "the core answered it" tp_net_answer_wait
+	tp_ims_mo_call "$ip" "${MODE[$ip]}"
 done
 
 # --- the reuse UE registers again over a new connection
 tp_ue_stop "$UE3"
-TP_UE_REGISTER=ue_register_challenged tp_check \
+tp_check \
 	"UE $UE3 registers again over a new connection (401, 200)" \
 	tp_ue_start "$UE3" "${UA[$UE3]}" 600
 tp_check "an MT call to $UE3 after it" tp_ims_call "$UE3"
@@ -75,11 +73,10 @@ tp_check "an MT call to $UE2's Contact after it completes" tp_ims_call "$UE2"
 tp_check "the capture is written" tp_capture_stop
 
 tp_ladder --call-ids | sed 's/^/# /'
-lines() { tp_ladder --only-ue "$1" | tp_ladder_mask | cut -d' ' -f3-; }
 call="msgs=INVITE,100/INVITE,180/INVITE,200/INVITE,ACK,BYE,200/BYE"
 reg="msgs=REGISTER,401/REGISTER,REGISTER,200/REGISTER"
 
-l=$(lines "$UE1")
+l=$(tp_ims_lines "$UE1")
 tp_eq "dialog $UE1: REGISTER, 401, REGISTER, 200 on its own connection" \
 	"open=ue proxy=$P:$TP_PROXY_PORT ue=$UE1:* $reg" \
 	"$(grep -m1 'REGISTER' <<<"$l" | sed 's/ calls=.*//')"
@@ -89,7 +86,7 @@ tp_eq "dialog $UE1: the MT call and each overlapping one on a new proxy connecti
 tp_eq "dialog $UE1: one call per proxy connection" 3 \
 	"$(grep '^open=proxy' <<<"$l" | grep -c ' calls=c[0-9]* ')"
 
-l=$(lines "$UE2")
+l=$(tp_ims_lines "$UE2")
 p=$(grep '^open=proxy' <<<"$l")
 tp_eq "transaction $UE2: INVITE..ACK on a new connection, FIN by the proxy" \
 	"open=proxy proxy=$P:* ue=$UE2:$TP_UE_PORT msgs=INVITE,100/INVITE,180/INVITE,200/INVITE,ACK close=FIN-proxy" \
@@ -105,10 +102,10 @@ tp_eq "transaction $UE2: three proxy connections in all" 3 "$(grep -c . <<<"$p")
 for ip in $UE1 $UE2 $UE3; do
 	tp_eq "${MODE[$ip]} $ip: the MO call on the UE's own connection, not closed by the proxy" \
 		"open=ue proxy=$P:$TP_PROXY_PORT ue=$ip:$TP_UE_MO_PORT $call close=FIN-ue" \
-		"$(lines "$ip" | grep " ue=$ip:$TP_UE_MO_PORT " | grep INVITE | sed 's/ calls=c[0-9]* / /')"
+		"$(tp_ims_lines "$ip" | grep " ue=$ip:$TP_UE_MO_PORT " | grep INVITE | sed 's/ calls=c[0-9]* / /')"
 done
 
-l=$(lines "$UE3")
+l=$(tp_ims_lines "$UE3")
 tp_eq "reuse $UE3: no connection opened by the proxy" 0 "$(grep -c '^open=proxy' <<<"$l")"
 r=$(grep REGISTER <<<"$l")
 tp_eq "reuse $UE3: the first call on the first registration connection" \

@@ -22,7 +22,7 @@ declare -A UA=([$UE1]=Persona-Dialog/1.0 [$UE2]=Persona-Transaction/1.0
 	[$UE3]=Persona-Reuse/1.0)
 declare -A MODE=([$UE1]=dialog [$UE2]=transaction [$UE3]=reuse)
 for ip in $UE1 $UE2 $UE3; do
-	TP_UE_REGISTER=ue_register_challenged tp_check \
+	tp_check \
 		"UE $ip (${MODE[$ip]}) registers through the core" \
 		tp_ue_start "$ip" "${UA[$ip]}" 600
 	tp_ims_regevent_start
@@ -37,18 +37,17 @@ sleep 0.5
 tp_check "the capture is written" tp_capture_stop
 
 tp_ladder --call-ids | sed 's/^/# /'
-lines() { tp_ladder --only-ue "$1" | tp_ladder_mask | cut -d' ' -f3-; }
 sub="msgs=SUBSCRIBE,200/SUBSCRIBE"
 notify="NOTIFY,200/NOTIFY"
 
-l=$(lines "$UE1")
+l=$(tp_ims_lines "$UE1")
 tp_eq "dialog $UE1: both NOTIFYs on the SUBSCRIBE's connection, not closed by the proxy" \
 	"open=ue proxy=$P:$TP_PROXY_PORT ue=$UE1:$TP_UE_MO_PORT $sub,$notify,$notify" \
 	"$(grep " ue=$UE1:$TP_UE_MO_PORT " <<<"$l" | sed 's/ calls=.*//')"
 tp_eq "dialog $UE1: no connection opened by the proxy" 0 "$(grep -c '^open=proxy' <<<"$l")"
 tp_eq "dialog $UE1: no FIN from the proxy" 0 "$(grep -c 'close=FIN-proxy' <<<"$l")"
 
-l=$(lines "$UE2")
+l=$(tp_ims_lines "$UE2")
 tp_eq "transaction $UE2: the SUBSCRIBE's connection carries the SUBSCRIBE only" \
 	"open=ue proxy=$P:$TP_PROXY_PORT ue=$UE2:$TP_UE_MO_PORT $sub" \
 	"$(grep " ue=$UE2:$TP_UE_MO_PORT " <<<"$l" | sed 's/ calls=.*//')"
@@ -57,7 +56,7 @@ tp_eq "transaction $UE2: each NOTIFY on a new proxy connection, FIN by the proxy
 open=proxy proxy=$P:* ue=$UE2:$TP_UE_PORT msgs=$notify close=FIN-proxy" \
 	"$(grep '^open=proxy' <<<"$l" | sed 's/ calls=c[0-9]* / /')"
 
-l=$(lines "$UE3")
+l=$(tp_ims_lines "$UE3")
 tp_eq "reuse $UE3: both NOTIFYs on the registration connection" \
 	"open=ue proxy=$P:$TP_PROXY_PORT ue=$UE3:* msgs=REGISTER,401/REGISTER,REGISTER,200/REGISTER,$notify,$notify" \
 	"$(grep -m1 'REGISTER' <<<"$l" | sed 's/ calls=.*//')"
