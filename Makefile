@@ -5,8 +5,13 @@
 #                   KAMAILIO_SRC=/path/to/kamailio)
 #   make deps       install the Debian packages build, demo and tests need
 #   KAMAILIO_VERSION=6.0  any of these against Debian 13's kamailio 6.0,
-#                   built from its source package under build/
+#                   built from its source package under build/;
+#                   6.0-cmake: that tree built with CMake (make demo)
 #   make install    copy the module into kamailio's module directory
+#   make deb        a Debian package of the module for the installed
+#                   kamailio (build/deb/); KAMAILIO_VERSION=6.0: for
+#                   Debian 13's kamailio package, built in a Debian 13
+#                   chroot under build/
 #   make test       unit tests (ASan/UBSan) and integration tests
 #   make demo       a running Kamailio classifying SIPp handsets
 #   make demo-ims   the same in an IMS P-CSCF (Kamailio's IMS modules)
@@ -17,13 +22,16 @@
 #                   modules/tcp_persona/README from it (DOC_OUT=FILE writes
 #                   elsewhere); any warning fails it
 
+# the module's release; make deb adds the commit's date and hash
+TP_RELEASE := 0.9.0
+
 MODULE_DIR  := modules/tcp_persona
 MODULE_SO   := $(MODULE_DIR)/tcp_persona.so
 MULTIARCH   := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
 MODULES_DIR ?= /usr/lib/$(MULTIARCH)/kamailio/modules
 export KAMAILIO_SRC BUILD_DIR
 
-.PHONY: all module deps install test unit fuzz-smoke integration demo demo-ims doc bench fuzz soak clean distclean
+.PHONY: all module deps install deb test unit fuzz-smoke integration demo demo-ims doc bench fuzz soak clean distclean
 
 all: module
 
@@ -55,6 +63,14 @@ install: module
 	install -d $(DESTDIR)$(MODULES_DIR)
 	@$(WITH_KAMAILIO) sh -c 'install -m 755 "$${TP_MODULE:-$(MODULE_SO)}" \
 		"$(DESTDIR)$(MODULES_DIR)/tcp_persona.so"'
+
+ifneq ($(filter-out 5.6,$(KAMAILIO_VERSION)),)
+deb: deps
+	@tools/deb-debian13.sh
+else
+deb: deps
+	@tools/deb.sh
+endif
 
 test: unit fuzz-smoke integration
 

@@ -10,7 +10,9 @@ packages=(
 	kamailio-ims-modules   # ims_usrloc_pcscf, ims_registrar_pcscf, ims_dialog: the IMS P-CSCF
 	kamailio-presence-modules # pua: the IMS P-CSCF's reg-event subscriptions
 	build-essential pkg-config libpcre2-dev
-	dpkg-dev               # apt-get source unpacks with dpkg-source
+	dpkg-dev               # apt-get source unpacks with dpkg-source; make deb
+	lintian                # make deb: the package is checked (t_deb)
+	debootstrap            # make deb KAMAILIO_VERSION=6.0: a Debian 13 root
 	check libsubunit-dev   # unit tests
 	sip-tester             # sipp: the handsets in integration tests
 	tshark                 # wire truth
