@@ -6,6 +6,12 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tree=${KAMAILIO_SRC:?KAMAILIO_SRC: the Kamailio tree}
+# 6.0-cmake: the tree's CMake build (its own kamailio; built by with-kamailio)
+if [[ -n ${TP_CMAKE_BUILD:-} ]]; then
+	"$here/kamailio-6.0-cmake.sh" "$tree" >/dev/null
+	echo "$TP_CMAKE_BUILD/src/modules/tcp_persona/tcp_persona.so"
+	exit 0
+fi
 "$here/check-kamailio-tree.sh" "$tree" >&2
 dst=$tree/src/modules/tcp_persona
 mkdir -p "$dst"

@@ -2,7 +2,9 @@
 # Runs a command against the Kamailio version asked for (KAMAILIO_VERSION):
 # empty or 5.6, the installed Debian 12 kamailio as it is; 6.0, Debian 13's
 # kamailio 6.0 built under build/ (tools/kamailio-6.0.sh): its binary,
-# kamcmd, modules and tree, and the tcp_persona built in that tree.
+# kamcmd, modules and tree, and the tcp_persona built in that tree;
+# 6.0-cmake, the same tree built with its CMakeLists.txt instead
+# (tools/kamailio-6.0-cmake.sh), tcp_persona included.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 if [[ $# -lt 2 ]]; then
@@ -20,9 +22,17 @@ case $version in
 	export TP_MODULES_DIR=$tree/src/modules KAMAILIO_SRC=${KAMAILIO_SRC:-$tree}
 	export TP_MODULE=$tree/src/modules/tcp_persona/tcp_persona.so
 	;;
+6.0-cmake)
+	tree=$("$here/kamailio-6.0.sh")
+	build=$("$here/kamailio-6.0-cmake.sh" "$tree")
+	export KAMAILIO=$build/src/kamailio KAMCMD=$tree/utils/kamcmd/kamcmd
+	export TP_MODULES_DIR=$build/src/modules TP_CMAKE_BUILD=$build KAMAILIO_SRC=$tree
+	export TP_MODULE=$build/src/modules/tcp_persona/tcp_persona.so
+	;;
 *)
 	echo "tcp_persona: KAMAILIO_VERSION=$version: use 5.6 (the installed" \
-		"kamailio) or 6.0 (Debian 13's, built under build/)" >&2
+		"kamailio), 6.0 (Debian 13's, built under build/) or 6.0-cmake" \
+		"(the same, built with CMake)" >&2
 	exit 1
 	;;
 esac

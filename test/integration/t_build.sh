@@ -98,4 +98,19 @@ tp_check "kamailio loads the in-tree module" \
 	tp_quiet "$KAMAILIO" -c -f "$TP_WORK/intree.cfg"
 rm -rf "$TP_WORK/tree"
 
+# 6.0: the tree's CMake build too (CMakeLists.txt), with its own kamailio
+# (tools/kamailio-6.0-cmake.sh says why it is a pair of its own); the demo
+# on that pair must show every persona on the wire
+if [[ $binver == 6.0.* ]]; then
+	source "$TP_IT_DIR/lib_wire.sh"
+	out=$(TP_PROXY_IP=$TP_PROXY_IP TP_PROXY_PORT=$TP_PROXY_PORT TP_UE_IPS=$TP_UE_IPS \
+		TP_NET_IP=$TP_NET_IP KAMAILIO_SRC= "$tools/with-kamailio.sh" 6.0-cmake \
+		"$TP_ROOT/demo/run.sh" 2>&1)
+	tp_check "the CMake build of the 6.0 tree builds kamailio and tcp_persona" \
+		grep -q "^== version: kamailio 6.0.0-rc0 .*(.*/build-cmake/src/kamailio)$" <<<"$out"
+	tp_check "the demo on the CMake-built pair: 3 of 3 handsets on the wire" \
+		grep -qx "3 of 3 handsets got their persona on the wire (capture: .*)" <<<"$out"
+	[[ $tp_failed == 0 ]] || tail -20 <<<"$out"
+fi
+
 tp_done
