@@ -41,9 +41,9 @@ struct tcp_connection *_tcpconn_find(
 
 #if VERSIONVAL >= 5008000
 /* since 5.8 a timer closes connections that have received no data for
- * tcp_msg_data_timeout (6.0: outbound ones too): a record the module
- * keeps, or a connection it opened and is about to send on, counts as
- * one that has */
+ * tcp_msg_data_timeout (6.0: outbound ones too): the module's own record
+ * (the new-connection marker) counts as one that has. The connections it
+ * opens are left to the core: the UE's first answer marks them. */
 #define TP_TCPCONN_MARK_DATA(c) ((c)->req.dxstate |= KSR_TCP_REQSTATE_DATARECV)
 #else
 #define TP_TCPCONN_MARK_DATA(c) \
