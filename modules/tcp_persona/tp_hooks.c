@@ -12,7 +12,6 @@
 #include "core/dprint.h"
 #include "core/dset.h"
 #include "core/globals.h"
-#include "core/events.h"
 #include "core/pt.h"
 #include "core/script_cb.h"
 #include "core/sr_module.h"
@@ -24,6 +23,7 @@
 #include "tp_fresh.h"
 #include "tp_hooks.h"
 #include "tp_leg.h"
+#include "tp_send.h"
 #include "tp_sipaddr.h"
 #include "tp_stats.h"
 
@@ -43,20 +43,23 @@ static unsigned int *tp_attempt_seq;
 typedef struct tp_tx
 {
 	tp_arm_t a;
-	str callid; /* points into the allocation, after the legs */
+	str callid; /* points into the allocation, after the plan */
 	int nlegs;
+	/* the relay being built, in this process only: the legs of its
+	 * branches in the order tm builds them, and how many it built */
+	tp_leg_t *plan;
+	int nplan;
+	int built;
 	tp_leg_t legs[];
 } tp_tx_t;
 
 /* per process: the message being routed is armed (persona_enforce() once
- * is enough), and the transaction whose branches it is sending now */
+ * is enough) */
 static struct
 {
 	unsigned int msg_id;
 	int msg_pid;
 	int armed;
-	struct cell *t;
-	tp_tx_t *tx;
 } tp_cur;
 
 static int tp_is_cur(sip_msg_t *msg)
@@ -269,57 +272,41 @@ static int tp_leg_is_new(const tp_leg_t *l)
 	return l->kind == TP_LEG_NEW_DIALOG || l->kind == TP_LEG_NEW_TX;
 }
 
-/* a branch is being built: the UE it goes to decides its leg */
+/* the next hop of the branch tm is building */
+static str *tp_built_hop(sip_msg_t *req)
+{
+	str *hop = req->dst_uri.len ? &req->dst_uri : &req->new_uri;
+
+	return hop->len ? hop : &req->first_line.u.request.uri;
+}
+
+/* a branch is being built: its leg is the one planned for it, if it still
+ * goes where the plan said (a branch_route may have sent it elsewhere) */
 static void tp_on_fwded(struct cell *t, tp_tx_t *tx, struct tmcb_params *ps)
 {
 	sip_msg_t *req = ps->req;
 	int b = t->nr_of_outgoings; /* counted once it is built */
-	tp_leg_t *l;
-	str *hop;
+	int k = tx->built++;
+	tp_leg_t *l, *next = NULL;
 
 	if(req == NULL || b >= tx->nlegs)
 		return;
 	l = &tx->legs[b];
-	if(tx->a.kind == TP_ARM_BRANCHES) {
-		hop = req->dst_uri.len ? &req->dst_uri : &req->new_uri;
-		if(hop->len == 0)
-			hop = &req->first_line.u.request.uri;
-		tp_leg_decide(l, &tx->a, hop);
-	} else if(tx->a.kind == TP_ARM_NEW_DIALOG || tx->a.kind == TP_ARM_NEW_TX) {
-		tp_leg_from_arm(l, &tx->a);
+	if(k < tx->nplan && tx->plan[k].kind != TP_LEG_STOCK
+			&& (tx->a.kind != TP_ARM_BRANCHES
+					|| tp_leg_hop_is(&tx->plan[k], tp_built_hop(req)))) {
+		*l = tx->plan[k];
+	} else {
+		if(k < tx->nplan && tx->plan[k].kind != TP_LEG_STOCK)
+			LM_WARN("call [%.*s]: branch %d goes elsewhere than when"
+					" persona_enforce() ran; sent as stock\n",
+					tx->callid.len, tx->callid.s, b);
+		memset(l, 0, sizeof(*l));
 	}
 	__atomic_or_fetch(&l->state, TP_LEG_DECIDED, __ATOMIC_SEQ_CST);
-	/* the sends follow in this process, after every branch is built */
-	tp_cur.t = t;
-	tp_cur.tx = tx;
-}
-
-/* right before any send of this process: one of the armed branches? */
-static int tp_on_data_out(sr_event_param_t *evp)
-{
-	struct cell *t;
-	tp_tx_t *tx = tp_cur.tx;
-	int b;
-
-	if(tx == NULL || evp->dst == NULL)
-		return 0;
-	t = tp_tmb.t_gett();
-	/* the record must still be this transaction's (the timer process
-	 * runs no script callback that would clear tp_cur) */
-	if(t == NULL || t == T_UNDEFINED || t != tp_cur.t || tp_tx_of(t) != tx)
-		return 0;
-	for(b = 0; b < (int)t->nr_of_outgoings; b++) {
-		if(&t->uac[b].request.dst == evp->dst)
-			break;
-	}
-	if(b == (int)t->nr_of_outgoings || b >= tx->nlegs
-			|| !(__atomic_load_n(&tx->legs[b].state, __ATOMIC_SEQ_CST)
-					& TP_LEG_DECIDED)
-			|| (__atomic_load_n(&tx->legs[b].state, __ATOMIC_SEQ_CST)
-					& TP_LEG_SENT))
-		return 0;
-	tp_leg_before_send(&tx->legs[b], evp->dst, &tx->callid);
-	return 0;
+	if(k + 1 < tx->nplan)
+		next = &tx->plan[k + 1];
+	tp_send_built(req, l, next);
 }
 
 /* the branch was sent: its new connection is the leg's */
@@ -450,10 +437,6 @@ static void tp_on_tx(struct cell *t, int type, struct tmcb_params *ps)
 
 static void tp_tx_free(void *p)
 {
-	if(tp_cur.tx == p) {
-		tp_cur.tx = NULL;
-		tp_cur.t = NULL;
-	}
 	shm_free(p);
 }
 
@@ -465,6 +448,51 @@ unsigned int tp_hooks_attempt(void)
 	if(t == NULL || t == T_UNDEFINED || (tx = tp_tx_of(t)) == NULL)
 		return 0;
 	return tx->a.attempt;
+}
+
+/* Follows the transaction msg gets (or has): tm keeps callbacks registered
+ * for a message without a transaction yet and gives them to the one
+ * t_relay() creates. Only armed requests pay for it. */
+/* the legs of the branches tm will build for msg, in its order: the
+ * R-URI's (unless consumed), then the branch set's */
+static void tp_plan_branches(sip_msg_t *msg, tp_tx_t *tx)
+{
+	branch_t *br;
+	unsigned int i;
+	str hop;
+
+	tx->nplan = 0;
+	if(ruri_get_forking_state() && tx->nplan < tx->nlegs)
+		tp_leg_decide(&tx->plan[tx->nplan++], &tx->a, GET_NEXT_HOP(msg));
+	for(i = 0; i < nr_branches && tx->nplan < tx->nlegs; i++) {
+		if((br = get_sip_branch(i)) == NULL)
+			break;
+		hop.s = br->dst_uri_len ? br->dst_uri : br->uri;
+		hop.len = br->dst_uri_len ? br->dst_uri_len : br->len;
+		tp_leg_decide(&tx->plan[tx->nplan++], &tx->a, &hop);
+	}
+}
+
+/* a request to one destination (NEW_*): every branch is that one's */
+static void tp_plan_one(tp_tx_t *tx)
+{
+	int k;
+
+	for(k = 0; k < tx->nlegs; k++)
+		tp_leg_from_arm(&tx->plan[k], &tx->a);
+	tx->nplan = tx->nlegs;
+}
+
+static void tp_plan(sip_msg_t *msg, tp_tx_t *tx)
+{
+	tx->built = 0;
+	if(tx->a.kind == TP_ARM_BRANCHES)
+		tp_plan_branches(msg, tx);
+	else if(tx->a.kind == TP_ARM_NEW_DIALOG || tx->a.kind == TP_ARM_NEW_TX)
+		tp_plan_one(tx);
+	else
+		tx->nplan = 0;
+	tp_send_begin(msg, tx->nplan > 0 ? &tx->plan[0] : NULL);
 }
 
 /* Follows the transaction msg gets (or has): tm keeps callbacks registered
@@ -482,10 +510,11 @@ static void tp_follow(sip_msg_t *msg, const tp_arm_t *a)
 		 * legs of those sent before stay as they are */
 		tx->a.kind = TP_ARM_BRANCHES;
 		tx->a.dialog_creating = a->dialog_creating;
+		tp_plan(msg, tx);
 		return;
 	}
 
-	tx = shm_mallocxz(sizeof(*tx) + n * sizeof(tp_leg_t) + cid.len);
+	tx = shm_mallocxz(sizeof(*tx) + 2 * n * sizeof(tp_leg_t) + cid.len);
 	if(tx == NULL) {
 		LM_ERR("call [%.*s]: no shared memory for the transaction\n", cid.len,
 				cid.s);
@@ -493,7 +522,8 @@ static void tp_follow(sip_msg_t *msg, const tp_arm_t *a)
 	}
 	tx->a = *a;
 	tx->nlegs = n;
-	tx->callid.s = (char *)&tx->legs[n];
+	tx->plan = &tx->legs[n];
+	tx->callid.s = (char *)&tx->legs[2 * n];
 	tx->callid.len = cid.len;
 	memcpy(tx->callid.s, cid.s, cid.len);
 	if(tp_tmb.register_tmcb(msg, 0,
@@ -503,7 +533,9 @@ static void tp_follow(sip_msg_t *msg, const tp_arm_t *a)
 			<= 0) {
 		LM_ERR("call [%.*s]: cannot follow the transaction\n", cid.len, cid.s);
 		shm_free(tx);
+		return;
 	}
+	tp_plan(msg, tx);
 }
 
 void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a)
@@ -519,8 +551,7 @@ void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a)
 /* after a route: nothing more is sent for this transaction */
 static int tp_post_script(sip_msg_t *msg, unsigned int flags, void *param)
 {
-	tp_cur.t = NULL;
-	tp_cur.tx = NULL;
+	tp_send_end(msg);
 	if(flags & REQUEST_CB)
 		tp_cur.armed = 0;
 	return 1;
@@ -557,10 +588,6 @@ static int tp_hooks_callbacks(void)
 {
 	if(tp_conn_events_init(tp_on_tcp_closed) < 0)
 		return -1;
-	if(sr_event_register_cb(SREV_NET_DATA_OUT, tp_on_data_out) != 0) {
-		LM_ERR("cannot register for the core's outgoing-data event\n");
-		return -1;
-	}
 	if(register_script_cb(tp_post_script,
 			   POST_SCRIPT_CB | REQUEST_CB | FAILURE_CB | ONREPLY_CB,
 			   0)

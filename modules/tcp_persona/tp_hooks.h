@@ -9,11 +9,11 @@
 
 /*! \file
  * persona_enforce() decides what a request's transaction has to do with
- * connections (an "arm"); these callbacks carry it out, branch by branch:
- * tm's TMCB_REQUEST_FWDED (a branch is being built: which UE it goes to,
- * and so its "leg" policy), the core's SREV_NET_DATA_OUT (right before a
- * branch's send: pin it, or hide the UE's connections and lock the UE for
- * a new one), TMCB_REQUEST_SENT (right after: claim the new connection),
+ * connections (an "arm") and plans the leg of every branch tm will build
+ * (which UE it goes to, and what its persona wants). tm's callbacks carry
+ * it out, branch by branch: TMCB_REQUEST_FWDED (a branch is being built:
+ * its leg's connection id and the next branch's send flags, tp_send.h),
+ * TMCB_REQUEST_SENT (right after its send: claim the new connection),
  * TMCB_RESPONSE_IN (a branch's final answer) and TMCB_DESTROY. They also
  * own the shared tables.
  */

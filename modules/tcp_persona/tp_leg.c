@@ -57,50 +57,36 @@ void tp_leg_from_arm(tp_leg_t *l, const tp_arm_t *a)
 	l->reopen = a->reopen;
 }
 
-int tp_leg_dst_is_hop(const tp_leg_t *l, const struct dest_info *dst)
+int tp_leg_hop_is(const tp_leg_t *l, str *hop_uri)
 {
-	struct ip_addr ip;
-	tp_addr_t to;
+	tp_addr_t hop;
+	int proto = PROTO_NONE;
 
-	su2ip_addr(&ip, (union sockaddr_union *)&dst->to);
-	tp_addr_from_ip(&to, &ip, su_getport((union sockaddr_union *)&dst->to));
-	return tp_addr_eq(&to, &l->hop);
+	return tp_uri_addr(hop_uri, &hop, &proto) == 0 && tp_addr_eq(&hop, &l->hop);
 }
 
-/* a reuse UE's branch: on its registration connection or nowhere (the
- * send fails rather than connect); a connection to another host than the
- * branch's is no UE's own: then the branch is sent as stock */
-static void tp_leg_pin(tp_leg_t *l, struct dest_info *dst, const str *cid)
+void tp_leg_send_flags(const tp_leg_t *l, snd_flags_t *f)
 {
-	struct ip_addr ip;
-	char where[64];
-
-	tp_ip_from_addr(&ip, &l->hop);
-	if(tp_conn_alive_to(l->pin_id, &ip) < 0) {
-		LM_WARN("reuse UE %s: registration connection %d goes to another"
-				" host; [%.*s] sent as stock\n",
-				tp_addr_str(&l->hop, where, sizeof(where)), l->pin_id,
-				cid->len, cid->s);
-		return;
-	}
-	dst->id = l->pin_id;
-	dst->send_flags.f |= SND_F_FORCE_CON_REUSE;
-}
-
-void tp_leg_before_send(tp_leg_t *l, struct dest_info *dst, const str *cid)
-{
-	if(l->kind == TP_LEG_STOCK || !tp_leg_dst_is_hop(l, dst))
-		return; /* tm sends the branch elsewhere (an outbound proxy, a
-				   * t_relay() to a host): not to the UE */
 	if(l->kind == TP_LEG_PIN) {
-		tp_leg_pin(l, dst, cid);
-		return;
+		/* on its registration connection or nowhere: never connect */
+		f->f |= SND_F_FORCE_CON_REUSE;
+	} else if(l->kind != TP_LEG_STOCK) {
+		/* the new connection carries this process's tag: the claim
+		 * finds it by that */
+		f->f &= ~SND_F_FORCE_CON_REUSE;
+		f->blst_imask |= tp_conn_tag();
 	}
+}
+
+int tp_leg_send_id(const tp_leg_t *l)
+{
+	if(l->kind == TP_LEG_PIN)
+		return l->pin_id;
 	/* a new connection, whatever connections to the UE exist or are
-	 * being opened by other workers (tp_fresh.h); the tag finds it */
-	dst->id = tp_fresh_id();
-	dst->send_flags.f &= ~SND_F_FORCE_CON_REUSE;
-	dst->send_flags.blst_imask |= tp_conn_tag();
+	 * being opened by other workers (tp_fresh.h) */
+	if(l->kind != TP_LEG_STOCK)
+		return tp_fresh_id();
+	return 0;
 }
 
 int tp_leg_claim(tp_leg_t *l, struct dest_info *dst, const str *cid)
@@ -110,7 +96,7 @@ int tp_leg_claim(tp_leg_t *l, struct dest_info *dst, const str *cid)
 	int id;
 
 	if((dst->send_flags.blst_imask & TP_CONN_TAG_MASK) != tag)
-		return 0; /* not sent through tp_leg_before_send() */
+		return 0; /* not sent with tp_leg_send_flags() */
 	dst->send_flags.blst_imask &= ~TP_CONN_TAG_MASK;
 	if(tp_fresh_is(dst->id))
 		dst->id = 0; /* tm's CANCEL or ACK must not open one again */

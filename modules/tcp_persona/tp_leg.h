@@ -55,15 +55,18 @@ int tp_leg_decide(tp_leg_t *l, const tp_arm_t *a, str *hop_uri);
 /*! the leg an arm for one destination (NEW_DIALOG, NEW_TX) gives */
 void tp_leg_from_arm(tp_leg_t *l, const tp_arm_t *a);
 
-/*! right before the leg's send, on tm's dst for it: pins it, or makes it
- * open a new connection that carries this process's tag */
-void tp_leg_before_send(tp_leg_t *l, struct dest_info *dst, const str *cid);
+/*! the send flags of the leg's branch: added to flags f the script set */
+void tp_leg_send_flags(const tp_leg_t *l, snd_flags_t *f);
+
+/*! the connection id the leg's branch is sent with (a pin, or the
+ * new-connection marker), or 0: the script's */
+int tp_leg_send_id(const tp_leg_t *l);
 
 /*! right after the leg's send: the new connection it opened, claimed;
  * \return its id, or 0 */
 int tp_leg_claim(tp_leg_t *l, struct dest_info *dst, const str *cid);
 
-/*! \return 1 when dst (tm's destination) goes where the leg was armed for */
-int tp_leg_dst_is_hop(const tp_leg_t *l, const struct dest_info *dst);
+/*! \return 1 when hop_uri (a branch's next hop) is where the leg goes */
+int tp_leg_hop_is(const tp_leg_t *l, str *hop_uri);
 
 #endif /* TP_LEG_H */
