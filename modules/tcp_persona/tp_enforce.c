@@ -32,11 +32,11 @@ str tp_enf_callid(sip_msg_t *msg)
 	return msg->callid ? msg->callid->body : none;
 }
 
-int tp_enf_uri_hop(str *uri, tp_addr_t *a, tp_binding_t *b)
+int tp_enf_uri_hop(sip_msg_t *msg, str *uri, tp_addr_t *a, tp_binding_t *b)
 {
 	int proto = PROTO_NONE;
 
-	if(uri == NULL || uri->len == 0 || tp_uri_addr(uri, a, &proto) < 0
+	if(uri == NULL || uri->len == 0 || tp_hop_addr(msg, uri, a, &proto) < 0
 			|| (proto != PROTO_TCP && proto != PROTO_TLS))
 		return -1;
 	return tp_bind_get_dst(tp_bindings, a, time(NULL), b);
@@ -319,7 +319,7 @@ int tp_persona_enforce(sip_msg_t *msg)
 			&& !tp_has_totag(msg)) {
 		if((r = tp_enforce_initial(msg)) != TP_ENF_NOTHING)
 			return r;
-	} else if(tp_enf_uri_hop(GET_NEXT_HOP(msg), &a, &b) > 0) {
+	} else if(tp_enf_uri_hop(msg, GET_NEXT_HOP(msg), &a, &b) > 0) {
 		tp_pv_set(msg, b.rule, b.mode);
 		return tp_enforce_mt_indialog(msg, &b, &a);
 	}

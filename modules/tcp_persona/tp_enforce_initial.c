@@ -35,7 +35,7 @@ static int tp_target(sip_msg_t *msg, str *hop, tp_targets_t *tg)
 	tp_addr_t a;
 	int alive;
 
-	if(tp_enf_uri_hop(hop, &a, &b) < 0 || b.mode == TP_MODE_NONE) {
+	if(tp_enf_uri_hop(msg, hop, &a, &b) < 0 || b.mode == TP_MODE_NONE) {
 		tg->kept++;
 		return 1;
 	}

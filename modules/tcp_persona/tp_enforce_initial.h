@@ -32,7 +32,7 @@ int tp_enforce_initial(sip_msg_t *msg);
 /*! the request's Call-ID, "-" when it has none */
 str tp_enf_callid(sip_msg_t *msg);
 /*! the UE bound at a TCP/TLS URI's address; \return 1 and *b, or -1 */
-int tp_enf_uri_hop(str *uri, tp_addr_t *a, tp_binding_t *b);
+int tp_enf_uri_hop(sip_msg_t *msg, str *uri, tp_addr_t *a, tp_binding_t *b);
 /*! as tp_conn_alive_to() toward hop's host */
 int tp_enf_pinnable(int id, const tp_addr_t *hop);
 /*! \return non-zero for INVITE, SUBSCRIBE, REFER */

@@ -43,15 +43,22 @@ static unsigned int *tp_attempt_seq;
 typedef struct tp_tx
 {
 	tp_arm_t a;
-	str callid; /* points into the allocation, after the plan */
+	str callid; /* points into the allocation, after the legs */
 	int nlegs;
-	/* the relay being built, in this process only: the legs of its
-	 * branches in the order tm builds them, and how many it built */
-	tp_leg_t *plan;
-	int nplan;
-	int built;
 	tp_leg_t legs[];
 } tp_tx_t;
+
+/* per process, for the route that armed tx only: the legs of the branches
+ * tm will build, in its order, and how many it built (NEW_* arms: every
+ * branch is the arm's one destination) */
+static struct
+{
+	tp_tx_t *tx;
+	tp_leg_t *legs;
+	int n;
+	int built;
+	int one;
+} tp_plan;
 
 /* per process: the message being routed is armed (persona_enforce() once
  * is enough) */
@@ -280,33 +287,41 @@ static str *tp_built_hop(sip_msg_t *req)
 	return hop->len ? hop : &req->first_line.u.request.uri;
 }
 
+/* the k-th planned leg, or NULL */
+static const tp_leg_t *tp_planned(const tp_tx_t *tx, int k)
+{
+	if(tp_plan.tx != tx || k >= tp_plan.n)
+		return NULL;
+	if(tp_plan.one)
+		return &tp_plan.legs[0];
+	return &tp_plan.legs[k];
+}
+
 /* a branch is being built: its leg is the one planned for it, if it still
  * goes where the plan said (a branch_route may have sent it elsewhere) */
 static void tp_on_fwded(struct cell *t, tp_tx_t *tx, struct tmcb_params *ps)
 {
 	sip_msg_t *req = ps->req;
 	int b = t->nr_of_outgoings; /* counted once it is built */
-	int k = tx->built++;
-	tp_leg_t *l, *next = NULL;
+	int k = tp_plan.tx == tx ? tp_plan.built++ : 0;
+	const tp_leg_t *p = tp_planned(tx, k);
+	tp_leg_t *l;
 
 	if(req == NULL || b >= tx->nlegs)
 		return;
 	l = &tx->legs[b];
-	if(k < tx->nplan && tx->plan[k].kind != TP_LEG_STOCK
-			&& (tx->a.kind != TP_ARM_BRANCHES
-					|| tp_leg_hop_is(&tx->plan[k], tp_built_hop(req)))) {
-		*l = tx->plan[k];
+	if(p && p->kind != TP_LEG_STOCK
+			&& (tp_plan.one || tp_leg_hop_is(p, tp_built_hop(req)))) {
+		*l = *p;
 	} else {
-		if(k < tx->nplan && tx->plan[k].kind != TP_LEG_STOCK)
+		if(p && p->kind != TP_LEG_STOCK)
 			LM_WARN("call [%.*s]: branch %d goes elsewhere than when"
 					" persona_enforce() ran; sent as stock\n",
 					tx->callid.len, tx->callid.s, b);
 		memset(l, 0, sizeof(*l));
 	}
 	__atomic_or_fetch(&l->state, TP_LEG_DECIDED, __ATOMIC_SEQ_CST);
-	if(k + 1 < tx->nplan)
-		next = &tx->plan[k + 1];
-	tp_send_built(req, l, next);
+	tp_send_built(req, l, tp_planned(tx, k + 1));
 }
 
 /* the branch was sent: its new connection is the leg's */
@@ -437,6 +452,8 @@ static void tp_on_tx(struct cell *t, int type, struct tmcb_params *ps)
 
 static void tp_tx_free(void *p)
 {
+	if(tp_plan.tx == p)
+		tp_plan.tx = NULL;
 	shm_free(p);
 }
 
@@ -450,49 +467,46 @@ unsigned int tp_hooks_attempt(void)
 	return tx->a.attempt;
 }
 
-/* Follows the transaction msg gets (or has): tm keeps callbacks registered
- * for a message without a transaction yet and gives them to the one
- * t_relay() creates. Only armed requests pay for it. */
 /* the legs of the branches tm will build for msg, in its order: the
  * R-URI's (unless consumed), then the branch set's */
-static void tp_plan_branches(sip_msg_t *msg, tp_tx_t *tx)
+static void tp_plan_branches(sip_msg_t *msg, const tp_arm_t *a, int max)
 {
 	branch_t *br;
 	unsigned int i;
 	str hop;
 
-	tx->nplan = 0;
-	if(ruri_get_forking_state() && tx->nplan < tx->nlegs)
-		tp_leg_decide(&tx->plan[tx->nplan++], &tx->a, GET_NEXT_HOP(msg));
-	for(i = 0; i < nr_branches && tx->nplan < tx->nlegs; i++) {
+	if(ruri_get_forking_state() && tp_plan.n < max)
+		tp_leg_decide(&tp_plan.legs[tp_plan.n++], a, msg, GET_NEXT_HOP(msg));
+	for(i = 0; i < nr_branches && tp_plan.n < max; i++) {
 		if((br = get_sip_branch(i)) == NULL)
 			break;
 		hop.s = br->dst_uri_len ? br->dst_uri : br->uri;
 		hop.len = br->dst_uri_len ? br->dst_uri_len : br->len;
-		tp_leg_decide(&tx->plan[tx->nplan++], &tx->a, &hop);
+		tp_leg_decide(&tp_plan.legs[tp_plan.n++], a, msg, &hop);
 	}
 }
 
-/* a request to one destination (NEW_*): every branch is that one's */
-static void tp_plan_one(tp_tx_t *tx)
+static void tp_plan_make(sip_msg_t *msg, tp_tx_t *tx)
 {
-	int k;
-
-	for(k = 0; k < tx->nlegs; k++)
-		tp_leg_from_arm(&tx->plan[k], &tx->a);
-	tx->nplan = tx->nlegs;
-}
-
-static void tp_plan(sip_msg_t *msg, tp_tx_t *tx)
-{
-	tx->built = 0;
-	if(tx->a.kind == TP_ARM_BRANCHES)
-		tp_plan_branches(msg, tx);
-	else if(tx->a.kind == TP_ARM_NEW_DIALOG || tx->a.kind == TP_ARM_NEW_TX)
-		tp_plan_one(tx);
-	else
-		tx->nplan = 0;
-	tp_send_begin(msg, tx->nplan > 0 ? &tx->plan[0] : NULL);
+	tp_plan.tx = NULL;
+	tp_plan.n = tp_plan.built = tp_plan.one = 0;
+	if(tp_plan.legs == NULL
+			&& (tp_plan.legs = pkg_malloc(tx->nlegs * sizeof(tp_leg_t)))
+					   == NULL) {
+		LM_ERR("no private memory: branches of [%.*s] sent as stock\n",
+				tx->callid.len, tx->callid.s);
+		tp_send_begin(msg, NULL);
+		return;
+	}
+	tp_plan.tx = tx;
+	if(tx->a.kind == TP_ARM_BRANCHES) {
+		tp_plan_branches(msg, &tx->a, tx->nlegs);
+	} else if(tx->a.kind == TP_ARM_NEW_DIALOG || tx->a.kind == TP_ARM_NEW_TX) {
+		tp_leg_from_arm(&tp_plan.legs[0], &tx->a);
+		tp_plan.one = 1;
+		tp_plan.n = tx->nlegs;
+	}
+	tp_send_begin(msg, tp_planned(tx, 0));
 }
 
 /* Follows the transaction msg gets (or has): tm keeps callbacks registered
@@ -510,11 +524,11 @@ static void tp_follow(sip_msg_t *msg, const tp_arm_t *a)
 		 * legs of those sent before stay as they are */
 		tx->a.kind = TP_ARM_BRANCHES;
 		tx->a.dialog_creating = a->dialog_creating;
-		tp_plan(msg, tx);
+		tp_plan_make(msg, tx);
 		return;
 	}
 
-	tx = shm_mallocxz(sizeof(*tx) + 2 * n * sizeof(tp_leg_t) + cid.len);
+	tx = shm_mallocxz(sizeof(*tx) + n * sizeof(tp_leg_t) + cid.len);
 	if(tx == NULL) {
 		LM_ERR("call [%.*s]: no shared memory for the transaction\n", cid.len,
 				cid.s);
@@ -522,8 +536,7 @@ static void tp_follow(sip_msg_t *msg, const tp_arm_t *a)
 	}
 	tx->a = *a;
 	tx->nlegs = n;
-	tx->plan = &tx->legs[n];
-	tx->callid.s = (char *)&tx->legs[2 * n];
+	tx->callid.s = (char *)&tx->legs[n];
 	tx->callid.len = cid.len;
 	memcpy(tx->callid.s, cid.s, cid.len);
 	if(tp_tmb.register_tmcb(msg, 0,
@@ -535,7 +548,7 @@ static void tp_follow(sip_msg_t *msg, const tp_arm_t *a)
 		shm_free(tx);
 		return;
 	}
-	tp_plan(msg, tx);
+	tp_plan_make(msg, tx);
 }
 
 void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a)
@@ -551,6 +564,7 @@ void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a)
 /* after a route: nothing more is sent for this transaction */
 static int tp_post_script(sip_msg_t *msg, unsigned int flags, void *param)
 {
+	tp_plan.tx = NULL; /* the route that made it is over */
 	tp_send_end(msg);
 	if(flags & REQUEST_CB)
 		tp_cur.armed = 0;

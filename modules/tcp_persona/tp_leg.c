@@ -17,13 +17,26 @@
 #include "tp_leg.h"
 #include "tp_sipaddr.h"
 
-int tp_leg_decide(tp_leg_t *l, const tp_arm_t *a, str *hop_uri)
+/* FNV-1a: URIs are short, and this runs once per branch */
+static uint64_t tp_hop_hash(const str *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+	int i;
+
+	for(i = 0; i < s->len; i++)
+		h = (h ^ (unsigned char)s->s[i]) * 1099511628211ULL;
+	return h;
+}
+
+int tp_leg_decide(tp_leg_t *l, const tp_arm_t *a, sip_msg_t *msg, str *hop_uri)
 {
 	tp_binding_t b;
 	int proto = PROTO_NONE;
 
 	memset(l, 0, sizeof(*l));
-	if(tp_uri_addr(hop_uri, &l->hop, &proto) < 0
+	l->hop_len = hop_uri->len;
+	l->hop_hash = tp_hop_hash(hop_uri);
+	if(tp_hop_addr(msg, hop_uri, &l->hop, &proto) < 0
 			|| (proto != PROTO_TCP && proto != PROTO_TLS)
 			|| tp_bind_get_dst(tp_bindings, &l->hop, time(NULL), &b) < 0
 			|| b.mode == TP_MODE_NONE)
@@ -59,10 +72,7 @@ void tp_leg_from_arm(tp_leg_t *l, const tp_arm_t *a)
 
 int tp_leg_hop_is(const tp_leg_t *l, str *hop_uri)
 {
-	tp_addr_t hop;
-	int proto = PROTO_NONE;
-
-	return tp_uri_addr(hop_uri, &hop, &proto) == 0 && tp_addr_eq(&hop, &l->hop);
+	return hop_uri->len == l->hop_len && tp_hop_hash(hop_uri) == l->hop_hash;
 }
 
 void tp_leg_send_flags(const tp_leg_t *l, snd_flags_t *f)

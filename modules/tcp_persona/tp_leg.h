@@ -16,6 +16,8 @@
 #ifndef TP_LEG_H
 #define TP_LEG_H
 
+#include <stdint.h>
+
 #include "core/ip_addr.h"
 #include "core/parser/msg_parser.h"
 
@@ -40,6 +42,8 @@ typedef struct tp_leg
 	tp_mode_t mode;
 	tp_addr_t ue;  /*!< the UE's contact (binding key) */
 	tp_addr_t hop; /*!< where the branch is sent */
+	uint64_t hop_hash; /*!< BRANCHES: the next hop's URI, hashed ... */
+	int hop_len;	   /*!< ... and its length (tp_leg_hop_is) */
 	int reg_conn_id; /*!< the UE's own connection: never claimed */
 	int pin_id;		 /*!< PIN: the connection */
 	int reopen;		 /*!< NEW_DIALOG: a dialog's replacement connection */
@@ -48,9 +52,10 @@ typedef struct tp_leg
 	int state;		 /*!< TP_LEG_* bits, atomic */
 } tp_leg_t;
 
-/*! the leg of a branch routed to hop_uri, for an arm of kind BRANCHES
- * (the UE bound at that address decides); \return 0, or -1 (stock) */
-int tp_leg_decide(tp_leg_t *l, const tp_arm_t *a, str *hop_uri);
+/*! the leg of a branch of msg routed to hop_uri, for an arm of kind
+ * BRANCHES (the UE bound at that address decides); \return 0, or -1
+ * (stock) */
+int tp_leg_decide(tp_leg_t *l, const tp_arm_t *a, sip_msg_t *msg, str *hop_uri);
 
 /*! the leg an arm for one destination (NEW_DIALOG, NEW_TX) gives */
 void tp_leg_from_arm(tp_leg_t *l, const tp_arm_t *a);
@@ -66,7 +71,8 @@ int tp_leg_send_id(const tp_leg_t *l);
  * \return its id, or 0 */
 int tp_leg_claim(tp_leg_t *l, struct dest_info *dst, const str *cid);
 
-/*! \return 1 when hop_uri (a branch's next hop) is where the leg goes */
+/*! \return 1 when hop_uri (a branch's next hop) is the one the leg was
+ * decided for (the same URI text: no second parse) */
 int tp_leg_hop_is(const tp_leg_t *l, str *hop_uri);
 
 #endif /* TP_LEG_H */

@@ -14,6 +14,7 @@
 #include "core/ut.h"
 #include "core/parser/contact/parse_contact.h"
 #include "core/parser/parse_uri.h"
+#include "core/parser/msg_parser.h"
 
 #include "tp_sipaddr.h"
 
@@ -38,23 +39,41 @@ void tp_ip_from_addr(struct ip_addr *ip, const tp_addr_t *a)
  * module's address is the one tm connects to. That reader is lenient
  * ("010.0.0.81" is 10.0.0.81, "256.1.1.1" is 0.1.1.1); so is the binding,
  * and a UE can name any address in its Contact anyway. */
-int tp_uri_addr(str *uri, tp_addr_t *a, int *proto)
+static int tp_sip_uri_addr(struct sip_uri *u, tp_addr_t *a, int *proto)
 {
-	struct sip_uri u;
 	struct ip_addr *ip;
 
-	if(parse_uri(uri->s, uri->len, &u) < 0)
-		return -1;
-	if((ip = str2ipx(&u.host)) == NULL)
+	if((ip = str2ipx(&u->host)) == NULL)
 		return -1; /* a name: no UE is bound to it */
-	tp_addr_from_ip(a, ip, u.port_no);
+	tp_addr_from_ip(a, ip, u->port_no);
 	/* no port (or 0, which the core's forwarding reads alike): the
 	 * transport's default */
 	if(a->port == 0)
-		a->port = (u.type == SIPS_URI_T || u.proto == PROTO_TLS) ? 5061 : 5060;
+		a->port = (u->type == SIPS_URI_T || u->proto == PROTO_TLS) ? 5061 : 5060;
 	if(proto)
-		*proto = u.type == SIPS_URI_T ? PROTO_TLS : u.proto;
+		*proto = u->type == SIPS_URI_T ? PROTO_TLS : u->proto;
 	return 0;
+}
+
+int tp_uri_addr(str *uri, tp_addr_t *a, int *proto)
+{
+	struct sip_uri u;
+
+	if(parse_uri(uri->s, uri->len, &u) < 0)
+		return -1;
+	return tp_sip_uri_addr(&u, a, proto);
+}
+
+int tp_hop_addr(sip_msg_t *msg, str *hop, tp_addr_t *a, int *proto)
+{
+	/* the R-URI: the core's own parse of it, kept on the message for the
+	 * core's later readers */
+	if(hop == &msg->new_uri || hop == &msg->first_line.u.request.uri) {
+		if(parse_sip_msg_uri(msg) < 0)
+			return -1;
+		return tp_sip_uri_addr(&msg->parsed_uri, a, proto);
+	}
+	return tp_uri_addr(hop, a, proto);
 }
 
 int tp_contact_each(struct hdr_field *h, tp_contact_f f, void *arg)

@@ -22,6 +22,7 @@
 #include "core/str.h"
 #include "core/parser/contact/contact.h"
 #include "core/parser/hf.h"
+#include "core/parser/msg_parser.h"
 
 #include "tp_addr.h"
 
@@ -36,6 +37,10 @@ void tp_ip_from_addr(struct ip_addr *ip, const tp_addr_t *a);
  * -1 (not a URI, or the host is a name)
  */
 int tp_uri_addr(str *uri, tp_addr_t *a, int *proto);
+
+/*! the same for hop, a next hop of msg (GET_NEXT_HOP(), a branch's URI):
+ * the R-URI's is the core's parse of it, done once per message */
+int tp_hop_addr(sip_msg_t *msg, str *hop, tp_addr_t *a, int *proto);
 
 /*! host (an IPv4 or IPv6 address, brackets or not) and port;
  * \return 0, or -1 (a name, or no address) */
