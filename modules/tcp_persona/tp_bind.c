@@ -604,12 +604,23 @@ unsigned int tp_bind_reclassify(tp_bind_table_t *t, time_t now,
 void tp_bind_each_reuse(
 		tp_bind_table_t *t, time_t now, tp_bind_reuse_f f, void *arg)
 {
+	tp_bind_each_reuse_part(t, now, 0, 1, f, arg);
+}
+
+void tp_bind_each_reuse_part(tp_bind_table_t *t, time_t now,
+		unsigned int part, unsigned int parts, tp_bind_reuse_f f, void *arg)
+{
 	int ids[TP_REUSE_BATCH];
 	unsigned int left[TP_REUSE_BATCH];
 	const tp_bind_entry_t *e;
-	unsigned int i, skip, n, k;
+	uint64_t slots = (uint64_t)t->mask + 1;
+	unsigned int i, end, skip, n, k;
 
-	for(i = 0; i <= t->mask; i++) {
+	if(parts == 0 || part >= parts)
+		return;
+	i = (unsigned int)(slots * part / parts);
+	end = (unsigned int)(slots * (part + 1) / parts);
+	for(; i < end; i++) {
 		if(t->heads[i] == NULL)
 			continue; /* a racy peek: a UE added now is seen next time */
 		/* a slot in batches: copy under the lock, call without it */

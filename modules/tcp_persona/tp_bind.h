@@ -102,6 +102,11 @@ typedef void (*tp_bind_reuse_f)(int conn_id, unsigned int secs, void *arg);
 void tp_bind_each_reuse(
 		tp_bind_table_t *t, time_t now, tp_bind_reuse_f f, void *arg);
 
+/*! the same for part `part` of `parts` of the table's slots (each UE is in
+ * exactly one part): a caller walks the whole table over `parts` calls */
+void tp_bind_each_reuse_part(tp_bind_table_t *t, time_t now,
+		unsigned int part, unsigned int parts, tp_bind_reuse_f f, void *arg);
+
 /*! \return 1 when contact has a binding (live or not yet swept), else 0 */
 int tp_bind_has(tp_bind_table_t *t, const tp_addr_t *contact);
 

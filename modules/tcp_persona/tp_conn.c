@@ -292,6 +292,11 @@ int tp_conn_close(int id)
 	return 1;
 }
 
+unsigned int tp_conn_lifetime_secs(void)
+{
+	return TICKS_TO_S(cfg_get(tcp, tcp_cfg, con_lifetime));
+}
+
 int tp_conn_keep(int id, unsigned int secs)
 {
 	struct tcp_connection *c;

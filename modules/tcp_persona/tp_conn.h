@@ -75,6 +75,10 @@ int tp_conn_close(int id);
 /*! the local and remote port of connection id; \return 1, or -1 gone */
 int tp_conn_ports(int id, int *local, int *remote);
 
+/*! tcp_connection_lifetime, in seconds: a send restarts a connection's
+ * idle timeout with it */
+unsigned int tp_conn_lifetime_secs(void);
+
 /*! keeps id open while idle for up to secs; \return 1, or -1 if gone */
 int tp_conn_keep(int id, unsigned int secs);
 

@@ -21,8 +21,10 @@
 
 #define TP_SWEEP_EVERY 5 /* seconds */
 /* a reuse connection's idle lifetime reaches this far past its
- * registration's end, and is stretched every second */
+ * registration's end */
 #define TP_KEEP_MARGIN_SECS 30
+/* the longest a reuse UE waits between two stretches */
+#define TP_KEEP_VISIT_MAX_SECS 60
 
 static void tp_keep_one(int conn_id, unsigned int secs, void *arg)
 {
@@ -35,16 +37,33 @@ static void tp_on_gone(const char *callid, size_t len, const tp_call_t *c)
 		tp_release_conn(c->conn_id);
 }
 
-/* Every send on a connection resets its idle timeout to
- * tcp_connection_lifetime: a reuse UE's registration connection is
- * stretched again each second while it is bound. */
+/* Every send on a connection restarts its idle timeout with
+ * tcp_connection_lifetime (L): a reuse UE's registration connection must
+ * be stretched again within L of any send. Each UE is visited every
+ * `parts` seconds, parts <= L/2: each second the timer walks 1/parts of
+ * the table, not all of it, and takes TCPCONN_LOCK once per UE visited. */
+static unsigned int tp_keep_parts(void)
+{
+	unsigned int half = tp_conn_lifetime_secs() / 2;
+
+	if(half < 1)
+		return 1;
+	return half > TP_KEEP_VISIT_MAX_SECS ? TP_KEEP_VISIT_MAX_SECS : half;
+}
+
 static void tp_tick(unsigned int ticks, void *param)
 {
-	static unsigned int n;
+	static unsigned int n, part, parts;
+	unsigned int want = tp_keep_parts();
 	time_t now = time(NULL);
 	int lost;
 
-	tp_bind_each_reuse(tp_bindings, now, tp_keep_one, NULL);
+	if(want != parts) { /* L changed (or the first tick): a new round */
+		parts = want;
+		part = 0;
+	}
+	tp_bind_each_reuse_part(tp_bindings, now, part, parts, tp_keep_one, NULL);
+	part = (part + 1) % parts;
 	tp_fresh_tick();
 	if(++n % TP_SWEEP_EVERY)
 		return;

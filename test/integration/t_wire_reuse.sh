@@ -13,7 +13,10 @@ U2=$(tp_ue_user "$UE2")
 U3=$(tp_ue_user "$UE3")
 P=$TP_PROXY_IP
 UA="Persona-Reuse/3.0"
-LIFETIME=2 # tcp_connection_lifetime: the reuse UE idles much longer
+# tcp_connection_lifetime: the reuse UE idles much longer. 6 s: the
+# module's timer walks a third of the table per second (each reuse UE
+# every L/2 = 3 s), not the whole table as with L = 2
+LIFETIME=6
 
 if ! tp_wire_start -A "TCP_LIFETIME=$LIFETIME"; then
 	tp_fail "kamailio with tcp_persona and tshark start"
@@ -26,7 +29,7 @@ tp_check "UE $UE2 (persona none, the control) registers" \
 	tp_ue_start "$UE2" "Persona-None/1.0"
 tp_check "two overlapping MT calls complete" \
 	tp_net_call net_call "$U1" -m 2 -l 2 -r 4 -key hold 1500
-sleep 14 # idle: seven times tcp_connection_lifetime
+sleep $((7 * LIFETIME)) # idle: seven times tcp_connection_lifetime
 tp_check "after idling, an MT call is still delivered" tp_net_call net_call "$U1"
 
 tp_check "UE $UE3 (reuse persona) registers" tp_ue_start "$UE3" "$UA"

@@ -239,6 +239,49 @@ START_TEST(test_bind_each_reuse_in_batches)
 }
 END_TEST
 
+static void mark_reuse(int conn_id, unsigned int secs, void *arg)
+{
+	(void)secs;
+	((int *)arg)[conn_id]++;
+}
+
+/* the timer walks the table in parts: over all parts, each reuse UE is
+ * visited exactly once, whatever the parts' count against the slots' */
+START_TEST(test_bind_each_reuse_parts)
+{
+	tp_bind_table_t *tb = tp_bind_create(6); /* 64 slots */
+	static int seen[1001];
+	unsigned int parts[] = {1, 3, 7, 64, 100}, k, p;
+	tp_binding_t b;
+	int i;
+
+	for(i = 0; i < 1000; i++) {
+		memset(&b, 0, sizeof(b));
+		b.contact = addr("127.0.0.81", 1000 + i);
+		b.contact.ip[2] = (uint8_t)(i >> 8);
+		b.contact.ip[3] = (uint8_t)i;
+		b.mode = TP_MODE_REUSE;
+		b.reg_conn_id = i + 1;
+		b.expires = 100;
+		ck_assert_int_eq(tp_bind_put(tb, &b, "", 0), 0);
+	}
+	for(k = 0; k < sizeof(parts) / sizeof(parts[0]); k++) {
+		memset(seen, 0, sizeof(seen));
+		for(p = 0; p < parts[k]; p++)
+			tp_bind_each_reuse_part(tb, 1, p, parts[k], mark_reuse, seen);
+		for(i = 1; i <= 1000; i++)
+			ck_assert_int_eq(seen[i], 1);
+	}
+	/* a part out of range visits nothing */
+	memset(seen, 0, sizeof(seen));
+	tp_bind_each_reuse_part(tb, 1, 3, 3, mark_reuse, seen);
+	tp_bind_each_reuse_part(tb, 1, 0, 0, mark_reuse, seen);
+	for(i = 1; i <= 1000; i++)
+		ck_assert_int_eq(seen[i], 0);
+	tp_bind_destroy(tb);
+}
+END_TEST
+
 TCase *tp_tcase_bind(void)
 {
 	TCase *tc = tcase_create("bind");
@@ -252,5 +295,6 @@ TCase *tp_tcase_bind(void)
 	tcase_add_test(tc, test_bind_addr_str);
 	tcase_add_test(tc, test_bind_each_reuse);
 	tcase_add_test(tc, test_bind_each_reuse_in_batches);
+	tcase_add_test(tc, test_bind_each_reuse_parts);
 	return tc;
 }
