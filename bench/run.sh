@@ -20,17 +20,24 @@ if [[ -z ${BENCH_DOC_ONLY:-} ]]; then
 		"${BENCH_CLASSIFY_ROUNDS:-7}" | tee "$out/classify.txt"
 	echo "== 2. binding table (bench/bench_bindings)"
 	"$here/bench_bindings" "$here/data/user_agents.txt" | tee "$out/bindings.txt"
+	echo "== 2c. the timer process at 100,000 UEs (bench/bench_timer)"
+	"$here/bench_timer" | tee "$out/timer.txt"
 	echo "== 2b. shared memory per binding in kamailio (bench/shm.sh)"
 	"$here/shm.sh" | tee "$out/shm.txt"
 	echo "== 3. end to end (bench/e2e.sh)"
 	"$here/e2e.sh" | tee "$out/e2e.txt"
+	echo "== 4. instructions per call (bench/instr.sh), Debian's qm allocator"
+	"$here/instr.sh" | tee "$out/instr.txt"
+	echo "== 4b. the same with kamailio's TLSF allocator (-x tlsf)"
+	BENCH_KAMAILIO_ARGS="-x tlsf" "$here/instr.sh" | tee "$out/instr-tlsf.txt"
 	echo $(($(date +%s) - start)) >"$out/took"
 fi
 took=$(cat "$out/took" 2>/dev/null || echo "?")
 
 # one table: every target of the three parts, met or missed, with figures
 echo "== summary"
-grep -hE "\b(met|MISSED)\b|^target \(" "$out/classify.txt" "$out/bindings.txt" "$out/e2e.txt" |
+grep -hE "\b(met|MISSED)\b|^target \(" "$out/classify.txt" "$out/bindings.txt" \
+	"$out/timer.txt" "$out/e2e.txt" "$out/instr.txt" "$out/instr-tlsf.txt" 2>/dev/null |
 	tee "$out/summary.txt"
 
 machine() {
@@ -81,6 +88,12 @@ machine() {
 	cat "$out/bindings.txt"
 	echo '```'
 	echo
+	echo "The timer process at scale (\`bench/bench_timer\`: 100,000 UEs in 2^17 slots, a third reuse):"
+	echo
+	echo '\`\`\`'
+	cat "$out/timer.txt"
+	echo '\`\`\`'
+	echo
 	echo "In a running kamailio (\`bench/shm.sh\`: 10,000 REGISTERs over TCP, with and without the"
 	echo "module; \`kamcmd core.shmmem\` real_used before and after; Debian's build has memory"
 	echo "debugging on, so each shm block carries its allocator overhead):"
@@ -91,14 +104,32 @@ machine() {
 	echo
 	echo "## 3. End to end"
 	echo
-	echo "\`bench/e2e.sh\` (BENCH_RATE=${BENCH_RATE:-300} BENCH_CALLS=${BENCH_CALLS:-3000} BENCH_ROUNDS=${BENCH_ROUNDS:-3}):"
+	echo "\`bench/e2e.sh\` (BENCH_RATE=${BENCH_RATE:-300} BENCH_CALLS=${BENCH_CALLS:-3000} BENCH_ROUNDS=${BENCH_ROUNDS:-5}):"
 	echo "the real kamailio with test/integration/cfg/pcscf.cfg (per-message log lines removed),"
 	echo "30 SIPp UEs over TCP on loopback, MT calls from a SIPp caller over UDP; CPU seconds are"
-	echo "kamailio's (utime+stime of all its processes, SIPp excluded) per 1,000 calls; medians of"
-	echo "the rounds; configurations alternate within each round."
+	echo "kamailio's (utime+stime of all its processes, SIPp excluded) per 1,000 calls; every run"
+	echo "on loopback addresses of its own (no TIME_WAIT of an earlier run on them); min, median"
+	echo "and max of the rounds, and each target as the median of its per-round paired ratios;"
+	echo "configurations alternate within each round, in another order each round."
 	echo
 	echo '```'
 	cat "$out/e2e.txt"
+	echo '```'
+	echo
+	echo "## 4. Instructions per call"
+	echo
+	echo "\`bench/instr.sh\`: the same configurations under valgrind's callgrind (this VM has no"
+	echo "hardware counters), ${BENCH_INSTR_CALLS:-200} MT calls at ${BENCH_INSTR_RATE:-10}/s, every kamailio process counted for"
+	echo "the same window; per call, all processes but the module's timer process, which is"
+	echo "counted per second. First with Debian's default pkg/shm allocator (qm), then with"
+	echo "kamailio's TLSF allocator (\`-x tlsf\`): qm's search for a free block walks its size"
+	echo "buckets, that walk is most of a call's instructions, and its length follows the heap's"
+	echo "layout, which any module loaded changes."
+	echo
+	echo '```'
+	cat "$out/instr.txt"
+	echo
+	cat "$out/instr-tlsf.txt"
 	echo '```'
 	if [[ -f $here/NOTES.md ]]; then
 		echo
