@@ -44,6 +44,9 @@ typedef struct tp_tx
 {
 	tp_arm_t a;
 	str callid; /* points into the allocation, after the legs */
+	/* the script's send flags when it armed: tm's copy of the request,
+	 * which failure_route gets, has those of the first branch */
+	snd_flags_t script_flags;
 	int nlegs;
 	tp_leg_t legs[];
 } tp_tx_t;
@@ -486,8 +489,10 @@ static void tp_plan_branches(sip_msg_t *msg, const tp_arm_t *a, int max)
 	}
 }
 
-static void tp_plan_make(sip_msg_t *msg, tp_tx_t *tx)
+static void tp_plan_make(sip_msg_t *msg, tp_tx_t *tx, int again)
 {
+	const snd_flags_t *base = again ? &tx->script_flags : NULL;
+
 	tp_plan.tx = NULL;
 	tp_plan.n = tp_plan.built = tp_plan.one = 0;
 	if(tp_plan.legs == NULL
@@ -495,7 +500,7 @@ static void tp_plan_make(sip_msg_t *msg, tp_tx_t *tx)
 					   == NULL) {
 		LM_ERR("no private memory: branches of [%.*s] sent as stock\n",
 				tx->callid.len, tx->callid.s);
-		tp_send_begin(msg, NULL);
+		tp_send_begin(msg, NULL, base);
 		return;
 	}
 	tp_plan.tx = tx;
@@ -506,7 +511,7 @@ static void tp_plan_make(sip_msg_t *msg, tp_tx_t *tx)
 		tp_plan.one = 1;
 		tp_plan.n = tx->nlegs;
 	}
-	tp_send_begin(msg, tp_planned(tx, 0));
+	tp_send_begin(msg, tp_planned(tx, 0), base);
 }
 
 /* Follows the transaction msg gets (or has): tm keeps callbacks registered
@@ -524,7 +529,7 @@ static void tp_follow(sip_msg_t *msg, const tp_arm_t *a)
 		 * legs of those sent before stay as they are */
 		tx->a.kind = TP_ARM_BRANCHES;
 		tx->a.dialog_creating = a->dialog_creating;
-		tp_plan_make(msg, tx);
+		tp_plan_make(msg, tx, 1);
 		return;
 	}
 
@@ -535,6 +540,7 @@ static void tp_follow(sip_msg_t *msg, const tp_arm_t *a)
 		return;
 	}
 	tx->a = *a;
+	tx->script_flags = msg->fwd_send_flags;
 	tx->nlegs = n;
 	tx->callid.s = (char *)&tx->legs[n];
 	tx->callid.len = cid.len;
@@ -548,7 +554,7 @@ static void tp_follow(sip_msg_t *msg, const tp_arm_t *a)
 		shm_free(tx);
 		return;
 	}
-	tp_plan_make(msg, tx);
+	tp_plan_make(msg, tx, 0);
 }
 
 void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a)

@@ -84,7 +84,7 @@ void tp_leg_send_flags(const tp_leg_t *l, snd_flags_t *f)
 		/* the new connection carries this process's tag: the claim
 		 * finds it by that */
 		f->f &= ~SND_F_FORCE_CON_REUSE;
-		f->blst_imask |= tp_conn_tag();
+		f->blst_imask = (f->blst_imask & ~TP_CONN_TAG_MASK) | tp_conn_tag();
 	}
 }
 

@@ -36,12 +36,13 @@ static void tp_send_flags_for(sip_msg_t *msg, const tp_leg_t *l)
 		tp_leg_send_flags(l, &msg->fwd_send_flags);
 }
 
-void tp_send_begin(sip_msg_t *msg, const tp_leg_t *first)
+void tp_send_begin(
+		sip_msg_t *msg, const tp_leg_t *first, const snd_flags_t *base)
 {
 	if(!tp_saved_is(msg)) {
 		tp_saved.msg_id = msg->id;
 		tp_saved.msg_pid = msg->pid;
-		tp_saved.flags = msg->fwd_send_flags;
+		tp_saved.flags = base ? *base : msg->fwd_send_flags;
 		tp_saved.otcpid = msg->otcpid;
 		tp_saved.use_otcpid = (msg->msg_flags & FL_USE_OTCPID) != 0;
 		tp_saved.active = 1;

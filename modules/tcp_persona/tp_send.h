@@ -27,8 +27,10 @@
 #include "tp_leg.h"
 
 /*! msg is armed and tm will build the branch first next (NULL: a stock
- * one): keeps the script's values, sets first's send flags */
-void tp_send_begin(sip_msg_t *msg, const tp_leg_t *first);
+ * one): keeps the script's values (the send flags: base, when given),
+ * sets first's send flags */
+void tp_send_begin(
+		sip_msg_t *msg, const tp_leg_t *first, const snd_flags_t *base);
 
 /*! tm is building the branch of leg built (NULL: stock) and then the one
  * of leg next (NULL: stock or none) */
