@@ -30,6 +30,11 @@ RATE=${BENCH_RATE:-300}
 CALLS=${BENCH_CALLS:-3000}
 BENCH_OUT=${BENCH_OUT:-/dev/null}
 HOLD=${BENCH_HOLD:-30}
+# shared memory for kamailio: at 300 calls/s tm keeps about 1,500 calls'
+# transactions (its 5 s wait) and dialogs, about 35 KB each with a dialog
+# connection's buffers: more than the tests' 64 MB (every configuration
+# gets the same)
+SHM_MB=${BENCH_SHM_MB:-256}
 read -r -a CONFIGS <<<"${BENCH_CONFIGS:-i ii iii iv v vi-d vi-t}"
 declare -A UA=([i]=Persona-None/1 [ii]=Persona-None/1 [iii]=Persona-Reuse/1
 	[iv]=Persona-Dialog/1 [v]=Persona-Transaction/1 [vi-d]=Persona-None/1
@@ -82,7 +87,7 @@ run() {
 	TP_WORK=$log
 	bench_cfg "$log/kamailio.cfg"
 	# shellcheck disable=SC2086
-	if ! TP_KAMAILIO_ARGS="${ARGS[$c]} ${BENCH_KAMAILIO_ARGS:-}" \
+	if ! TP_KAMAILIO_ARGS="${ARGS[$c]} -m $SHM_MB ${BENCH_KAMAILIO_ARGS:-}" \
 		tp_kamailio_start "$log/kamailio.cfg"; then
 		tp_stop_all
 		TP_WORK=$TP_WORK_SAVE
