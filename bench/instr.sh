@@ -120,6 +120,12 @@ measure() {
 	fi
 }
 
+# which allocator the figures are for, on every target line
+case " ${BENCH_KAMAILIO_ARGS:-} " in
+*" -x tlsf "*) ALLOC="TLSF" ;;
+*) ALLOC="qm, Debian's default: its layout dominates, see the notes" ;;
+esac
+
 declare -A IR OK
 echo "instructions: $CALLS MT calls at $RATE/s to 30 UEs (BYE ${HOLD} ms after the ACK)," \
 	"all kamailio processes counted for ${WINDOW} s from the first call, configurations ${CONFIGS[*]}"
@@ -136,13 +142,13 @@ check() { awk -v r="$1" -v lim="$2" 'BEGIN { print (r != "x" && r + 0 <= lim ? "
 for c in ii iii; do
 	[[ -n ${IR[$c]:-} && -n ${IR[i]:-} ]] || continue
 	q=$(ratio "${IR[$c]}" "${IR[i]}")
-	echo "target ($c) <= 1.01x the instructions per call of (i): $(check "$q" 1.01) (${q}x)"
+	echo "target ($c) <= 1.01x the instructions per call of (i) [$ALLOC]: $(check "$q" 1.01) (${q}x)"
 done
 for p in "iv vi-d" "v vi-t"; do
 	read -r a b <<<"$p"
 	[[ -n ${IR[$a]:-} && -n ${IR[$b]:-} ]] || continue
 	q=$(ratio "${IR[$a]}" "${IR[$b]}")
-	echo "target ($a) <= 1.0x the instructions per call of ($b): $(check "$q" 1.0) (${q}x)"
+	echo "target ($a) <= 1.0x the instructions per call of ($b) [$ALLOC]: $(check "$q" 1.0) (${q}x)"
 done
 
 # the module's entry points, per call (instructions in them and below)
