@@ -35,21 +35,9 @@ HOLD=${BENCH_HOLD:-30}
 # connection's buffers: more than the tests' 64 MB (every configuration
 # gets the same)
 SHM_MB=${BENCH_SHM_MB:-256}
-read -r -a CONFIGS <<<"${BENCH_CONFIGS:-i ii iii iv v vi-d vi-t}"
-declare -A UA=([i]=Persona-None/1 [ii]=Persona-None/1 [iii]=Persona-Reuse/1
-	[iv]=Persona-Dialog/1 [v]=Persona-Transaction/1 [vi-d]=Persona-None/1
-	[vi-t]=Persona-None/1)
-declare -A ARGS=([i]="" [ii]="-A WITH_PERSONA" [iii]="-A WITH_PERSONA"
-	[iv]="-A WITH_PERSONA" [v]="-A WITH_PERSONA"
-	[vi-d]="-A WITH_SCRIPT_CLOSE" [vi-t]="-A WITH_SCRIPT_CLOSE -A WITH_SCRIPT_CLOSE_ACK")
 
 tp_workdir
-# a caller that takes its AoR from a list, one UE after the other
-sed 's/\[service\]/[field0]/g' "$TP_SIPP_DIR/net_call.xml" >"$TP_WORK/call.xml"
-{
-	echo SEQUENTIAL
-	for ip in "${UE_IPS[@]}"; do echo "$(tp_ue_user "$ip");"; done
-} >"$TP_WORK/aors.csv"
+bench_caller_files
 
 # cpu_ticks PID: utime+stime of PID and its children, in clock ticks
 cpu_ticks() {

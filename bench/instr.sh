@@ -27,24 +27,13 @@ RATE=${BENCH_INSTR_RATE:-10}
 WINDOW=${BENCH_INSTR_WINDOW:-$((CALLS / RATE + 15))}
 HOLD=${BENCH_HOLD:-30}
 BENCH_OUT=${BENCH_OUT:-/dev/null}
-read -r -a CONFIGS <<<"${BENCH_CONFIGS:-i ii iii iv v vi-d vi-t}"
-declare -A UA=([i]=Persona-None/1 [ii]=Persona-None/1 [iii]=Persona-Reuse/1
-	[iv]=Persona-Dialog/1 [v]=Persona-Transaction/1 [vi-d]=Persona-None/1
-	[vi-t]=Persona-None/1)
-declare -A ARGS=([i]="" [ii]="-A WITH_PERSONA" [iii]="-A WITH_PERSONA"
-	[iv]="-A WITH_PERSONA" [v]="-A WITH_PERSONA"
-	[vi-d]="-A WITH_SCRIPT_CLOSE" [vi-t]="-A WITH_SCRIPT_CLOSE -A WITH_SCRIPT_CLOSE_ACK")
 # the module's entry points: script functions, tm/dialog/core callbacks,
 # its timer
-MODULE_FNS="w_persona_bind w_persona_enforce tp_on_tx tp_on_data_out
+MODULE_FNS="w_persona_bind w_persona_enforce tp_on_tx
 tp_post_script tp_on_tcp_closed tp_reg_tm_out tp_on_dlg_created tp_on_dlg_end tp_tick"
 
 tp_workdir
-sed 's/\[service\]/[field0]/g' "$TP_SIPP_DIR/net_call.xml" >"$TP_WORK/call.xml"
-{
-	echo SEQUENTIAL
-	for ip in "${UE_IPS[@]}"; do echo "$(tp_ue_user "$ip");"; done
-} >"$TP_WORK/aors.csv"
+bench_caller_files
 
 # kamailio_pids: the main process and its children
 kamailio_pids() {

@@ -1,5 +1,5 @@
-# tcp_persona benchmarks: helpers shared by shm.sh and e2e.sh (sourced
-# after test/integration/lib.sh and lib_wire.sh).
+# tcp_persona benchmarks: helpers shared by shm.sh, e2e.sh and instr.sh
+# (sourced after test/integration/lib.sh and lib_wire.sh).
 
 # bench_cfg OUT: the wire tests' P-CSCF (pcscf.cfg, cfg/wire.rules) without
 # its log line per request and reply, at debug=1. The reply's log line
@@ -9,4 +9,30 @@ bench_cfg() {
 	tp_wire_cfg "$1" RULES_FILE="$TP_IT_DIR/cfg/wire.rules" LUA=/dev/null
 	sed -i -e 's/^\txlog("L_INFO", "\(REQ\|RPL\) .*$/\t$var(bench) = 0;/' \
 		-e 's/^debug=2/debug=1/' "$1"
+}
+
+# The configurations e2e.sh and instr.sh compare (BENCH_CONFIGS picks some):
+#   (i)    no module             (ii)  module, every UE persona none
+#   (iii)  every UE reuse        (iv)  every UE dialog
+#   (v)    every UE transaction
+#   (vi-d) no module, tcpops closes on the BYE's 2xx (what a script does
+#          today for dialog)     (vi-t) also set_forward_close() on the ACK
+# CONFIGS: their names; UA: the UEs' User-Agent; ARGS: kamailio's -A
+read -r -a CONFIGS <<<"${BENCH_CONFIGS:-i ii iii iv v vi-d vi-t}"
+declare -A UA=([i]=Persona-None/1 [ii]=Persona-None/1 [iii]=Persona-Reuse/1
+	[iv]=Persona-Dialog/1 [v]=Persona-Transaction/1 [vi-d]=Persona-None/1
+	[vi-t]=Persona-None/1)
+declare -A ARGS=([i]="" [ii]="-A WITH_PERSONA" [iii]="-A WITH_PERSONA"
+	[iv]="-A WITH_PERSONA" [v]="-A WITH_PERSONA"
+	[vi-d]="-A WITH_SCRIPT_CLOSE" [vi-t]="-A WITH_SCRIPT_CLOSE -A WITH_SCRIPT_CLOSE_ACK")
+
+# bench_caller_files: $TP_WORK/call.xml, a caller that takes its AoR from
+# $TP_WORK/aors.csv, the UEs of UE_IPS one after the other
+bench_caller_files() {
+	local ip
+	sed 's/\[service\]/[field0]/g' "$TP_SIPP_DIR/net_call.xml" >"$TP_WORK/call.xml"
+	{
+		echo SEQUENTIAL
+		for ip in "${UE_IPS[@]}"; do echo "$(tp_ue_user "$ip");"; done
+	} >"$TP_WORK/aors.csv"
 }
