@@ -17,6 +17,7 @@
 #include "core/parser/msg_parser.h"
 
 #include "tp_sipaddr.h"
+#include "tp_urihost.h"
 
 void tp_addr_from_ip(
 		tp_addr_t *a, const struct ip_addr *ip, unsigned short port)
@@ -55,7 +56,24 @@ static int tp_sip_uri_addr(struct sip_uri *u, tp_addr_t *a, int *proto)
 	return 0;
 }
 
-int tp_uri_addr(str *uri, tp_addr_t *a, int *proto)
+/* a plain URI without the core's parser (most next hops are a UE's
+ * Contact); anything else is the core's */
+static int tp_plain_uri_addr(str *uri, tp_addr_t *a, int *proto)
+{
+	static const int protos[] = {[TP_TR_NONE] = PROTO_NONE,
+			[TP_TR_UDP] = PROTO_UDP, [TP_TR_TCP] = PROTO_TCP,
+			[TP_TR_TLS] = PROTO_TLS};
+	tp_uri_tr_t tr;
+
+	if(uri->s == NULL || uri->len <= 0
+			|| !tp_urihost_plain(uri->s, (size_t)uri->len, a, &tr))
+		return 0;
+	if(proto)
+		*proto = protos[tr];
+	return 1;
+}
+
+int tp_uri_addr_core(str *uri, tp_addr_t *a, int *proto)
 {
 	struct sip_uri u;
 
@@ -64,16 +82,30 @@ int tp_uri_addr(str *uri, tp_addr_t *a, int *proto)
 	return tp_sip_uri_addr(&u, a, proto);
 }
 
+int tp_uri_addr(str *uri, tp_addr_t *a, int *proto)
+{
+	if(tp_plain_uri_addr(uri, a, proto))
+		return 0;
+	return tp_uri_addr_core(uri, a, proto);
+}
+
 int tp_hop_addr(sip_msg_t *msg, str *hop, tp_addr_t *a, int *proto)
 {
-	/* the R-URI: the core's own parse of it, kept on the message for the
-	 * core's later readers */
-	if(hop == &msg->new_uri || hop == &msg->first_line.u.request.uri) {
+	int ruri = hop == &msg->new_uri || hop == &msg->first_line.u.request.uri;
+
+	/* the R-URI: the core's parse of it when the core made one already */
+	if(ruri && msg->parsed_uri_ok)
+		return tp_sip_uri_addr(&msg->parsed_uri, a, proto);
+	if(tp_plain_uri_addr(hop, a, proto))
+		return 0;
+	/* else the core's parse of it, kept on the message for its later
+	 * readers */
+	if(ruri) {
 		if(parse_sip_msg_uri(msg) < 0)
 			return -1;
 		return tp_sip_uri_addr(&msg->parsed_uri, a, proto);
 	}
-	return tp_uri_addr(hop, a, proto);
+	return tp_uri_addr_core(hop, a, proto);
 }
 
 int tp_contact_each(struct hdr_field *h, tp_contact_f f, void *arg)

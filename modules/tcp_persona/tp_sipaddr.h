@@ -11,7 +11,8 @@
  * Where the module learns a UE's address from what the UE wrote: the
  * Contacts of its REGISTER (bindings) and the next hop of a request. The
  * reading is the core's (parse_contact, parse_uri, str2ipx), so that an
- * address is the one tm connects to; this file turns it into tp_addr_t. It is
+ * address is the one tm connects to; this file turns it into tp_addr_t. A
+ * plain URI is read without the core's parser (tp_urihost.h), alike. It is
  * fuzzed with the core's parsers linked in (test/fuzz/fuzz_contact.c).
  */
 
@@ -37,6 +38,10 @@ void tp_ip_from_addr(struct ip_addr *ip, const tp_addr_t *a);
  * -1 (not a URI, or the host is a name)
  */
 int tp_uri_addr(str *uri, tp_addr_t *a, int *proto);
+
+/*! tp_uri_addr() by the core's parser alone (a plain URI is otherwise
+ * read by tp_urihost_plain(); the fuzzer compares the two) */
+int tp_uri_addr_core(str *uri, tp_addr_t *a, int *proto);
 
 /*! the same for hop, a next hop of msg (GET_NEXT_HOP(), a branch's URI):
  * the R-URI's is the core's parse of it, done once per message */

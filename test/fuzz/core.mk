@@ -15,7 +15,8 @@ FUZZ_CC := clang
 SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 # -isystem: the core headers warn under -Wextra, ours must not
 KDEFS := $(C_DEFS) $(DEFS) -isystem $(COREPATH)
-OURS := fuzz_contact.c kamailio_env.c $(MOD)/tp_sipaddr.c $(MOD)/tp_addr.c
+OURS := fuzz_contact.c kamailio_env.c $(MOD)/tp_sipaddr.c $(MOD)/tp_addr.c \
+	$(MOD)/tp_urihost.c
 CORE := parser/contact/parse_contact.c parser/contact/contact.c \
 	parser/parse_param.c parser/parse_uri.c resolve.c
 # pointer-overflow is off for the core's objects only: Kamailio 5.6's

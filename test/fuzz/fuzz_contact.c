@@ -6,7 +6,9 @@
  * next hop URI (tp_uri_addr), all under ASan and UBSan, the core's log
  * statements included. Every address given must be printable and parse
  * back; where libc reads the host too (inet_pton), it is libc's address;
- * the port is the URI's, else exactly the transport's default; every
+ * the port is the URI's, else exactly the transport's default; a URI the
+ * module reads without the core (tp_urihost_plain) gives exactly what the
+ * core's parser gives, transport included; every
  * Contact whose host the core reads as an IP is given, and only those; all
  * of it lies inside the input.
  *
@@ -27,6 +29,7 @@
 #include "core/resolve.h"
 
 #include "tp_sipaddr.h"
+#include "tp_urihost.h"
 
 typedef struct seen
 {
@@ -81,6 +84,23 @@ static void check_addr(str *uri, const tp_addr_t *a)
 	if(port == 0)
 		port = (u.type == SIPS_URI_T || u.proto == PROTO_TLS) ? 5061 : 5060;
 	if(a->port != port)
+		__builtin_trap();
+}
+
+/* the fast reader of plain URIs against the core's parser */
+static void check_plain(str *uri)
+{
+	static const int protos[] = {[TP_TR_NONE] = PROTO_NONE,
+			[TP_TR_UDP] = PROTO_UDP, [TP_TR_TCP] = PROTO_TCP,
+			[TP_TR_TLS] = PROTO_TLS};
+	tp_addr_t fast, core;
+	tp_uri_tr_t tr;
+	int proto;
+
+	if(!tp_urihost_plain(uri->s, (size_t)uri->len, &fast, &tr))
+		return;
+	if(tp_uri_addr_core(uri, &core, &proto) < 0 || !tp_addr_eq(&fast, &core)
+			|| protos[tr] != proto)
 		__builtin_trap();
 }
 
@@ -149,6 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uri.len = (int)size;
 	if(tp_uri_addr(&uri, &a, NULL) == 0)
 		check_addr(&uri, &a);
+	check_plain(&uri);
 	free(buf);
 	return 0;
 }

@@ -25,6 +25,7 @@ int main(void)
 	suite_add_tcase(s, tp_tcase_hits_once());
 	suite_add_tcase(s, tp_tcase_match_index());
 	suite_add_tcase(s, tp_tcase_connid());
+	suite_add_tcase(s, tp_tcase_urihost());
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -21,5 +21,6 @@ TCase *tp_tcase_bind_admin(void);
 TCase *tp_tcase_hits_once(void);
 TCase *tp_tcase_match_index(void);
 TCase *tp_tcase_connid(void);
+TCase *tp_tcase_urihost(void);
 
 #endif
