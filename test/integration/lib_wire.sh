@@ -60,7 +60,8 @@ tp_wire_cfg() {
 	shift
 	tp_cfg "$TP_IT_DIR/cfg/pcscf.cfg" "$out" NET_IP="$TP_NET_IP" \
 		UE_PORT="$TP_UE_PORT" NET_REG_PORT="$TP_NET_REG_PORT" \
-		REFUSE_IP="$TP_REFUSE_IP" FAILOVER_IP="${TP_FAILOVER_IP:-127.0.0.82}" "$@"
+		REFUSE_IP="$TP_REFUSE_IP" FAILOVER_IP="${TP_FAILOVER_IP:-127.0.0.82}" \
+		REDIRECT_IP="${TP_REDIRECT_IP:-127.0.0.83}" "$@"
 }
 
 # tp_wire_start [KAMAILIO ARGS...]: kamailio with pcscf.cfg, tcp_persona
