@@ -103,7 +103,8 @@ sed -i "s|^loadmodule \"ims_registrar_pcscf\"|&\nloadmodule \"$TP_MODULE\"\nmodp
 sed -i 's|^route\[REGISTER\] {|&\n\tpersona_bind();|' "$EX/route/register.cfg"
 awk '/^route\[RELAY\]/ { relay = 1 }
 	relay && /t_relay\(\)/ {
-		print "\tif (persona_enforce() == -2) {"
+		print "\tpersona_enforce();"
+		print "\tif ($rc == -2) {"
 		print "\t\tsend_reply(\"480\", \"Temporarily Unavailable\");"
 		print "\t\texit;"
 		print "\t}"
@@ -112,7 +113,7 @@ awk '/^route\[RELAY\]/ { relay = 1 }
 	{ print }' "$cfg" >"$cfg.new" && mv "$cfg.new" "$cfg"
 diff -ru "$tree/misc/examples/ims/pcscf" "$EX" >"$TP_WORK/example.diff"
 # every line changed is one of the changes above or the module's
-allowed='^[-+](mpath=|modparam\("(ctl|jsonrpcs|dispatcher|tcp_persona)", |loadmodule "(ims_ipsec_pcscf|/[^"]*tcp_persona\.so)"$|#!ifdef WITH_NATPING$|#!endif$|log_stderror=|	persona_bind\(\);$|	if \(persona_enforce\(\) == -2\) \{$|		send_reply\("480", "Temporarily Unavailable"\);$|		exit;$|	\}$)'
+allowed='^[-+](mpath=|modparam\("(ctl|jsonrpcs|dispatcher|tcp_persona)", |loadmodule "(ims_ipsec_pcscf|/[^"]*tcp_persona\.so)"$|#!ifdef WITH_NATPING$|#!endif$|log_stderror=|	persona_bind\(\);$|	persona_enforce\(\);$|	if \(\$rc == -2\) \{$|		send_reply\("480", "Temporarily Unavailable"\);$|		exit;$|	\}$)'
 tp_eq "the example's diff holds the listed changes and the module's calls only" "" \
 	"$(grep '^[-+][^-+]' "$TP_WORK/example.diff" | grep -vE "$allowed")"
 tp_eq "the module's lines: loadmodule, its rules, persona_bind(), persona_enforce()" 4 \
