@@ -44,6 +44,17 @@ unsigned int tp_addr_ip_hash(const tp_addr_t *a)
 	return h ^ (h >> 15);
 }
 
+unsigned int tp_addr_hash(const tp_addr_t *a)
+{
+	unsigned int h = 2166136261u, i, n = a->af == 4 ? 4 : 16;
+
+	for(i = 0; i < n; i++)
+		h = (h ^ a->ip[i]) * 16777619u;
+	h = (h ^ (a->port & 0xff)) * 16777619u;
+	h = (h ^ (a->port >> 8)) * 16777619u;
+	return h ^ (h >> 15);
+}
+
 int tp_addr_parse(const char *s, size_t len, tp_addr_t *a)
 {
 	char host[INET6_ADDRSTRLEN + 1];

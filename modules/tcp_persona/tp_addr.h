@@ -31,6 +31,9 @@ int tp_addr_ip_eq(const tp_addr_t *a, const tp_addr_t *b);
 /*! a hash of the IP only (a UE's ports change) */
 unsigned int tp_addr_ip_hash(const tp_addr_t *a);
 
+/*! a hash of IP and port */
+unsigned int tp_addr_hash(const tp_addr_t *a);
+
 /*!
  * Parses "1.2.3.4:5060" or "[::1]:5060" (the port is required, 1..65535).
  * \return 0, or -1 when s is not such an address

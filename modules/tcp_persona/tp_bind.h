@@ -11,8 +11,10 @@
  * PURE (through tp_sys.h): a hash table in shared memory that binds a UE's
  * contact address, and the source address of its REGISTER, to its persona
  * for as long as the registration lives. Terminating requests find the UE
- * by their destination, originating ones by their source. Lookups copy the
- * binding out: no pointer into the table escapes its lock.
+ * by their destination, originating ones by their source (or, on a new
+ * connection, by their Contact). Slots are chosen by IP and port: UEs that
+ * share an IP (a NAT) do not share a chain. Lookups copy the binding out:
+ * no pointer into the table escapes its lock.
  */
 
 #ifndef TP_BIND_H
@@ -64,8 +66,7 @@ void tp_bind_destroy(tp_bind_table_t *t);
 
 /*!
  * Binds b (keyed by b->contact) or refreshes the binding of that contact.
- * ua is kept for re-classification. \return 0, 1 when bound but without
- * the entry for its source address (no memory for it), or -1 (no memory)
+ * ua is kept for re-classification. \return 0, or -1 (no memory)
  */
 int tp_bind_put(tp_bind_table_t *t, const tp_binding_t *b, const char *ua,
 		size_t ua_len);
@@ -87,12 +88,19 @@ int tp_bind_get_dst(tp_bind_table_t *t, const tp_addr_t *dst, time_t now,
 		tp_binding_t *out);
 
 /*!
- * The UE a request came from: a binding whose source, else contact, is
- * src; else the freshest binding of the same IP (a UE opens new
- * connections from other ports). \return 1 and *out, or -1
+ * The UE a request came from: the binding registered last from src, else
+ * the one whose contact is src. \return 1 and *out, or -1
  */
 int tp_bind_get_src(tp_bind_table_t *t, const tp_addr_t *src, time_t now,
 		tp_binding_t *out);
+
+/*!
+ * The UE whose contact is `contact`, if its REGISTER came from the IP of
+ * src (any port): a UE that opened a new connection names its registered
+ * Contact. \return 1 and *out, or -1
+ */
+int tp_bind_get_by_contact_from(tp_bind_table_t *t, const tp_addr_t *contact,
+		const tp_addr_t *src, time_t now, tp_binding_t *out);
 
 /*! called with the registration connection of a reuse UE and the seconds
  * its registration has left */

@@ -297,6 +297,25 @@ static int tp_enforce_mo_dialog(sip_msg_t *msg, const tp_binding_t *b)
 	return TP_ENF_APPLIED;
 }
 
+/* the UE an originating request comes from: by its source address (its
+ * registration connection, or the address it registered from), else, on a
+ * connection of its own, by the Contact it names, if that UE registered
+ * from the same IP */
+static int tp_enf_mo_ue(sip_msg_t *msg, tp_binding_t *b)
+{
+	tp_addr_t src, contact;
+	time_t now = time(NULL);
+
+	tp_addr_from_ip(&src, &msg->rcv.src_ip, msg->rcv.src_port);
+	if(tp_bind_get_src(tp_bindings, &src, now, b) > 0)
+		return 0;
+	if(tp_msg_contact_addr(msg, &contact) < 0)
+		return -1;
+	return tp_bind_get_by_contact_from(tp_bindings, &contact, &src, now, b) > 0
+				   ? 0
+				   : -1;
+}
+
 int tp_enf_dialog_creating(sip_msg_t *msg)
 {
 	return msg->REQ_METHOD & (METHOD_INVITE | METHOD_SUBSCRIBE | METHOD_REFER);
@@ -326,8 +345,7 @@ int tp_persona_enforce(sip_msg_t *msg)
 	/* originating: from a bound UE */
 	if(msg->rcv.proto != PROTO_TCP && msg->rcv.proto != PROTO_TLS)
 		return TP_ENF_NOTHING;
-	tp_addr_from_ip(&a, &msg->rcv.src_ip, msg->rcv.src_port);
-	if(tp_bind_get_src(tp_bindings, &a, time(NULL), &b) < 0)
+	if(tp_enf_mo_ue(msg, &b) < 0)
 		return TP_ENF_NOTHING;
 	tp_pv_set(msg, b.rule, b.mode);
 	return b.mode == TP_MODE_DIALOG ? tp_enforce_mo_dialog(msg, &b)

@@ -280,7 +280,6 @@ static void tp_bind_one(const tp_regpend_t *p, int i, unsigned int secs)
 	tp_binding_t b = p->base;
 	const char *why;
 	char where[64];
-	int rc;
 
 	b.contact = p->contact[i];
 	b.expires = time(NULL) + secs;
@@ -288,15 +287,11 @@ static void tp_bind_one(const tp_regpend_t *p, int i, unsigned int secs)
 		tp_refused(why, &b.contact, b.aor);
 		return;
 	}
-	if((rc = tp_bind_put(tp_bindings, &b, p->ua, p->ua_len)) < 0) {
+	if(tp_bind_put(tp_bindings, &b, p->ua, p->ua_len) < 0) {
 		LM_ERR("no shared memory to bind %s (AoR %s)\n",
 				tp_addr_str(&b.contact, where, sizeof(where)), b.aor);
 		return;
 	}
-	if(rc > 0)
-		LM_WARN("UE %s (AoR %s) bound, but no shared memory to find it by"
-				" its source address too\n",
-				tp_addr_str(&b.contact, where, sizeof(where)), b.aor);
 	/* reuse: the registration's connection must outlive idle periods */
 	if(b.mode == TP_MODE_REUSE && b.reg_conn_id != 0)
 		tp_conn_keep(b.reg_conn_id, secs + 30);

@@ -130,6 +130,18 @@ int tp_contact_each(struct hdr_field *h, tp_contact_f f, void *arg)
 	return 0;
 }
 
+int tp_msg_contact_addr(sip_msg_t *msg, tp_addr_t *a)
+{
+	contact_body_t *body;
+
+	if((msg->contact == NULL && parse_headers(msg, HDR_CONTACT_F, 0) < 0)
+			|| msg->contact == NULL || parse_contact(msg->contact) < 0
+			|| (body = (contact_body_t *)msg->contact->parsed) == NULL
+			|| body->star || body->contacts == NULL)
+		return -1;
+	return tp_uri_addr(&body->contacts->uri, a, NULL);
+}
+
 int tp_contact_expires_param(const contact_t *c, unsigned int *secs)
 {
 	str v;

@@ -62,6 +62,9 @@ typedef void (*tp_contact_f)(contact_t *c, const tp_addr_t *a, void *arg);
  */
 int tp_contact_each(struct hdr_field *h, tp_contact_f f, void *arg);
 
+/*! the host:port of a request's (first) Contact, if an IP; \return 0 or -1 */
+int tp_msg_contact_addr(sip_msg_t *msg, tp_addr_t *a);
+
 /*! \return 1 with *secs set when the Contact has a numeric expires
  * parameter, else 0 */
 int tp_contact_expires_param(const contact_t *c, unsigned int *secs);

@@ -330,6 +330,7 @@ tp_net_call() {
 }
 
 # tp_net_answer_start [COUNT]: the network side answers COUNT (default 1)
+# ($TP_NET_ANSWER: another scenario than net_answer, e.g. net_answer_netbye)
 # MO calls (net_answer.xml, UDP server on $TP_NET_IP:$TP_NET_PORT) in the
 # background, bounded by $TP_SIPP_TIMEOUT s; PID in $TP_NET_ANSWER_PID.
 # It shares $TP_NET_PORT with tp_net_call: not both at once unless
@@ -338,7 +339,7 @@ tp_net_answer_start() {
 	local n=${1:-1} tag=net-answer-$((++tp_sipp_n))
 	# shellcheck disable=SC2046
 	timeout -k 2 "$TP_SIPP_TIMEOUT" "$SIPP" -t u1 -i "$TP_NET_IP" \
-		-p "$TP_NET_PORT" -sf "$TP_SIPP_DIR/net_answer.xml" -m "$n" \
+		-p "$TP_NET_PORT" -sf "$TP_SIPP_DIR/${TP_NET_ANSWER:-net_answer}.xml" -m "$n" \
 		-nostdin $(_tp_sipp_logs "$tag") >"$TP_WORK/$tag.out" 2>&1 &
 	TP_NET_ANSWER_PID=$!
 	tp_pids+=("$TP_NET_ANSWER_PID")

@@ -55,7 +55,7 @@ static void bind_ue(const char *cip, unsigned int cport, const char *sip,
 START_TEST(test_bind_dst_and_src_lookups)
 {
 	tp_binding_t out;
-	tp_addr_t a;
+	tp_addr_t a, c;
 
 	bind_ue("127.0.0.81", 5060, "127.0.0.81", 40001, TP_MODE_DIALOG, 7, 100);
 	a = addr("127.0.0.81", 5060);
@@ -66,10 +66,17 @@ START_TEST(test_bind_dst_and_src_lookups)
 	a = addr("127.0.0.81", 40001);
 	ck_assert_int_eq(tp_bind_get_dst(t, &a, 10, &out), 1);
 	ck_assert_int_eq(tp_bind_get_src(t, &a, 10, &out), 1);
-	/* a UE opens new connections from other ports: same IP is enough */
+	/* a UE's new connection from another port is not its source; its
+	 * request names its Contact, found from the same IP only */
 	a = addr("127.0.0.81", 40999);
 	ck_assert_int_eq(tp_bind_get_dst(t, &a, 10, &out), -1);
-	ck_assert_int_eq(tp_bind_get_src(t, &a, 10, &out), 1);
+	ck_assert_int_eq(tp_bind_get_src(t, &a, 10, &out), -1);
+	c = addr("127.0.0.81", 5060);
+	ck_assert_int_eq(tp_bind_get_by_contact_from(t, &c, &a, 10, &out), 1);
+	ck_assert_int_eq(out.reg_conn_id, 7);
+	a = addr("127.0.0.82", 40999);
+	ck_assert_int_eq(tp_bind_get_by_contact_from(t, &c, &a, 10, &out), -1);
+	ck_assert_int_eq(tp_bind_get_by_contact_from(t, &c, &c, 100, &out), -1);
 	a = addr("127.0.0.82", 5060);
 	ck_assert_int_eq(tp_bind_get_dst(t, &a, 10, &out), -1);
 	ck_assert_int_eq(tp_bind_get_src(t, &a, 10, &out), -1);
@@ -161,6 +168,55 @@ START_TEST(test_bind_del_if_source)
 	port = addr("127.0.0.86", 40001);
 	ck_assert_int_eq(tp_bind_del_if_source(t, &c, &port), 1);
 	ck_assert_uint_eq(tp_bind_count(t), 0);
+}
+END_TEST
+
+/* UEs behind one NAT address, or registered over one connection: each
+ * keeps its own binding; the one registered last answers for the shared
+ * source; removing any of them leaves the others as they were */
+START_TEST(test_bind_many_ues_one_source)
+{
+	char ip[32];
+	tp_binding_t out;
+	tp_addr_t a, src = addr("127.0.0.99", 61000);
+	int i;
+
+	for(i = 1; i <= 300; i++) {
+		snprintf(ip, sizeof(ip), "10.0.%d.%d", i / 250, i % 250 + 1);
+		bind_ue(ip, 5060, "127.0.0.99", 61000,
+				i % 2 ? TP_MODE_DIALOG : TP_MODE_REUSE, i, 100 + i);
+		/* and 300 more on one IP, a port each, from their own ports */
+		bind_ue("127.0.0.98", 10000 + i, "127.0.0.98", 30000 + i,
+				TP_MODE_TRANSACTION, 1000 + i, 100);
+	}
+	ck_assert_uint_eq(tp_bind_count(t), 600);
+	ck_assert_int_eq(tp_bind_get_src(t, &src, 10, &out), 1);
+	ck_assert_int_eq(out.reg_conn_id, 300);
+	ck_assert_int_eq(tp_bind_get_dst(t, &src, 10, &out), 1);
+	ck_assert_int_eq(out.reg_conn_id, 300);
+	/* the last one leaves: the one before answers */
+	a = out.contact;
+	ck_assert_int_eq(tp_bind_del(t, &a), 1);
+	ck_assert_int_eq(tp_bind_get_src(t, &src, 10, &out), 1);
+	ck_assert_int_eq(out.reg_conn_id, 299);
+	/* one in the middle re-registers: it answers, the rest are kept */
+	bind_ue("10.0.0.51", 5060, "127.0.0.99", 61000, TP_MODE_DIALOG, 50, 500);
+	ck_assert_int_eq(tp_bind_get_src(t, &src, 10, &out), 1);
+	ck_assert_int_eq(out.reg_conn_id, 50);
+	for(i = 1; i <= 299; i++) {
+		snprintf(ip, sizeof(ip), "10.0.%d.%d", i / 250, i % 250 + 1);
+		a = addr(ip, 5060);
+		ck_assert_int_eq(tp_bind_get_dst(t, &a, 10, &out), 1);
+		ck_assert_int_eq(out.reg_conn_id, i);
+		a = addr("127.0.0.98", 30000 + i);
+		ck_assert_int_eq(tp_bind_get_src(t, &a, 10, &out), 1);
+		ck_assert_int_eq(out.reg_conn_id, 1000 + i);
+	}
+	/* all but the refreshed one and the 300 on 127.0.0.98 expire at 400 */
+	ck_assert_int_eq(tp_bind_sweep(t, 400), 298 + 300);
+	ck_assert_uint_eq(tp_bind_count(t), 1);
+	ck_assert_int_eq(tp_bind_get_src(t, &src, 10, &out), 1);
+	ck_assert_int_eq(out.reg_conn_id, 50);
 }
 END_TEST
 
@@ -292,6 +348,7 @@ TCase *tp_tcase_bind(void)
 	tcase_add_test(tc, test_bind_expiry_and_removal);
 	tcase_add_test(tc, test_bind_nat_source_on_another_ip);
 	tcase_add_test(tc, test_bind_del_if_source);
+	tcase_add_test(tc, test_bind_many_ues_one_source);
 	tcase_add_test(tc, test_bind_addr_str);
 	tcase_add_test(tc, test_bind_each_reuse);
 	tcase_add_test(tc, test_bind_each_reuse_in_batches);

@@ -1,0 +1,220 @@
+/*
+ * tcp_persona - unit tests: the binding table against a model of it.
+ * Random puts, removals, lookups and sweeps over a few addresses (many
+ * UEs per IP, per source, per slot of a 16-slot table), each compared
+ * with what a plain array that follows the table's contract answers.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tp_bind.h"
+#include "unit.h"
+
+#define N_CONTACTS 48
+#define OPS 20000
+
+typedef struct model_ue
+{
+	int live; /* bound (it may have expired: the sweep removes it) */
+	tp_addr_t contact, source;
+	int conn;
+	time_t expires;
+	unsigned long seq; /* when it was put: the latest answers for a source */
+} model_ue_t;
+
+static model_ue_t m[N_CONTACTS];
+static unsigned long seq;
+static uint64_t rnd = 88172645463325252ull;
+
+static unsigned int next_rand(unsigned int n)
+{
+	rnd ^= rnd << 13;
+	rnd ^= rnd >> 7;
+	rnd ^= rnd << 17;
+	return (unsigned int)(rnd % n);
+}
+
+static tp_addr_t mk(uint8_t ip, uint16_t port)
+{
+	tp_addr_t a;
+
+	memset(&a, 0, sizeof(a));
+	a.af = 4;
+	a.ip[0] = 10;
+	a.ip[3] = ip;
+	a.port = port;
+	return a;
+}
+
+/* contact k: 6 IPs, 8 ports each */
+static tp_addr_t contact_of(unsigned int k)
+{
+	return mk((uint8_t)(1 + k / 8), (uint16_t)(5060 + k % 8));
+}
+
+/* a source: the contact itself, one of its IP's ports, or one of two
+ * shared NAT addresses */
+static tp_addr_t any_source(unsigned int k)
+{
+	switch(next_rand(4)) {
+		case 0:
+			return contact_of(k);
+		case 1:
+			return mk((uint8_t)(1 + k / 8), (uint16_t)(40000 + next_rand(3)));
+		default:
+			return mk((uint8_t)(200 + next_rand(2)), (uint16_t)(61000 + next_rand(2)));
+	}
+}
+
+/* any address the lookups may ask: contacts, sources, unknown ones */
+static tp_addr_t any_addr(void)
+{
+	unsigned int k = next_rand(N_CONTACTS);
+
+	switch(next_rand(3)) {
+		case 0:
+			return contact_of(k);
+		case 1:
+			return any_source(k);
+		default:
+			return mk((uint8_t)(1 + next_rand(8)), (uint16_t)(5060 + next_rand(10)));
+	}
+}
+
+static int model_by_source(const tp_addr_t *a, time_t now)
+{
+	int k, best = -1;
+
+	for(k = 0; k < N_CONTACTS; k++)
+		if(m[k].live && m[k].expires > now && !tp_addr_eq(&m[k].source, &m[k].contact)
+				&& tp_addr_eq(&m[k].source, a)
+				&& (best < 0 || m[k].seq > m[best].seq))
+			best = k;
+	return best;
+}
+
+static int model_by_contact(const tp_addr_t *a, time_t now)
+{
+	int k;
+
+	for(k = 0; k < N_CONTACTS; k++)
+		if(m[k].live && m[k].expires > now && tp_addr_eq(&m[k].contact, a))
+			return k;
+	return -1;
+}
+
+static void expect(int got, const tp_binding_t *out, int k, const char *what,
+		int op)
+{
+	ck_assert_msg(got == (k >= 0 ? 1 : -1), "op %d %s: table %d, model UE %d",
+			op, what, got, k);
+	if(k >= 0)
+		ck_assert_msg(out->reg_conn_id == m[k].conn, "op %d %s: UE %d, not %d",
+				op, what, out->reg_conn_id, m[k].conn);
+}
+
+START_TEST(test_bind_against_model)
+{
+	tp_bind_table_t *t = tp_bind_create(4);
+	tp_binding_t b, out;
+	tp_addr_t a, c;
+	time_t now = 100;
+	unsigned int k, live;
+	int op, got, want, n;
+
+	ck_assert_ptr_nonnull(t);
+	memset(m, 0, sizeof(m));
+	for(op = 0; op < OPS; op++) {
+		k = next_rand(N_CONTACTS);
+		switch(next_rand(10)) {
+			case 0:
+			case 1:
+			case 2: /* a REGISTER */
+				memset(&b, 0, sizeof(b));
+				b.contact = contact_of(k);
+				b.source = any_source(k);
+				b.mode = (tp_mode_t)next_rand(4);
+				b.reg_conn_id = op + 1;
+				b.expires = now + 1 + next_rand(50);
+				strcpy(b.aor, "sip:ue@ims");
+				ck_assert_int_eq(tp_bind_put(t, &b, "UA", 2), 0);
+				m[k].live = 1;
+				m[k].contact = b.contact;
+				m[k].source = b.source;
+				m[k].conn = b.reg_conn_id;
+				m[k].expires = b.expires;
+				m[k].seq = ++seq;
+				break;
+			case 3: /* a de-registration, or an RPC's removal */
+				c = contact_of(k);
+				got = tp_bind_del(t, &c);
+				ck_assert_int_eq(got, m[k].live ? 1 : -1);
+				m[k].live = 0;
+				break;
+			case 4: /* an IMS registration ended, from some source */
+				c = contact_of(k);
+				a = next_rand(2) ? m[k].source : any_source(k);
+				want = m[k].live && tp_addr_eq(&m[k].source, &a);
+				got = tp_bind_del_if_source(t, &c, &a);
+				ck_assert_int_eq(got, want ? 1 : -1);
+				if(want)
+					m[k].live = 0;
+				break;
+			case 5:
+				a = any_addr();
+				got = tp_bind_get_dst(t, &a, now, &out);
+				want = model_by_contact(&a, now);
+				expect(got, &out, want >= 0 ? want : model_by_source(&a, now),
+						"dst", op);
+				break;
+			case 6:
+				a = any_addr();
+				got = tp_bind_get_src(t, &a, now, &out);
+				want = model_by_source(&a, now);
+				expect(got, &out, want >= 0 ? want : model_by_contact(&a, now),
+						"src", op);
+				break;
+			case 7:
+				c = contact_of(k);
+				a = any_addr();
+				got = tp_bind_get_by_contact_from(t, &c, &a, now, &out);
+				want = model_by_contact(&c, now);
+				if(want >= 0 && !tp_addr_ip_eq(&m[want].source, &a))
+					want = -1;
+				expect(got, &out, want, "by contact from", op);
+				break;
+			case 8: /* time passes; now and then the sweep */
+				now += next_rand(5);
+				if(next_rand(4))
+					break;
+				for(n = 0, k = 0; k < N_CONTACTS; k++)
+					if(m[k].live && m[k].expires <= now) {
+						m[k].live = 0;
+						n++;
+					}
+				ck_assert_int_eq(tp_bind_sweep(t, now), n);
+				break;
+			default:
+				c = contact_of(k);
+				ck_assert_int_eq(tp_bind_has(t, &c), m[k].live);
+				break;
+		}
+		for(live = 0, k = 0; k < N_CONTACTS; k++)
+			live += (unsigned int)m[k].live;
+		ck_assert_uint_eq(tp_bind_count(t), live);
+	}
+	tp_bind_destroy(t);
+}
+END_TEST
+
+TCase *tp_tcase_bind_model(void)
+{
+	TCase *tc = tcase_create("bind_model");
+
+	tcase_add_test(tc, test_bind_against_model);
+	return tc;
+}
