@@ -9,6 +9,7 @@
 # round is enough; the configurations are those of bench/e2e.sh:
 #   (i) no module (ii) all none (iii) all reuse (iv) all dialog
 #   (v) all transaction (vi-d) script close on BYE 2xx (vi-t) + after ACK
+#   (i-ctl) no module, tcpops loaded and never called: the control
 # Prints instructions per call for each (every process but the module's
 # timer process, which does per-second work and is printed apart, in
 # instructions per second), the ratios the targets name, the module's own
@@ -20,6 +21,8 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export TP_TEST_NAME=bench-instr
+# (i-ctl), an unused module loaded, is this benchmark's control
+export BENCH_CONFIGS=${BENCH_CONFIGS:-i i-ctl ii iii iv v vi-d vi-t}
 source "$here/setup.sh"
 
 CALLS=${BENCH_INSTR_CALLS:-200}
@@ -128,6 +131,11 @@ done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.4f", a / b; else print "x" }'; }
 check() { awk -v r="$1" -v lim="$2" 'BEGIN { print (r != "x" && r + 0 <= lim ? "met" : "MISSED") }'; }
+if [[ ${IR[i-ctl]:-x} =~ ^[0-9]+$ && ${IR[i]:-x} =~ ^[0-9]+$ ]]; then
+	q=$(ratio "${IR[i-ctl]}" "${IR[i]}")
+	echo "control (i-ctl), an unused module loaded, against (i) [$ALLOC]:" \
+		"$((${IR[i-ctl]} - ${IR[i]})) instructions per call (${q}x): what loading any module moves"
+fi
 for c in ii iii; do
 	[[ -n ${IR[$c]:-} && -n ${IR[i]:-} ]] || continue
 	q=$(ratio "${IR[$c]}" "${IR[i]}")
