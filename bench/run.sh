@@ -32,6 +32,8 @@ if [[ -z ${BENCH_DOC_ONLY:-} ]]; then
 	BENCH_KAMAILIO_ARGS="-x tlsf" "$here/instr.sh" | tee "$out/instr-tlsf.txt"
 	echo "== 5. REGISTER rate at 100,000 UEs (bench/register.sh)"
 	"$here/register.sh" | tee "$out/register.txt"
+	echo "== 5b. instructions per REGISTER refresh (bench/instr_register.sh, TLSF)"
+	BENCH_KAMAILIO_ARGS="-x tlsf" "$here/instr_register.sh" | tee "$out/instr-register.txt"
 	echo $(($(date +%s) - start)) >"$out/took"
 fi
 took=$(cat "$out/took" 2>/dev/null || echo "?")
@@ -142,6 +144,11 @@ machine() {
 	echo
 	echo '```'
 	cat "$out/register.txt" 2>/dev/null || echo "(not run)"
+	echo
+	echo "bench/instr_register.sh (callgrind, TLSF): 2,000 UEs over one connection, then the"
+	echo "same 2,000 refresh; instructions per refresh, all kamailio processes:"
+	echo
+	cat "$out/instr-register.txt" 2>/dev/null || echo "(not run)"
 	echo '```'
 	if [[ -f $here/NOTES.md ]]; then
 		echo

@@ -26,6 +26,7 @@
 #include "tp_load.h"
 #include "tp_pv.h"
 #include "tp_register.h"
+#include "tp_rplscan.h"
 #include "tp_sipaddr.h"
 #include "tp_stats.h"
 #include "tp_sys.h"
@@ -335,34 +336,53 @@ static int tp_first_final(tp_regpend_t *p, int code)
 	return 1;
 }
 
-/* the proxy's own answer, as text: parsed from a copy */
+/* the whole text parsed, as the core parses a message */
+static int tp_rpl_parse_whole(sip_msg_t *rpl, char *copy, int len)
+{
+	memset(rpl, 0, sizeof(*rpl));
+	rpl->buf = copy; /* parse_headers() reads up to buf + len */
+	rpl->len = len;
+	return parse_msg(copy, len, rpl) == 0 && parse_headers(rpl, HDR_EOH_F, 0) >= 0
+				   ? 0
+				   : -1;
+}
+
+/* the proxy's own answer, as text (a copy): its Contact and Expires
+ * headers found by a scan, else the whole text parsed */
 static void tp_answered_text(tp_regpend_t *p, int code, char *buf, int len)
 {
+	tp_rpl_hdrs_t h;
 	sip_msg_t rpl;
 	char *copy;
 
 	if(!tp_first_final(p, code))
 		return;
-	memset(&rpl, 0, sizeof(rpl));
 	copy = (buf && len > 0) ? pkg_malloc(len + 1) : NULL;
-	if(copy) {
-		memcpy(copy, buf, len);
-		copy[len] = '\0';
-		rpl.buf = copy; /* parse_headers() reads up to buf + len */
-		rpl.len = len;
-	}
-	if(copy == NULL || parse_msg(copy, len, &rpl) != 0
-			|| parse_headers(&rpl, HDR_EOH_F, 0) < 0) {
+	if(copy == NULL) {
 		LM_WARN("REGISTER from AoR %s: 2xx not readable, binding the asked"
 				" expiry\n",
 				p->base.aor);
 		tp_accepted(p, NULL);
-	} else {
-		tp_accepted(p, &rpl);
+		return;
 	}
-	free_sip_msg(&rpl);
-	if(copy)
-		pkg_free(copy);
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	memset(&rpl, 0, sizeof(rpl));
+	if(tp_rpl_scan(copy, len, &rpl, &h) == 0) {
+		tp_accepted(p, &rpl);
+		tp_rpl_scan_free(&rpl);
+	} else {
+		if(tp_rpl_parse_whole(&rpl, copy, len) == 0) {
+			tp_accepted(p, &rpl);
+		} else {
+			LM_WARN("REGISTER from AoR %s: 2xx not readable, binding the"
+					" asked expiry\n",
+					p->base.aor);
+			tp_accepted(p, NULL);
+		}
+		free_sip_msg(&rpl);
+	}
+	pkg_free(copy);
 }
 
 /* a 2xx relayed from a registrar upstream, as tm received it */
