@@ -78,10 +78,12 @@ static tp_link_t *tp_l_after(tp_link_t l)
 	return (l & TP_L_SRC) ? &tp_l_entry(l)->src_next : &tp_l_entry(l)->next;
 }
 
-/* writes link v at `at`; a source link's entry learns where it is held */
+/* writes link v at `at`; a source link's entry learns where it is held.
+ * (A relaxed atomic store: the walks' peeks at an empty slot read heads
+ * without the lock.) */
 static void tp_l_set(tp_link_t *at, tp_link_t v)
 {
-	*at = v;
+	__atomic_store_n(at, v, __ATOMIC_RELAXED);
 	if(v & TP_L_SRC)
 		tp_l_entry(v)->src_prev = at;
 }
@@ -736,7 +738,7 @@ void tp_bind_each_reuse_part(tp_bind_table_t *t, time_t now,
 	i = (unsigned int)(slots * part / parts);
 	end = (unsigned int)(slots * (part + 1) / parts);
 	for(; i < end; i++) {
-		if(t->heads[i] == 0)
+		if(__atomic_load_n(&t->heads[i], __ATOMIC_RELAXED) == 0)
 			continue; /* a racy peek: a UE added now is seen next time */
 		/* a slot in batches: copy under the lock, call without it */
 		for(skip = 0;; skip += TP_REUSE_BATCH) {
@@ -808,7 +810,7 @@ int tp_bind_sweep_timed(tp_bind_table_t *t, time_t now, uint64_t *max_hold_ns)
 	int n = 0, got, k;
 
 	for(i = 0; i <= t->mask; i++) {
-		if(t->heads[i] == 0)
+		if(__atomic_load_n(&t->heads[i], __ATOMIC_RELAXED) == 0)
 			continue; /* a racy peek: what is added now expires later */
 		/* each expired UE is taken out under the locks of its chains
 		 * (and only if still expired: a REGISTER may have refreshed it) */

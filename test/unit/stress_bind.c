@@ -1,0 +1,167 @@
+/*
+ * tcp_persona - the binding table under threads, for ThreadSanitizer.
+ * Two writers (REGISTERs, removals, sweeps, re-classification) and two
+ * readers (every lookup, walks) on 2,000 UEs that share 40 source
+ * addresses and 8 IPs, so entries sit in two chains and locks are taken
+ * in pairs, for STRESS_SECONDS (default 2). Built with -fsanitize=thread
+ * (make -C test/unit stress): any data race ends it with TSan's report;
+ * at the end the table's count must match a walk of it.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tp_bind.h"
+
+#define N_UES 2000
+
+static tp_bind_table_t *t;
+static int stop;
+
+static uint64_t step(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static tp_addr_t mk(uint8_t ip, uint16_t port)
+{
+	tp_addr_t a;
+
+	memset(&a, 0, sizeof(a));
+	a.af = 4;
+	a.ip[0] = 10;
+	a.ip[3] = ip;
+	a.port = port;
+	return a;
+}
+
+static tp_addr_t contact_of(unsigned int k)
+{
+	return mk((uint8_t)(1 + k % 8), (uint16_t)(5060 + k / 8));
+}
+
+static tp_addr_t source_of(unsigned int k, uint64_t *s)
+{
+	if(step(s) % 3 == 0)
+		return contact_of(k);
+	return mk((uint8_t)(100 + step(s) % 4), (uint16_t)(61000 + step(s) % 10));
+}
+
+static void classify(const char *ua, size_t len, tp_mode_t *mode, char *rule,
+		size_t rule_size, void *arg)
+{
+	(void)arg;
+	*mode = (tp_mode_t)(len % 4);
+	snprintf(rule, rule_size, "r%.*s", (int)(len > 4 ? 4 : len), ua);
+}
+
+static void on_reuse(int conn_id, unsigned int secs, void *arg)
+{
+	(void)conn_id;
+	(void)secs;
+	(void)arg;
+}
+
+static void *writer(void *arg)
+{
+	uint64_t s = 0x9e3779b97f4a7c15ull + (uintptr_t)arg;
+	time_t now = 1000;
+	unsigned int changed, k;
+	tp_binding_t b;
+	tp_addr_t c, src;
+
+	while(!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		k = (unsigned int)(step(&s) % N_UES);
+		c = contact_of(k);
+		switch(step(&s) % 16) {
+			case 0:
+				tp_bind_del(t, &c);
+				break;
+			case 1:
+				src = source_of(k, &s);
+				tp_bind_del_if_source(t, &c, &src);
+				break;
+			case 2:
+				tp_bind_sweep(t, now + (time_t)(step(&s) % 30));
+				break;
+			case 3:
+				if((uintptr_t)arg == 1)
+					tp_bind_reclassify(t, now, classify, NULL, &changed);
+				break;
+			default:
+				memset(&b, 0, sizeof(b));
+				b.contact = c;
+				b.source = source_of(k, &s);
+				b.mode = (tp_mode_t)(step(&s) % 4);
+				b.reg_conn_id = (int)(step(&s) % 1000) + 1;
+				b.expires = now + 1 + (time_t)(step(&s) % 60);
+				snprintf(b.rule, sizeof(b.rule), "rule-%u", k % 7);
+				snprintf(b.aor, sizeof(b.aor), "sip:ue%u@ims%u", k, k % 3);
+				tp_bind_put(t, &b, k % 2 ? "UA-one" : "UA-two/2", k % 2 ? 6 : 8);
+		}
+	}
+	return NULL;
+}
+
+static void *reader(void *arg)
+{
+	uint64_t s = 0x12345 + (uintptr_t)arg;
+	tp_bind_cursor_t cur = {0, 0};
+	tp_bind_view_t v[4];
+	tp_binding_t out;
+	tp_addr_t a, c;
+	unsigned int k, part = 0;
+
+	while(!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		k = (unsigned int)(step(&s) % N_UES);
+		c = contact_of(k);
+		a = source_of(k, &s);
+		tp_bind_get_dst(t, &c, 1000, &out);
+		tp_bind_get_dst(t, &a, 1000, &out);
+		tp_bind_get_src(t, &a, 1000, &out);
+		tp_bind_get_by_contact_from(t, &c, &a, 1000, &out);
+		tp_bind_has(t, &c);
+		tp_bind_find(t, &a, 1000, &v[0]);
+		if(tp_bind_next(t, 1000, &cur, v, 4) == 0)
+			memset(&cur, 0, sizeof(cur));
+		tp_bind_each_reuse_part(t, 1000, part++ % 16, 16, on_reuse, NULL);
+	}
+	return NULL;
+}
+
+int main(void)
+{
+	const char *env = getenv("STRESS_SECONDS");
+	int secs = env ? atoi(env) : 2, i;
+	tp_bind_cursor_t cur = {0, 0};
+	unsigned int walked = 0, n;
+	pthread_t th[4];
+
+	if((t = tp_bind_create(6)) == NULL)
+		return 1;
+	for(i = 0; i < 4; i++)
+		pthread_create(&th[i], NULL, i < 2 ? writer : reader, (void *)(uintptr_t)i);
+	sleep((unsigned int)secs);
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+	for(i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	/* every UE bound once: the count and a walk agree (expired ones are
+	 * still counted until swept) */
+	while((n = tp_bind_next(t, 0, &cur, NULL, 64)) > 0)
+		walked += n;
+	printf("stress_bind: %u UEs bound, %u walked after %d s of 2 writers and 2 readers\n",
+			tp_bind_count(t), walked, secs);
+	if(walked != tp_bind_count(t))
+		return 1;
+	tp_bind_destroy(t);
+	return 0;
+}
