@@ -39,15 +39,6 @@ SHM_MB=${BENCH_SHM_MB:-256}
 tp_workdir
 bench_caller_files
 
-# cpu_ticks PID: utime+stime of PID and its children, in clock ticks
-cpu_ticks() {
-	local p sum=0
-	for p in "$1" $(ps -o pid= --ppid "$1"); do
-		sum=$((sum + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
-	done
-	echo "$sum"
-}
-
 # conns: TCP connections of the proxy's address
 conns() {
 	ss -Htan state established "( src $TP_PROXY_IP or dst $TP_PROXY_IP )" | wc -l

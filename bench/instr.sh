@@ -38,11 +38,6 @@ tp_post_script tp_on_tcp_closed tp_reg_tm_out tp_on_dlg_created tp_on_dlg_end tp
 tp_workdir
 bench_caller_files
 
-# kamailio_pids: the main process and its children
-kamailio_pids() {
-	echo "$TP_KAM_PID" $(ps -o pid= --ppid "$TP_KAM_PID")
-}
-
 # measure CONFIG: one run under callgrind; sets M_IR (instructions per
 # call), M_OK (answered calls) and leaves the sums in $TP_WORK/CONFIG.sum
 measure() {
@@ -51,20 +46,7 @@ measure() {
 	mkdir -p "$log"
 	local save=$TP_WORK
 	TP_WORK=$log
-	bench_cfg "$log/kamailio.cfg"
-	# shellcheck disable=SC2086 # ARGS split on blanks
-	valgrind --tool=callgrind --trace-children=yes --vgdb=yes \
-		--callgrind-out-file="$log/cg.%p" \
-		"$KAMAILIO" -f "$log/kamailio.cfg" -DD -E -m 64 -M 8 -Y "$log" \
-		-L "$TP_MODULES_DIR" -P "$log/kamailio.pid" ${ARGS[$c]} ${BENCH_KAMAILIO_ARGS:-} \
-		>"$log/kamailio.log" 2>&1 &
-	TP_KAM_PID=$!
-	tp_pids+=("$TP_KAM_PID")
-	for i in $(seq 1 600); do
-		tp_kamcmd core.version >/dev/null 2>&1 && break
-		kill -0 "$TP_KAM_PID" 2>/dev/null || break
-		sleep 0.2
-	done
+	bench_callgrind_start "$log" "$c" 64
 	# the module's timer process: counted apart, per second
 	timer_pid=$(tp_kamcmd core.psx 2>/dev/null |
 		awk '/PID:/ { p = $2 } /DSC: tcp_persona timer/ { print p }')

@@ -19,8 +19,6 @@ tp_workdir
 awk -v n="$N" 'BEGIN { print "SEQUENTIAL"; split("Persona-Dialog/1|Persona-Reuse/1|Persona-None/1", ua, "|")
 	for (i = 1; i <= n; i++) printf "q%d;%d;%s\n", i, 10000 + i, ua[(i % 3) + 1] }' >"$TP_WORK/ues.csv"
 
-kamailio_pids() { echo "$TP_KAM_PID" $(ps -o pid= --ppid "$TP_KAM_PID"); }
-
 # registers IP: N REGISTERs from IP at RATE/s; returns how many got a 200
 registers() {
 	timeout -k 2 $((N / RATE + 60)) "$SIPP" "$TP_PROXY_IP:$TP_PROXY_PORT" -t t1 \
@@ -36,19 +34,7 @@ for c in "${CONFIGS[@]}"; do
 	mkdir -p "$log"
 	save=$TP_WORK
 	TP_WORK=$log
-	bench_cfg "$log/kamailio.cfg"
-	# shellcheck disable=SC2086
-	valgrind --tool=callgrind --trace-children=yes --vgdb=yes \
-		--callgrind-out-file="$log/cg.%p" \
-		"$KAMAILIO" -f "$log/kamailio.cfg" -DD -E -m 256 -M 8 -Y "$log" \
-		-L "$TP_MODULES_DIR" -P "$log/kamailio.pid" ${ARGS[$c]} ${BENCH_KAMAILIO_ARGS:-} \
-		>"$log/kamailio.log" 2>&1 &
-	TP_KAM_PID=$!
-	tp_pids+=("$TP_KAM_PID")
-	for i in $(seq 1 600); do
-		tp_kamcmd core.version >/dev/null 2>&1 && break
-		sleep 0.2
-	done
+	bench_callgrind_start "$log" "$c" 256
 	TP_WORK=$save
 	fill=$(registers 127.0.0.150 "$c-fill")
 	TP_WORK=$log

@@ -38,3 +38,40 @@ bench_caller_files() {
 		for ip in "${UE_IPS[@]}"; do echo "$(tp_ue_user "$ip");"; done
 	} >"$TP_WORK/aors.csv"
 }
+
+# cpu_ticks PID: utime+stime of PID and its children, in clock ticks
+cpu_ticks() {
+	local p sum=0
+	for p in "$1" $(ps -o pid= --ppid "$1"); do
+		sum=$((sum + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	echo "$sum"
+}
+
+# kamailio_pids: the main process (TP_KAM_PID) and its children
+kamailio_pids() {
+	echo "$TP_KAM_PID" $(ps -o pid= --ppid "$TP_KAM_PID")
+}
+
+# bench_callgrind_start LOG CONFIG SHM_MB: kamailio with bench_cfg in LOG
+# (its cfg, log, control socket and callgrind dumps cg.PID.N), every
+# process under callgrind, CONFIG's arguments (ARGS) and
+# $BENCH_KAMAILIO_ARGS; waits until its control socket answers. Sets
+# TP_KAM_PID; TP_WORK must be LOG while kamcmd talks to it.
+bench_callgrind_start() {
+	local log=$1 c=$2 i
+	bench_cfg "$log/kamailio.cfg"
+	# shellcheck disable=SC2086 # ARGS split on blanks
+	valgrind --tool=callgrind --trace-children=yes --vgdb=yes \
+		--callgrind-out-file="$log/cg.%p" \
+		"$KAMAILIO" -f "$log/kamailio.cfg" -DD -E -m "$3" -M 8 -Y "$log" \
+		-L "$TP_MODULES_DIR" -P "$log/kamailio.pid" ${ARGS[$c]} ${BENCH_KAMAILIO_ARGS:-} \
+		>"$log/kamailio.log" 2>&1 &
+	TP_KAM_PID=$!
+	tp_pids+=("$TP_KAM_PID")
+	for i in $(seq 1 600); do
+		tp_kamcmd core.version >/dev/null 2>&1 && break
+		kill -0 "$TP_KAM_PID" 2>/dev/null || break
+		sleep 0.2
+	done
+}

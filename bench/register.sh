@@ -37,14 +37,6 @@ for s in $(seq 1 "$SOURCES"); do
 		>"$CSV_DIR/ues-$s.csv"
 done
 
-cpu_ticks() {
-	local p sum=0
-	for p in "$1" $(ps -o pid= --ppid "$1"); do
-		sum=$((sum + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
-	done
-	echo "$sum"
-}
-
 # phase LOG COUNT_PER_SOURCE: every source sends COUNT REGISTERs at
 # RATE/SOURCES each, at once; sets P_CPU (cpu-s per 1000) and P_FAILED
 phase() {

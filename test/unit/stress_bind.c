@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bind_fixtures.h"
 #include "tp_bind.h"
 
 #define N_UES 2000
@@ -24,36 +25,16 @@
 static tp_bind_table_t *t;
 static int stop;
 
-static uint64_t step(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
-static tp_addr_t mk(uint8_t ip, uint16_t port)
-{
-	tp_addr_t a;
-
-	memset(&a, 0, sizeof(a));
-	a.af = 4;
-	a.ip[0] = 10;
-	a.ip[3] = ip;
-	a.port = port;
-	return a;
-}
-
 static tp_addr_t contact_of(unsigned int k)
 {
-	return mk((uint8_t)(1 + k % 8), (uint16_t)(5060 + k / 8));
+	return tp_fx_addr((uint8_t)(1 + k % 8), (uint16_t)(5060 + k / 8));
 }
 
 static tp_addr_t source_of(unsigned int k, uint64_t *s)
 {
-	if(step(s) % 3 == 0)
+	if(tp_fx_rand(s) % 3 == 0)
 		return contact_of(k);
-	return mk((uint8_t)(100 + step(s) % 4), (uint16_t)(61000 + step(s) % 10));
+	return tp_fx_addr((uint8_t)(100 + tp_fx_rand(s) % 4), (uint16_t)(61000 + tp_fx_rand(s) % 10));
 }
 
 static void classify(const char *ua, size_t len, tp_mode_t *mode, char *rule,
@@ -80,9 +61,9 @@ static void *writer(void *arg)
 	tp_addr_t c, src;
 
 	while(!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
-		k = (unsigned int)(step(&s) % N_UES);
+		k = (unsigned int)(tp_fx_rand(&s) % N_UES);
 		c = contact_of(k);
-		switch(step(&s) % 16) {
+		switch(tp_fx_rand(&s) % 16) {
 			case 0:
 				tp_bind_del(t, &c);
 				break;
@@ -91,7 +72,7 @@ static void *writer(void *arg)
 				tp_bind_del_if_source(t, &c, &src);
 				break;
 			case 2:
-				tp_bind_sweep(t, now + (time_t)(step(&s) % 30));
+				tp_bind_sweep(t, now + (time_t)(tp_fx_rand(&s) % 30));
 				break;
 			case 3:
 				if((uintptr_t)arg == 1)
@@ -101,9 +82,9 @@ static void *writer(void *arg)
 				memset(&b, 0, sizeof(b));
 				b.contact = c;
 				b.source = source_of(k, &s);
-				b.mode = (tp_mode_t)(step(&s) % 4);
-				b.reg_conn_id = (int)(step(&s) % 1000) + 1;
-				b.expires = now + 1 + (time_t)(step(&s) % 60);
+				b.mode = (tp_mode_t)(tp_fx_rand(&s) % 4);
+				b.reg_conn_id = (int)(tp_fx_rand(&s) % 1000) + 1;
+				b.expires = now + 1 + (time_t)(tp_fx_rand(&s) % 60);
 				snprintf(b.rule, sizeof(b.rule), "rule-%u", k % 7);
 				snprintf(b.aor, sizeof(b.aor), "sip:ue%u@ims%u", k, k % 3);
 				tp_bind_put(t, &b, k % 2 ? "UA-one" : "UA-two/2", k % 2 ? 6 : 8);
@@ -122,7 +103,7 @@ static void *reader(void *arg)
 	unsigned int k, part = 0;
 
 	while(!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
-		k = (unsigned int)(step(&s) % N_UES);
+		k = (unsigned int)(tp_fx_rand(&s) % N_UES);
 		c = contact_of(k);
 		a = source_of(k, &s);
 		tp_bind_get_dst(t, &c, 1000, &out);

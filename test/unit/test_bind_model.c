@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bind_fixtures.h"
 #include "tp_bind.h"
 #include "unit.h"
 
@@ -32,28 +33,13 @@ static uint64_t rnd = 88172645463325252ull;
 
 static unsigned int next_rand(unsigned int n)
 {
-	rnd ^= rnd << 13;
-	rnd ^= rnd >> 7;
-	rnd ^= rnd << 17;
-	return (unsigned int)(rnd % n);
-}
-
-static tp_addr_t mk(uint8_t ip, uint16_t port)
-{
-	tp_addr_t a;
-
-	memset(&a, 0, sizeof(a));
-	a.af = 4;
-	a.ip[0] = 10;
-	a.ip[3] = ip;
-	a.port = port;
-	return a;
+	return (unsigned int)(tp_fx_rand(&rnd) % n);
 }
 
 /* contact k: 6 IPs, 8 ports each */
 static tp_addr_t contact_of(unsigned int k)
 {
-	return mk((uint8_t)(1 + k / 8), (uint16_t)(5060 + k % 8));
+	return tp_fx_addr((uint8_t)(1 + k / 8), (uint16_t)(5060 + k % 8));
 }
 
 /* a source: the contact itself, one of its IP's ports, or one of two
@@ -64,9 +50,9 @@ static tp_addr_t any_source(unsigned int k)
 		case 0:
 			return contact_of(k);
 		case 1:
-			return mk((uint8_t)(1 + k / 8), (uint16_t)(40000 + next_rand(3)));
+			return tp_fx_addr((uint8_t)(1 + k / 8), (uint16_t)(40000 + next_rand(3)));
 		default:
-			return mk((uint8_t)(200 + next_rand(2)), (uint16_t)(61000 + next_rand(2)));
+			return tp_fx_addr((uint8_t)(200 + next_rand(2)), (uint16_t)(61000 + next_rand(2)));
 	}
 }
 
@@ -81,7 +67,7 @@ static tp_addr_t any_addr(void)
 		case 1:
 			return any_source(k);
 		default:
-			return mk((uint8_t)(1 + next_rand(8)), (uint16_t)(5060 + next_rand(10)));
+			return tp_fx_addr((uint8_t)(1 + next_rand(8)), (uint16_t)(5060 + next_rand(10)));
 	}
 }
 
