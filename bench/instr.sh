@@ -10,6 +10,9 @@
 #   (i) no module (ii) all none (iii) all reuse (iv) all dialog
 #   (v) all transaction (vi-d) script close on BYE 2xx (vi-t) + after ACK
 #   (i-ctl) no module, tcpops loaded and never called: the control
+#   (ii-idle) this module loaded, never called: its presence apart from
+#   its work ((ii) minus (ii-idle) is what persona_enforce() and its
+#   callbacks add to a call)
 # Prints instructions per call for each (every process but the module's
 # timer process, which does per-second work and is printed apart, in
 # instructions per second), the ratios the targets name, the module's own
@@ -22,7 +25,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export TP_TEST_NAME=bench-instr
 # (i-ctl), an unused module loaded, is this benchmark's control
-export BENCH_CONFIGS=${BENCH_CONFIGS:-i i-ctl ii iii iv v vi-d vi-t}
+export BENCH_CONFIGS=${BENCH_CONFIGS:-i i-ctl ii-idle ii iii iv v vi-d vi-t}
 source "$here/setup.sh"
 
 CALLS=${BENCH_INSTR_CALLS:-200}
@@ -117,6 +120,15 @@ if [[ ${IR[i-ctl]:-x} =~ ^[0-9]+$ && ${IR[i]:-x} =~ ^[0-9]+$ ]]; then
 	q=$(ratio "${IR[i-ctl]}" "${IR[i]}")
 	echo "control (i-ctl), an unused module loaded, against (i) [$ALLOC]:" \
 		"$((${IR[i-ctl]} - ${IR[i]})) instructions per call (${q}x): what loading any module moves"
+fi
+if [[ ${IR[ii-idle]:-x} =~ ^[0-9]+$ && ${IR[i]:-x} =~ ^[0-9]+$ ]]; then
+	echo "presence (ii-idle), this module loaded and never called, against (i) [$ALLOC]:" \
+		"$((${IR[ii-idle]} - ${IR[i]})) instructions per call ($(ratio "${IR[ii-idle]}" "${IR[i]}")x)"
+	for c in ii iii; do
+		[[ ${IR[$c]:-x} =~ ^[0-9]+$ ]] || continue
+		echo "work ($c) against (ii-idle) [$ALLOC]: $((${IR[$c]} - ${IR[ii-idle]}))" \
+			"instructions per call ($(ratio "${IR[$c]}" "${IR[ii-idle]}")x)"
+	done
 fi
 for c in ii iii; do
 	[[ -n ${IR[$c]:-} && -n ${IR[i]:-} ]] || continue
