@@ -52,6 +52,7 @@ typedef struct tp_bind_entry
 	tp_istr_t *domain; /* the AoR from its last '@' on, or NULL */
 	uint8_t src_af;
 	uint8_t aor_len; /* bytes of the AoR before the domain */
+	uint8_t node;	 /* the P-CSCF it came from, 0: this one (tp_nodes.h) */
 	char tail[];	 /* [16 bytes of source IP] [AoR head] */
 } tp_bind_entry_t;
 
@@ -272,6 +273,7 @@ static tp_bind_entry_t *tp_entry_new(tp_bind_table_t *t, const tp_binding_t *b,
 	e->src_af = b->source.af;
 	e->expires = (uint32_t)b->expires;
 	e->reg_conn_id = b->reg_conn_id;
+	e->node = b->node;
 	if(src_ip)
 		memcpy(e->tail, b->source.ip, 16);
 	e->aor_len = (uint8_t)head;
@@ -297,6 +299,7 @@ static void tp_entry_fill(const tp_bind_entry_t *e, tp_binding_t *b)
 	tp_entry_source(e, &b->source);
 	b->mode = (tp_mode_t)e->mode;
 	b->reg_conn_id = e->reg_conn_id;
+	b->node = e->node;
 	b->expires = (time_t)e->expires;
 	if(e->rule)
 		memcpy(b->rule, e->rule->s, e->rule->len + 1);
@@ -358,6 +361,7 @@ typedef struct tp_take_if
 	const tp_addr_t *src;
 	int expired;
 	time_t now;
+	uint32_t until; /* non-zero: only an entry expiring no later */
 } tp_take_if_t;
 
 static int tp_take_ok(const tp_bind_entry_t *e, const tp_take_if_t *c)
@@ -365,6 +369,8 @@ static int tp_take_ok(const tp_bind_entry_t *e, const tp_take_if_t *c)
 	if(c == NULL)
 		return 1;
 	if(c->src && !tp_entry_source_is(e, c->src))
+		return 0;
+	if(c->until && e->expires > c->until)
 		return 0;
 	return !c->expired || e->expires <= (uint32_t)c->now;
 }
@@ -448,6 +454,27 @@ static int tp_remove(tp_bind_table_t *t, const tp_addr_t *contact,
 	return 1;
 }
 
+int tp_bind_put_newer(tp_bind_table_t *t, const tp_binding_t *b,
+		const char *ua, size_t ua_len)
+{
+	tp_take_if_t c = {NULL, 0, 0, (uint32_t)b->expires};
+	tp_bind_entry_t *e, *fresh;
+	int refused;
+
+	if(b->expires <= 0 || (fresh = tp_entry_new(t, b, ua, ua_len)) == NULL)
+		return -1;
+	e = tp_swap(t, &b->contact, fresh, &c, &refused);
+	if(refused) {
+		tp_entry_free(t, fresh);
+		return 0;
+	}
+	if(e)
+		tp_entry_free(t, e);
+	else
+		__atomic_add_fetch(&t->count, 1, __ATOMIC_RELAXED);
+	return 1;
+}
+
 int tp_bind_del(tp_bind_table_t *t, const tp_addr_t *contact)
 {
 	return tp_remove(t, contact, NULL);
@@ -456,7 +483,7 @@ int tp_bind_del(tp_bind_table_t *t, const tp_addr_t *contact)
 int tp_bind_del_if_source(tp_bind_table_t *t, const tp_addr_t *contact,
 		const tp_addr_t *source)
 {
-	tp_take_if_t c = {source, 0, 0};
+	tp_take_if_t c = {source, 0, 0, 0};
 
 	return tp_remove(t, contact, &c);
 }
@@ -805,7 +832,7 @@ static int tp_sweep_copy(tp_bind_table_t *t, unsigned int i, time_t now,
 int tp_bind_sweep_timed(tp_bind_table_t *t, time_t now, uint64_t *max_hold_ns)
 {
 	tp_addr_t dead[TP_SWEEP_BATCH];
-	tp_take_if_t expired = {NULL, 1, now};
+	tp_take_if_t expired = {NULL, 1, now, 0};
 	unsigned int i;
 	int n = 0, got, k;
 

@@ -38,6 +38,7 @@ typedef struct tp_binding
 	char rule[TP_NAME_MAX + 1]; /*!< empty when no rule matched */
 	char aor[TP_AOR_MAX + 1];	/*!< To URI of the REGISTER (cut) */
 	int reg_conn_id;			/*!< connection of the REGISTER, 0 if none */
+	uint8_t node;				/*!< P-CSCF it came from, 0: this one */
 	time_t expires;				/*!< absolute, seconds */
 } tp_binding_t;
 
@@ -70,6 +71,15 @@ void tp_bind_destroy(tp_bind_table_t *t);
  */
 int tp_bind_put(tp_bind_table_t *t, const tp_binding_t *b, const char *ua,
 		size_t ua_len);
+
+/*!
+ * A binding another P-CSCF made (b->node, b->reg_conn_id 0): bound unless
+ * this node holds one for the contact that expires later (the newer
+ * REGISTER wins, whichever node saw it). \return 1 bound, 0 kept the
+ * later one, -1 no memory or already expired
+ */
+int tp_bind_put_newer(tp_bind_table_t *t, const tp_binding_t *b,
+		const char *ua, size_t ua_len);
 
 /*! removes the binding of contact (expires=0); \return 1 removed, -1 none */
 int tp_bind_del(tp_bind_table_t *t, const tp_addr_t *contact);

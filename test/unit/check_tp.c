@@ -27,6 +27,7 @@ int main(void)
 	suite_add_tcase(s, tp_tcase_connid());
 	suite_add_tcase(s, tp_tcase_urihost());
 	suite_add_tcase(s, tp_tcase_bind_model());
+	suite_add_tcase(s, tp_tcase_repl());
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
