@@ -440,9 +440,10 @@ int tp_bind_put(tp_bind_table_t *t, const tp_binding_t *b, const char *ua,
 	return 0;
 }
 
-/* removes the entry of contact if it meets cond; \return 1 or -1 */
+/* removes the entry of contact if it meets cond; \return 1 (and its
+ * expiry in *expires, if not NULL) or -1 */
 static int tp_remove(tp_bind_table_t *t, const tp_addr_t *contact,
-		const tp_take_if_t *cond)
+		const tp_take_if_t *cond, time_t *expires)
 {
 	tp_bind_entry_t *e;
 	int refused;
@@ -450,6 +451,8 @@ static int tp_remove(tp_bind_table_t *t, const tp_addr_t *contact,
 	if((e = tp_swap(t, contact, NULL, cond, &refused)) == NULL)
 		return -1;
 	__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
+	if(expires)
+		*expires = (time_t)e->expires;
 	tp_entry_free(t, e);
 	return 1;
 }
@@ -477,15 +480,21 @@ int tp_bind_put_newer(tp_bind_table_t *t, const tp_binding_t *b,
 
 int tp_bind_del(tp_bind_table_t *t, const tp_addr_t *contact)
 {
-	return tp_remove(t, contact, NULL);
+	return tp_remove(t, contact, NULL, NULL);
 }
 
 int tp_bind_del_if_source(tp_bind_table_t *t, const tp_addr_t *contact,
 		const tp_addr_t *source)
 {
-	tp_take_if_t c = {source, 0, 0, 0};
+	return tp_bind_del_if(t, contact, source, 0, NULL);
+}
 
-	return tp_remove(t, contact, &c);
+int tp_bind_del_if(tp_bind_table_t *t, const tp_addr_t *contact,
+		const tp_addr_t *source, time_t until, time_t *expires)
+{
+	tp_take_if_t c = {source, 0, 0, until > 0 ? (uint32_t)until : 0};
+
+	return tp_remove(t, contact, &c, expires);
 }
 
 /* the live entry whose contact is a, in its slot (locked) */
@@ -844,7 +853,7 @@ int tp_bind_sweep_timed(tp_bind_table_t *t, time_t now, uint64_t *max_hold_ns)
 		do {
 			got = tp_sweep_copy(t, i, now, dead, max_hold_ns);
 			for(k = 0; k < got; k++)
-				if(tp_remove(t, &dead[k], &expired) > 0)
+				if(tp_remove(t, &dead[k], &expired, NULL) > 0)
 					n++;
 		} while(got == TP_SWEEP_BATCH);
 	}

@@ -91,6 +91,15 @@ int tp_bind_del_if_source(tp_bind_table_t *t, const tp_addr_t *contact,
 		const tp_addr_t *source);
 
 /*!
+ * The general removal: contact's binding, if source is NULL or its REGISTER
+ * came from source, and if until is 0 or it expires no later than until (a
+ * later registration, made since, stays). \return 1 removed (its expiry in
+ * *expires when not NULL), -1 none or kept
+ */
+int tp_bind_del_if(tp_bind_table_t *t, const tp_addr_t *contact,
+		const tp_addr_t *source, time_t until, time_t *expires);
+
+/*!
  * The UE a request is sent to: a binding whose contact, else whose source,
  * is dst. \return 1 and *out, or -1
  */

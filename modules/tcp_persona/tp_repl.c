@@ -86,8 +86,8 @@ int tp_repl_put(tp_repl_buf_t *out, const tp_binding_t *b, const char *ua,
 	return 0;
 }
 
-int tp_repl_del(
-		tp_repl_buf_t *out, const tp_addr_t *contact, const tp_addr_t *source)
+int tp_repl_del(tp_repl_buf_t *out, const tp_addr_t *contact,
+		const tp_addr_t *source, time_t expires)
 {
 	char c[TP_REPL_ADDR_MAX], s[TP_REPL_ADDR_MAX];
 	tp_binding_t b;
@@ -95,8 +95,8 @@ int tp_repl_del(
 
 	b.contact = *contact;
 	b.source = *source;
-	if(tp_add(out, "D %s %s\n", tp_addr_str(contact, c, sizeof(c)),
-			   tp_source_str(&b, s, sizeof(s)))
+	if(tp_add(out, "D %s %s %lld\n", tp_addr_str(contact, c, sizeof(c)),
+			   tp_source_str(&b, s, sizeof(s)), (long long)expires)
 			< 0) {
 		out->len = was;
 		return -1;
@@ -210,7 +210,11 @@ static int tp_record(tp_rd_t *r, tp_repl_rec_t *rec)
 		return -1;
 	if(rec->b.source.af == 0)
 		rec->b.source = rec->b.contact;
-	if(rec->op == 'P') {
+	if(rec->op == 'D') {
+		if(tp_char(r, ' ') < 0 || tp_num(r, (1LL << 40), &v) < 0)
+			return -1;
+		rec->b.expires = (time_t)v;
+	} else {
 		if(tp_char(r, ' ') < 0 || tp_word(r, &w, &n) < 0
 				|| tp_mode_parse(w, n, &rec->b.mode) < 0
 				|| tp_char(r, ' ') < 0 || tp_num(r, (1LL << 40), &v) < 0)

@@ -10,9 +10,10 @@
  * PURE: what one P-CSCF tells the others over DMQ, as text: a first line
  * "tcp_persona/1 KIND", then one record per line.
  *   P CONTACT SOURCE MODE EXPIRES LEN:AOR LEN:RULE LEN:UA LEN:ORIGIN
- *   D CONTACT SOURCE
+ *   D CONTACT SOURCE EXPIRES
  * P binds (or refreshes) the UE of CONTACT, D removes the registration
- * that SOURCE made; SOURCE is "-" when it is the contact. EXPIRES is
+ * that SOURCE made, expiring at EXPIRES (a later one made since, through
+ * any node, stays); SOURCE is "-" when it is the contact. EXPIRES is
  * absolute (seconds since the epoch), so nodes agree without a clock of
  * their own. Strings are length-prefixed: AoR, rule and User-Agent may
  * hold any byte. ORIGIN names the node that saw the REGISTER.
@@ -21,6 +22,7 @@
 #define TP_REPL_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "tp_bind.h"
 
@@ -52,8 +54,8 @@ typedef struct tp_repl_rec
 int tp_repl_begin(tp_repl_buf_t *out, tp_repl_kind_t kind);
 int tp_repl_put(tp_repl_buf_t *out, const tp_binding_t *b, const char *ua,
 		size_t ua_len, const char *origin, size_t origin_len);
-int tp_repl_del(
-		tp_repl_buf_t *out, const tp_addr_t *contact, const tp_addr_t *source);
+int tp_repl_del(tp_repl_buf_t *out, const tp_addr_t *contact,
+		const tp_addr_t *source, time_t expires);
 
 /*! the most a P record takes, for a buffer's room */
 size_t tp_repl_put_max(size_t ua_len, size_t origin_len);

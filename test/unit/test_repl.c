@@ -76,7 +76,7 @@ START_TEST(test_repl_round_trip)
 	ck_assert_int_eq(tp_repl_begin(&out, TP_REPL_UPDATE), 0);
 	ck_assert_int_eq(tp_repl_put(&out, &a, ua, sizeof(ua) - 1, "sip:n1", 6), 0);
 	ck_assert_int_eq(tp_repl_put(&out, &b, NULL, 0, "sip:n2:5090", 11), 0);
-	ck_assert_int_eq(tp_repl_del(&out, &b.contact, &b.source), 0);
+	ck_assert_int_eq(tp_repl_del(&out, &b.contact, &b.source, 1893450000), 0);
 	ck_assert_int_eq(tp_repl_read(text, out.len, &kind, collect, &s, &bad), 3);
 	ck_assert_int_eq(kind, TP_REPL_UPDATE);
 	ck_assert_int_eq(s.r[0].op, 'P');
@@ -96,6 +96,7 @@ START_TEST(test_repl_round_trip)
 	ck_assert_int_eq(s.r[2].op, 'D');
 	ck_assert(tp_addr_eq(&s.r[2].b.contact, &b.contact));
 	ck_assert(tp_addr_eq(&s.r[2].b.source, &b.source));
+	ck_assert_int_eq(s.r[2].b.expires, 1893450000);
 }
 END_TEST
 
@@ -134,7 +135,7 @@ START_TEST(test_repl_hostile_text)
 
 	tp_repl_begin(&out, TP_REPL_UPDATE);
 	tp_repl_put(&out, &a, "UA/1", 4, "sip:n1", 6);
-	tp_repl_del(&out, &a.contact, &a.source);
+	tp_repl_del(&out, &a.contact, &a.source, 1893450000);
 	full = out.len;
 	for(i = 0; i < full; i++) {
 		char *cut = malloc(i ? i : 1); /* exactly i bytes: ASan sees overreads */
@@ -209,6 +210,29 @@ START_TEST(test_bind_put_newer)
 }
 END_TEST
 
+/* another node's end of a registration removes only that registration:
+ * not one from another source, not one made since (expiring later) */
+START_TEST(test_bind_del_if_until)
+{
+	tp_bind_table_t *t = tp_bind_create(4);
+	tp_binding_t b = binding("10.0.0.1:5060", "10.0.0.9:7000");
+	tp_addr_t other;
+	time_t was = 0;
+
+	ck_assert_int_eq(tp_addr_parse("10.0.0.9:7001", 13, &other), 0);
+	ck_assert_int_eq(tp_bind_put(t, &b, "UA", 2), 0);
+	ck_assert_int_eq(tp_bind_del_if(t, &b.contact, &other, 0, NULL), -1);
+	ck_assert_int_eq(
+			tp_bind_del_if(t, &b.contact, &b.source, b.expires - 1, NULL), -1);
+	ck_assert_int_eq(tp_bind_count(t), 1);
+	ck_assert_int_eq(
+			tp_bind_del_if(t, &b.contact, &b.source, b.expires, &was), 1);
+	ck_assert_int_eq(was, b.expires);
+	ck_assert_int_eq(tp_bind_count(t), 0);
+	tp_bind_destroy(t);
+}
+END_TEST
+
 TCase *tp_tcase_repl(void)
 {
 	TCase *tc = tcase_create("repl");
@@ -218,5 +242,6 @@ TCase *tp_tcase_repl(void)
 	tcase_add_test(tc, test_repl_hostile_text);
 	tcase_add_test(tc, test_nodes_names);
 	tcase_add_test(tc, test_bind_put_newer);
+	tcase_add_test(tc, test_bind_del_if_until);
 	return tc;
 }
