@@ -32,6 +32,7 @@
 #include "core/kemi.h"
 #include "core/rpc_lookup.h"
 
+#include "tp_dmq.h"
 #include "tp_cache.h"
 #include "tp_classify.h"
 #include "tp_conn.h"
@@ -88,6 +89,7 @@ static param_export_t params[] = {
 	{"max_bindings", PARAM_INT, &tp_max_bindings},
 	{"event_callback", PARAM_STR, &tp_event_callback},
 	{"unmatched_interval", PARAM_INT, &tp_unmatched_interval},
+	{"enable_dmq",   PARAM_INT, &tp_dmq_enable},
 	{0, 0, 0}
 };
 
@@ -147,7 +149,7 @@ static int mod_init(void)
 			|| tp_hooks_init((unsigned int)tp_hash_size) < 0
 			|| tp_register_init() < 0
 			|| tp_dlg_init() < 0 || tp_ims_init() < 0 || tp_event_init() < 0
-			|| tp_timer_init() < 0)
+			|| tp_timer_init() < 0 || tp_dmq_init() < 0)
 		return -1;
 	LM_INFO("%d persona rules (%d from modparam, %d from rules_file %s),"
 			" default mode '%s', PCRE2 JIT %s, cache %u User-Agents\n",
@@ -162,7 +164,7 @@ static int mod_init(void)
 static int child_init(int rank)
 {
 	if(rank == PROC_MAIN)
-		return tp_timer_start();
+		return tp_timer_start() < 0 || tp_dmq_start() < 0 ? -1 : 0;
 	/* a process's tag tells its new connections apart (tp_conn.h) */
 	if(process_no >= TP_CONN_TAGS) {
 		LM_ERR("process %d: tcp_persona tells apart the new connections of"

@@ -11,6 +11,7 @@
 #include "core/sr_module.h"
 #include "modules/ims_usrloc_pcscf/usrloc.h"
 
+#include "tp_dmq.h"
 #include "tp_hooks.h"
 #include "tp_ims.h"
 #include "tp_mods.h"
@@ -22,16 +23,19 @@ static usrloc_api_t tp_pcscf_ul;
 static void tp_ims_contact_gone(struct pcontact *c, int type, void *param)
 {
 	tp_addr_t contact, source;
+	time_t expires;
 	char where[64];
 
 	if(tp_host_addr(&c->contact_host, c->contact_port, &contact) < 0
 			|| tp_host_addr(&c->received_host, c->received_port, &source)
 					   < 0)
 		return;
-	if(tp_bind_del_if_source(tp_bindings, &contact, &source) > 0)
-		LM_INFO("UE %s: its IMS registration %s, binding removed\n",
-				tp_addr_str(&contact, where, sizeof(where)),
-				type == PCSCF_CONTACT_EXPIRE ? "expired" : "ended");
+	if(tp_bind_del_if(tp_bindings, &contact, &source, 0, &expires) <= 0)
+		return;
+	tp_dmq_del(&contact, &source, expires);
+	LM_INFO("UE %s: its IMS registration %s, binding removed\n",
+			tp_addr_str(&contact, where, sizeof(where)),
+			type == PCSCF_CONTACT_EXPIRE ? "expired" : "ended");
 }
 
 static void tp_ims_contact_new(struct pcontact *c, int type, void *param)

@@ -19,6 +19,7 @@
 #include "modules/sl/sl.h"
 #include "modules/tm/tm_load.h"
 
+#include "tp_dmq.h"
 #include "tp_classify.h"
 #include "tp_conn.h"
 #include "tp_event.h"
@@ -261,6 +262,8 @@ static int tp_unbind_if_aor(const tp_addr_t *contact, const char *aor)
 	if(tp_bind_find(tp_bindings, contact, time(NULL), v) > 0
 			&& tp_addr_eq(&v->b.contact, contact) && strcmp(v->b.aor, aor) == 0)
 		ret = tp_bind_del(tp_bindings, contact) > 0;
+	if(ret)
+		tp_dmq_del(contact, &v->b.source, v->b.expires);
 	pkg_free(v);
 	return ret;
 }
@@ -272,8 +275,9 @@ static void tp_unbind_source(const tp_regpend_t *p)
 
 	if(tp_bind_get_src(tp_bindings, &p->base.source, time(NULL), &old) > 0
 			&& tp_addr_eq(&old.source, &p->base.source)
-			&& strcmp(old.aor, p->base.aor) == 0)
-		tp_bind_del(tp_bindings, &old.contact);
+			&& strcmp(old.aor, p->base.aor) == 0
+			&& tp_bind_del(tp_bindings, &old.contact) > 0)
+		tp_dmq_del(&old.contact, &old.source, old.expires);
 }
 
 static void tp_bind_one(const tp_regpend_t *p, int i, unsigned int secs)
@@ -293,6 +297,7 @@ static void tp_bind_one(const tp_regpend_t *p, int i, unsigned int secs)
 				tp_addr_str(&b.contact, where, sizeof(where)), b.aor);
 		return;
 	}
+	tp_dmq_put(&b, p->ua, p->ua_len);
 	/* reuse: the registration's connection must outlive idle periods */
 	if(b.mode == TP_MODE_REUSE && b.reg_conn_id != 0)
 		tp_conn_keep(b.reg_conn_id, secs + 30);

@@ -13,6 +13,7 @@
 #include "core/dprint.h"
 #include "core/str.h"
 
+#include "tp_dmq.h"
 #include "tp_hooks.h"
 #include "tp_load.h"
 #include "tp_reload.h"
@@ -164,9 +165,10 @@ static void tp_rpc_reload(rpc_t *rpc, void *ctx)
 		rpc->fault(ctx, 500, "internal error creating the reply");
 		return;
 	}
-	rpc->struct_add(th, "sdddd", "file", tp_active_rules_file(), "rules",
+	rpc->struct_add(th, "sddddd", "file", tp_active_rules_file(), "rules",
 			res.rules, "generation", (int)res.gen, "reclassified",
-			(int)res.reclassified, "changed", (int)res.changed);
+			(int)res.reclassified, "changed", (int)res.changed, "dmq_broadcast",
+			tp_dmq_reload());
 }
 
 static const char *tp_rpc_stats_doc[] = {

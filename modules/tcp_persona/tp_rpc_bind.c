@@ -15,6 +15,8 @@
 #include "core/mem/mem.h"
 #include "core/str.h"
 
+#include "tp_dmq.h"
+#include "tp_nodes.h"
 #include "tp_conn.h"
 #include "tp_hooks.h"
 #include "tp_rpc.h"
@@ -67,14 +69,15 @@ static int tp_rpc_addr(rpc_t *rpc, void *ctx, tp_addr_t *a)
 static void tp_rpc_binding_fields(
 		rpc_t *rpc, void *st, const tp_bind_view_t *v, time_t now)
 {
-	char contact[64], source[64];
+	char contact[64], source[64], node[TP_NODE_NAME_MAX + 1];
 
 	tp_addr_str(&v->b.contact, contact, sizeof(contact));
 	tp_addr_str(&v->b.source, source, sizeof(source));
-	rpc->struct_add(st, "ssssssdd", "address", contact, "source", source, "aor",
-			v->b.aor, "user_agent", v->ua, "rule", v->b.rule, "mode",
+	tp_dmq_node_name(v->b.node, node, sizeof(node));
+	rpc->struct_add(st, "ssssssdds", "address", contact, "source", source,
+			"aor", v->b.aor, "user_agent", v->ua, "rule", v->b.rule, "mode",
 			tp_mode_name(v->b.mode), "reg_conn_id", v->b.reg_conn_id,
-			"expires_in", (int)(v->b.expires - now));
+			"expires_in", (int)(v->b.expires - now), "node", node);
 }
 
 const char *tp_rpc_bindings_doc[] = {
@@ -218,6 +221,7 @@ void tp_rpc_unbind(rpc_t *rpc, void *ctx)
 		rpc->fault(ctx, 404, "no binding for that address");
 		goto done;
 	}
+	tp_dmq_del(&v->b.contact, &v->b.source, v->b.expires);
 	tp_addr_str(&v->b.contact, where, sizeof(where));
 	LM_NOTICE("UE %s (AoR %s) unbound by RPC\n", where, v->b.aor);
 	if(rpc->add(ctx, "{", &th) < 0) {

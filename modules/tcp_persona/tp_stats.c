@@ -19,6 +19,11 @@ stat_var *tp_stat_conn_closed[TP_MODE_COUNT];
 stat_var *tp_stat_bindings_refused;
 stat_var *tp_stat_reuse_refused;
 stat_var *tp_stat_owned_lost;
+stat_var *tp_stat_dmq_sent;
+stat_var *tp_stat_dmq_received;
+stat_var *tp_stat_dmq_sync_batches;
+stat_var *tp_stat_dmq_conflicts;
+stat_var *tp_stat_dmq_dropped;
 
 /* a gauge read from the binding table when asked */
 static counter_val_t tp_stat_bindings(void)
@@ -41,6 +46,11 @@ static stat_export_t tp_stats[] = {
 	{"bindings_refused", 0, &tp_stat_bindings_refused},
 	{"reuse_refused", 0, &tp_stat_reuse_refused},
 	{"owned_lost", 0, &tp_stat_owned_lost},
+	{"dmq_sent", 0, &tp_stat_dmq_sent},
+	{"dmq_received", 0, &tp_stat_dmq_received},
+	{"dmq_sync_batches", 0, &tp_stat_dmq_sync_batches},
+	{"dmq_conflicts", 0, &tp_stat_dmq_conflicts},
+	{"dmq_dropped", 0, &tp_stat_dmq_dropped},
 	{0, 0, 0}
 };
 /* clang-format on */

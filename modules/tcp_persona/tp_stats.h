@@ -38,6 +38,14 @@ extern stat_var *tp_stat_reuse_refused;
 /*! connections the proxy opened that died while the module owned them */
 extern stat_var *tp_stat_owned_lost;
 
+/*! DMQ: binding records sent and applied, batches sent to joining nodes,
+ * replicas kept out by a later registration, records not queued (full) */
+extern stat_var *tp_stat_dmq_sent;
+extern stat_var *tp_stat_dmq_received;
+extern stat_var *tp_stat_dmq_sync_batches;
+extern stat_var *tp_stat_dmq_conflicts;
+extern stat_var *tp_stat_dmq_dropped;
+
 /*! counts one in a per-mode counter; modes without one are ignored */
 void tp_stat_mode(stat_var **per_mode, tp_mode_t mode);
 
