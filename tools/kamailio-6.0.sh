@@ -18,7 +18,8 @@ dir=$(cd "$dir" && pwd)
 MODULES="tm tmx sl rr pv xlog textops textopsx siputils sanity maxfwd kex
 corex ctl cfg_rpc jsonrpcs usrloc registrar dialog tcpops xhttp xhttp_prom
 db_text app_lua auth dispatcher path statistics nathelper sdpops rtpengine
-htable ims_usrloc_pcscf ims_registrar_pcscf ims_ipsec_pcscf ims_dialog pua sctp"
+htable ims_usrloc_pcscf ims_registrar_pcscf ims_ipsec_pcscf ims_dialog pua sctp
+dmq"
 
 apt_dir=$dir/apt-trixie
 apt_opts=(-o "Dir::Etc::sourcelist=$apt_dir/sources.list" -o Dir::Etc::sourceparts=-
@@ -66,5 +67,14 @@ if [[ -z $tree || ! -f $tree/.built ]]; then
 	make -s -C "$tree/utils/kamcmd" >>"$tree/build.log" 2>&1 ||
 		{ echo "tcp_persona: building kamcmd failed (see $tree/build.log)" >&2; exit 1; }
 	date -u +%FT%TZ >"$tree/.built"
+fi
+# a tree built before a module joined the list gets it now
+missing=""
+for m in $MODULES; do
+	[[ -f $tree/src/modules/$m/$m.so ]] || missing+="modules/$m "
+done
+if [[ -n $missing ]]; then
+	make -s -C "$tree/src" -j2 modules modules="$missing" >>"$tree/build.log" 2>&1 ||
+		{ echo "tcp_persona: building kamailio's $missing failed (see $tree/build.log)" >&2; exit 1; }
 fi
 echo "$tree"

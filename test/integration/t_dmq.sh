@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Two P-CSCFs sharing bindings over DMQ (enable_dmq). The UEs register
+# through node 1; the network's calls reach them through node 2, which
+# never saw their REGISTERs. On the wire, node 2 must give each UE its
+# persona: dialog (each call on a connection node 2 opens and closes after
+# the call), transaction (each transaction on its own connection); reuse
+# needs the registration connection, which lives on node 1 only: node 2
+# refuses (-2, the script's 480) and opens nothing. Then: a rules reload
+# on node 1 reclassifies on node 2; node 2 restarted is synced; a
+# de-registration through node 1 unbinds on node 2.
+# Node 2 is the proxy the capture follows; node 1 is a second kamailio.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_wire.sh"
+tp_workdir
+
+read -r UE1 UE2 UE3 _ <<<"$TP_UE_IPS"
+N1=${TP_DMQ_NODE1_IP:-127.0.0.62}
+N2=$TP_PROXY_IP
+DMQ_PORT=$((TP_PROXY_PORT + 10))
+P=$N2
+RULES=$TP_WORK/persona.rules
+export TP_WIRE_RULES=$RULES
+cp "$TP_IT_DIR/cfg/wire.rules" "$RULES"
+
+# node1_start: node 1, its files in $TP_WORK/n1, the same rules file
+node1_start() {
+	local work=$TP_WORK
+	mkdir -p "$work/n1"
+	TP_WORK=$work/n1 TP_PROXY_IP=$N1 tp_wire_cfg "$work/n1/kamailio.cfg" \
+		RULES_FILE="$RULES" LUA=/dev/null DMQ_PEER="$N2:$DMQ_PORT"
+	TP_WORK=$work/n1 TP_KAMAILIO_ARGS="-A WITH_PERSONA -A WITH_DMQ" \
+		tp_kamailio_start "$work/n1/kamailio.cfg"
+	N1_PID=$TP_KAM_PID
+}
+n1_kamcmd() { TP_WORK=$TP_WORK/n1 tp_kamcmd "$@"; }
+
+# the binding of UE $1 on node 2, as "mode node", when there is one
+n2_binding() {
+	tp_kamcmd tcp_persona.binding "$1:$TP_UE_PORT" 2>/dev/null |
+		awk '/mode:/ { m = $2 } /node:/ { n = $2 } END { if (m != "") print m, n }'
+}
+# wait_binding UE WANT: until node 2 shows WANT for UE (10 s at most)
+wait_binding() {
+	local i
+	for i in $(seq 1 50); do
+		[[ $(n2_binding "$1") == "$2" ]] && return 0
+		sleep 0.2
+	done
+	echo "node 2 has [$(n2_binding "$1")] for $1, not [$2]"
+	return 1
+}
+n2_stat() {
+	tp_kamcmd stats.get_statistics tcp_persona: | grep -o "$1 = [0-9]*" | grep -o '[0-9]*$'
+}
+
+if ! node1_start; then
+	tp_fail "node 1 (kamailio with dmq and tcp_persona) starts"
+	tp_done
+	exit
+fi
+if ! TP_WIRE_ARGS="-A WITH_DMQ" TP_DMQ_PEER="$N1:$DMQ_PORT" tp_wire_start; then
+	tp_fail "node 2 (kamailio with dmq and tcp_persona) and tshark start"
+	tp_done
+	exit
+fi
+FROM_N1="sip:$N1:$DMQ_PORT"
+TP_PROXY_IP=$N1 tp_check "UE $UE1 (dialog persona) registers through node 1" \
+	tp_ue_start "$UE1" "Persona-Dialog/1.0"
+TP_PROXY_IP=$N1 tp_check "UE $UE2 (transaction persona) registers through node 1" \
+	tp_ue_start "$UE2" "Persona-Transaction/1.0"
+TP_PROXY_IP=$N1 tp_check "UE $UE3 (reuse persona) registers through node 1" \
+	tp_ue_start "$UE3" "Persona-Reuse/1.0"
+tp_check "node 2 holds UE $UE1's dialog binding, from node 1" \
+	wait_binding "$UE1" "dialog $FROM_N1"
+tp_check "node 2 holds UE $UE2's transaction binding, from node 1" \
+	wait_binding "$UE2" "transaction $FROM_N1"
+tp_check "node 2 holds UE $UE3's reuse binding, from node 1" \
+	wait_binding "$UE3" "reuse $FROM_N1"
+tp_check "two overlapping MT calls to the dialog UE through node 2" \
+	tp_net_call net_call "direct-$UE1" -m 2 -l 2 -r 4 -key hold 1500
+tp_check "an MT call to the transaction UE through node 2" \
+	tp_net_call net_call "direct-$UE2"
+tp_check "an MT call to the reuse UE through node 2 is refused with 480" \
+	tp_net_call net_call_480 "direct-$UE3"
+
+# a reload on node 1 reloads node 2: transaction becomes dialog
+sed -i 's/^name=persona-transaction;mode=transaction;/name=persona-transaction;mode=dialog;/' "$RULES"
+tp_check "tcp_persona.reload reclassify on node 1 says it asked the others" \
+	eval "n1_kamcmd tcp_persona.reload reclassify | grep -q 'dmq_broadcast: 1'"
+tp_check "node 2 reloaded: UE $UE2 is now dialog there" \
+	wait_binding "$UE2" "dialog $FROM_N1"
+tp_check "an MT call to UE $UE2 through node 2 after the reload" \
+	tp_net_call net_call "direct-$UE2"
+
+# node 2 restarted: it gets the bindings back from node 1 when it joins
+tp_stop_pid "$TP_KAM_PID"
+_tp_forget "$TP_KAM_PID"
+TP_KAMAILIO_ARGS="-A WITH_PERSONA -A WITH_DMQ" tp_kamailio_start \
+	"$TP_WORK/kamailio.cfg"
+tp_check "node 2, restarted, is synced by node 1" \
+	wait_binding "$UE1" "dialog $FROM_N1"
+n=$(n2_stat dmq_received)
+tp_check "node 2 counts the binding records it received ($n)" test "${n:-0}" -ge 3
+
+# the UE's de-registration through node 1 reaches node 2
+TP_PROXY_IP=$N1 tp_check "UE $UE1 de-registers through node 1" tp_ue_unregister "$UE1"
+tp_check "node 2 drops UE $UE1's binding" wait_binding "$UE1" ""
+tp_check "the capture is written" tp_capture_stop
+
+tp_ladder --call-ids | sed 's/^/# /'
+call="msgs=INVITE,100/INVITE,180/INVITE,200/INVITE,ACK,BYE,200/BYE"
+inv="msgs=INVITE,100/INVITE,180/INVITE,200/INVITE,ACK"
+bye="msgs=BYE,200/BYE"
+lines() { tp_ladder --only-ue "$1" | tp_ladder_mask | cut -d' ' -f3- | grep '^open=proxy'; }
+l=$(lines "$UE1")
+tp_eq "dialog UE: node 2 opened one connection per call, each one whole call, closed by node 2" \
+	"2 2" "$(grep -c "proxy=$P:" <<<"$l") $(grep -c "proxy=$P:.* $call calls=c[0-9]* close=FIN-proxy" <<<"$l")"
+l=$(lines "$UE2")
+tp_eq "transaction UE: the INVITE's and the BYE's transactions on connections of their own, closed by node 2" \
+	"proxy=$P:* ue=$UE2:$TP_UE_PORT $inv close=FIN-proxy|proxy=$P:* ue=$UE2:$TP_UE_PORT $bye close=FIN-proxy" \
+	"$(sed -n 1,2p <<<"$l" | sed 's/^open=proxy //; s/ calls=c[0-9]*//' | paste -sd'|')"
+tp_eq "after the reload, dialog: the next call on one connection, closed by node 2" \
+	"proxy=$P:* ue=$UE2:$TP_UE_PORT $call close=FIN-proxy" \
+	"$(sed -n 3p <<<"$l" | sed 's/^open=proxy //; s/ calls=c[0-9]*//')"
+tp_eq "reuse UE: node 2 opened no connection to it" "" "$(lines "$UE3")"
+tp_stop_pid "$N1_PID"
+tp_done
