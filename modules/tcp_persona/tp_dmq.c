@@ -202,13 +202,13 @@ done:
 		pkg_free(v);
 }
 
-static void tp_dmq_reload_here(peer_reponse_t *resp)
+static void tp_dmq_reload_here(peer_reponse_t *resp, int reclassify)
 {
 	static char reason[160];
 	char err[TP_LOAD_ERR_MAX + 64];
 	tp_reload_result_t res;
 
-	if(tp_reload_run(1, &res, err, sizeof(err)) < 0) {
+	if(tp_reload_run(reclassify, &res, err, sizeof(err)) < 0) {
 		LM_ERR("tcp_persona: reload asked by a DMQ node: %s (the old rule"
 			   " set stays active)\n",
 				err);
@@ -249,8 +249,8 @@ static int tp_dmq_recv(sip_msg_t *msg, peer_reponse_t *resp, dmq_node_t *node)
 	resp->reason = ok;
 	if(kind == TP_REPL_SYNC)
 		tp_dmq_send_all(node);
-	else if(kind == TP_REPL_RELOAD)
-		tp_dmq_reload_here(resp);
+	else if(kind == TP_REPL_RELOAD || kind == TP_REPL_RECLASSIFY)
+		tp_dmq_reload_here(resp, kind == TP_REPL_RECLASSIFY);
 	return 0;
 }
 
@@ -265,14 +265,14 @@ static int tp_dmq_joined(void)
 	return 0;
 }
 
-int tp_dmq_reload(void)
+int tp_dmq_reload(int reclassify)
 {
 	char text[64];
 	tp_repl_buf_t out = {text, 0, sizeof(text)};
 
 	if(!tp_dmq_enable)
 		return 0;
-	tp_repl_begin(&out, TP_REPL_RELOAD);
+	tp_repl_begin(&out, reclassify ? TP_REPL_RECLASSIFY : TP_REPL_RELOAD);
 	tp_dmq_send(text, out.len, NULL);
 	return 1;
 }

@@ -31,8 +31,9 @@ void tp_dmq_put(const tp_binding_t *b, const char *ua, size_t ua_len);
 void tp_dmq_del(
 		const tp_addr_t *contact, const tp_addr_t *source, time_t expires);
 
-/*! asks every other node to reload its rules; \return nodes asked, -1 */
-int tp_dmq_reload(void);
+/*! asks every other node to reload its rules (and re-match its bindings);
+ * \return 1 asked, 0 without DMQ */
+int tp_dmq_reload(int reclassify);
 
 /*! the name of the node a binding came from, "" without DMQ */
 const char *tp_dmq_node_name(int id, char *buf, size_t size);

@@ -13,7 +13,7 @@
 
 #include "tp_repl.h"
 
-static const char *tp_repl_kinds[] = {"update", "sync", "reload"};
+static const char *tp_repl_kinds[] = {"update", "sync", "reload", "reclassify"};
 
 #define TP_REPL_ADDR_MAX 48 /* "[v6]:port" */
 

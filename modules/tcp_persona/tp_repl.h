@@ -32,6 +32,7 @@ typedef enum tp_repl_kind {
 	TP_REPL_UPDATE = 0, /*!< bindings made, refreshed or removed */
 	TP_REPL_SYNC,		/*!< a joining node asks for every binding */
 	TP_REPL_RELOAD,		/*!< reload the rules */
+	TP_REPL_RECLASSIFY, /*!< reload them and re-match every binding */
 } tp_repl_kind_t;
 
 /*! a buffer the encoder appends to; len never passes size */

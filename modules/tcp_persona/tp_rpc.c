@@ -168,7 +168,7 @@ static void tp_rpc_reload(rpc_t *rpc, void *ctx)
 	rpc->struct_add(th, "sddddd", "file", tp_active_rules_file(), "rules",
 			res.rules, "generation", (int)res.gen, "reclassified",
 			(int)res.reclassified, "changed", (int)res.changed, "dmq_broadcast",
-			tp_dmq_reload());
+			tp_dmq_reload(reclassify));
 }
 
 static const char *tp_rpc_stats_doc[] = {
