@@ -265,6 +265,34 @@ static int tp_dmq_joined(void)
 	return 0;
 }
 
+/* a node's answer to a reload: kept for tcp_persona.nodes */
+static int tp_dmq_reload_answer(
+		sip_msg_t *rpl, int code, dmq_node_t *node, void *param)
+{
+	const char *text = code == 408 ? "no answer" : "";
+	size_t len = strlen(text), name = 0;
+
+	/* tm's stand-in for a reply that never came is (sip_msg_t *)-1 */
+	if(rpl && rpl != (sip_msg_t *)-1 && rpl->first_line.type == SIP_REPLY) {
+		text = rpl->first_line.u.reply.reason.s;
+		len = (size_t)rpl->first_line.u.reply.reason.len;
+	}
+	if(node == NULL || node->orig_uri.s == NULL)
+		return 0;
+	/* the node's address without its parameters (;status=...) */
+	while(name < (size_t)node->orig_uri.len && node->orig_uri.s[name] != ';')
+		name++;
+	tp_node_reloaded(
+			tp_nodes, node->orig_uri.s, name, code, text, len, time(NULL));
+	return 0;
+}
+static dmq_resp_cback_t tp_dmq_reload_cb = {tp_dmq_reload_answer, 0};
+
+struct tp_nodes *tp_dmq_nodes(void)
+{
+	return tp_dmq_enable ? tp_nodes : NULL;
+}
+
 int tp_dmq_reload(int reclassify)
 {
 	char text[64];
@@ -273,7 +301,12 @@ int tp_dmq_reload(int reclassify)
 	if(!tp_dmq_enable)
 		return 0;
 	tp_repl_begin(&out, reclassify ? TP_REPL_RECLASSIFY : TP_REPL_RELOAD);
-	tp_dmq_send(text, out.len, NULL);
+	if(tp_dmqb.bcast_message(tp_peer, &(str){text, (int)out.len}, NULL,
+			   &tp_dmq_reload_cb, 1, &tp_ct)
+			< 0) {
+		LM_ERR("tcp_persona: the reload was not sent to the other nodes\n");
+		return 0;
+	}
 	return 1;
 }
 

@@ -35,6 +35,11 @@ void tp_dmq_del(
  * \return 1 asked, 0 without DMQ */
 int tp_dmq_reload(int reclassify);
 
+struct tp_nodes;
+/*! the nodes bindings came from and their answers to reloads; NULL
+ * without DMQ */
+struct tp_nodes *tp_dmq_nodes(void);
+
 /*! the name of the node a binding came from, "" without DMQ */
 const char *tp_dmq_node_name(int id, char *buf, size_t size);
 

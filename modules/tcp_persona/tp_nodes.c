@@ -11,11 +11,19 @@
 #include "tp_sys.h"
 #include "tp_nodes.h"
 
+typedef struct tp_node_answer
+{
+	int code;
+	char text[TP_NODE_ANSWER_MAX + 1];
+	time_t at;
+} tp_node_answer_t;
+
 struct tp_nodes
 {
 	tp_lock_t lock;
 	int count; /* names[0] is this node's */
 	char names[TP_NODES_MAX][TP_NODE_NAME_MAX + 1];
+	tp_node_answer_t reload[TP_NODES_MAX];
 };
 
 tp_nodes_t *tp_nodes_create(const char *self, size_t len)
@@ -44,6 +52,23 @@ static int tp_node_is(const tp_nodes_t *n, int i, const char *name, size_t len)
 	return strlen(n->names[i]) == len && memcmp(n->names[i], name, len) == 0;
 }
 
+/* the number of name, added if new (the lock held); -1 when full */
+static int tp_node_locked(tp_nodes_t *n, const char *name, size_t len)
+{
+	int i;
+
+	for(i = 0; i < n->count && !tp_node_is(n, i, name, len); i++)
+		;
+	if(i == n->count) {
+		if(i == TP_NODES_MAX)
+			return -1;
+		memcpy(n->names[i], name, len);
+		n->names[i][len] = '\0';
+		n->count++;
+	}
+	return i;
+}
+
 int tp_node_id(tp_nodes_t *n, const char *name, size_t len)
 {
 	int i;
@@ -51,19 +76,57 @@ int tp_node_id(tp_nodes_t *n, const char *name, size_t len)
 	if(len == 0 || len > TP_NODE_NAME_MAX || memchr(name, '\0', len))
 		return -1;
 	tp_lock(&n->lock);
-	for(i = 0; i < n->count && !tp_node_is(n, i, name, len); i++)
-		;
-	if(i == n->count) {
-		if(i == TP_NODES_MAX) {
-			tp_unlock(&n->lock);
-			return -1;
-		}
-		memcpy(n->names[i], name, len);
-		n->names[i][len] = '\0';
-		n->count++;
-	}
+	i = tp_node_locked(n, name, len);
 	tp_unlock(&n->lock);
 	return i;
+}
+
+void tp_node_reloaded(tp_nodes_t *n, const char *name, size_t len, int code,
+		const char *text, size_t text_len, time_t at)
+{
+	tp_node_answer_t *a;
+	int i;
+
+	if(len == 0 || len > TP_NODE_NAME_MAX || memchr(name, '\0', len))
+		return;
+	if(text_len > TP_NODE_ANSWER_MAX)
+		text_len = TP_NODE_ANSWER_MAX;
+	tp_lock(&n->lock);
+	if((i = tp_node_locked(n, name, len)) >= 0) {
+		a = &n->reload[i];
+		a->code = code;
+		memcpy(a->text, text, text_len);
+		a->text[text_len] = '\0';
+		a->at = at;
+	}
+	tp_unlock(&n->lock);
+}
+
+int tp_nodes_count(tp_nodes_t *n)
+{
+	int c;
+
+	tp_lock(&n->lock);
+	c = n->count;
+	tp_unlock(&n->lock);
+	return c;
+}
+
+int tp_node_info(tp_nodes_t *n, int id, tp_node_info_t *out)
+{
+	int ret = -1;
+
+	tp_lock(&n->lock);
+	if(id >= 0 && id < n->count) {
+		memcpy(out->name, n->names[id], sizeof(out->name));
+		out->reload_code = n->reload[id].code;
+		memcpy(out->reload_answer, n->reload[id].text,
+				sizeof(out->reload_answer));
+		out->reload_at = n->reload[id].at;
+		ret = 0;
+	}
+	tp_unlock(&n->lock);
+	return ret;
 }
 
 const char *tp_node_name(tp_nodes_t *n, int id, char *buf, size_t size)

@@ -16,6 +16,7 @@
 #define TP_NODES_H
 
 #include <stddef.h>
+#include <time.h>
 
 #define TP_NODES_MAX 64
 #define TP_NODE_NAME_MAX 127
@@ -32,5 +33,26 @@ int tp_node_id(tp_nodes_t *n, const char *name, size_t len);
 
 /*! the name of node id ("" when unknown) into buf; \return buf */
 const char *tp_node_name(tp_nodes_t *n, int id, char *buf, size_t size);
+
+#define TP_NODE_ANSWER_MAX 95
+
+/*! what a node last answered to a reload this node asked for */
+typedef struct tp_node_info
+{
+	char name[TP_NODE_NAME_MAX + 1];
+	int reload_code; /*!< 0: never asked, or no answer yet */
+	char reload_answer[TP_NODE_ANSWER_MAX + 1];
+	time_t reload_at;
+} tp_node_info_t;
+
+/*! records node name's answer (code, text) to a reload, at time at */
+void tp_node_reloaded(tp_nodes_t *n, const char *name, size_t len, int code,
+		const char *text, size_t text_len, time_t at);
+
+/*! the nodes known so far (this one included) */
+int tp_nodes_count(tp_nodes_t *n);
+
+/*! node id's record; \return 0, or -1 when there is no such node */
+int tp_node_info(tp_nodes_t *n, int id, tp_node_info_t *out);
 
 #endif /* TP_NODES_H */

@@ -224,6 +224,7 @@ rpc_export_t tp_rpc_cmds[] = {
 	{"tcp_persona.bindings", tp_rpc_bindings, tp_rpc_bindings_doc, 0},
 	{"tcp_persona.binding", tp_rpc_binding, tp_rpc_binding_doc, 0},
 	{"tcp_persona.unbind", tp_rpc_unbind, tp_rpc_unbind_doc, 0},
+	{"tcp_persona.nodes", tp_rpc_nodes, tp_rpc_nodes_doc, 0},
 	{"tcp_persona.stats", tp_rpc_stats, tp_rpc_stats_doc, 0},
 	{0, 0, 0, 0}
 };

@@ -22,6 +22,8 @@ extern const char *tp_rpc_unbind_doc[];
 void tp_rpc_bindings(rpc_t *rpc, void *ctx);
 void tp_rpc_binding(rpc_t *rpc, void *ctx);
 void tp_rpc_unbind(rpc_t *rpc, void *ctx);
+extern const char *tp_rpc_nodes_doc[];
+void tp_rpc_nodes(rpc_t *rpc, void *ctx);
 
 /*! an optional parameter as a string: 1 got it, 0 none, -1 one of
  * another type (a float) */

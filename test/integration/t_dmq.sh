@@ -89,6 +89,23 @@ tp_check "tcp_persona.reload reclassify on node 1 says it asked the others" \
 	eval "n1_kamcmd tcp_persona.reload reclassify | grep -q 'dmq_broadcast: 1'"
 tp_check "node 2 reloaded: UE $UE2 is now dialog there" \
 	wait_binding "$UE2" "dialog $FROM_N1"
+# node_answer NODE: node 1's record of what NODE answered to its reload
+node_answer() {
+	n1_kamcmd tcp_persona.nodes | awk -v n="$1" '/node:/ { on = $2 == n }
+		on && /reload_code:/ { c = $2 } on && /reload_answer:/ { sub(/^[^:]*: /, ""); a = $0 }
+		END { print c, a }'
+}
+wait_answer() {
+	local i
+	for i in $(seq 1 25); do
+		[[ $(node_answer "$1") == "$2" ]] && return 0
+		sleep 0.2
+	done
+	echo "node 1 holds [$(node_answer "$1")]"
+	return 1
+}
+tp_check "tcp_persona.nodes on node 1: node 2 answered its reload" \
+	wait_answer "sip:$N2:$DMQ_PORT" "200 reloaded 4 rules, generation 1, 1 changed"
 tp_check "an MT call to UE $UE2 through node 2 after the reload" \
 	tp_net_call net_call "direct-$UE2"
 

@@ -54,5 +54,10 @@ tp_eq "rules: a parameter is an error reply" "error: 400 - no parameters expecte
 tp_eq "rules: a numeric parameter is an error reply" \
 	"error: 400 - no parameters expected" "$(flat tcp_persona.rules 7)"
 
+tp_eq "nodes: without enable_dmq, an error reply" \
+	"error: 400 - enable_dmq is off: this node shares nothing" "$(flat tcp_persona.nodes)"
+tp_eq "nodes: a parameter is an error reply" "error: 400 - no parameter expected" \
+	"$(flat tcp_persona.nodes extra)"
+
 tp_check "kamailio is still running after all replies" kill -0 "$TP_KAM_PID"
 tp_done

@@ -179,6 +179,33 @@ START_TEST(test_nodes_names)
 		ck_assert_int_eq(tp_node_id(n, buf, strlen(buf)), i);
 	}
 	ck_assert_int_eq(tp_node_id(n, "sip:one-too-many", 16), -1);
+	ck_assert_int_eq(tp_nodes_count(n), TP_NODES_MAX);
+	tp_nodes_destroy(n);
+}
+END_TEST
+
+/* a node's answer to a reload is kept by name, cut to its bound */
+START_TEST(test_nodes_reload_answers)
+{
+	tp_nodes_t *n = tp_nodes_create("sip:a", 5);
+	tp_node_info_t info;
+	char long_text[300];
+
+	memset(long_text, 'x', sizeof(long_text));
+	tp_node_reloaded(n, "sip:b", 5, 200, "reloaded 4 rules", 16, 1000);
+	tp_node_reloaded(n, "sip:c", 5, 408, long_text, sizeof(long_text), 1001);
+	ck_assert_int_eq(tp_nodes_count(n), 3);
+	ck_assert_int_eq(tp_node_info(n, 0, &info), 0);
+	ck_assert_str_eq(info.name, "sip:a");
+	ck_assert_int_eq(info.reload_at, 0);
+	ck_assert_int_eq(tp_node_info(n, 1, &info), 0);
+	ck_assert_str_eq(info.name, "sip:b");
+	ck_assert_int_eq(info.reload_code, 200);
+	ck_assert_str_eq(info.reload_answer, "reloaded 4 rules");
+	ck_assert_int_eq(tp_node_info(n, 2, &info), 0);
+	ck_assert_int_eq(info.reload_code, 408);
+	ck_assert_uint_eq(strlen(info.reload_answer), TP_NODE_ANSWER_MAX);
+	ck_assert_int_eq(tp_node_info(n, 3, &info), -1);
 	tp_nodes_destroy(n);
 }
 END_TEST
@@ -241,6 +268,7 @@ TCase *tp_tcase_repl(void)
 	tcase_add_test(tc, test_repl_no_room);
 	tcase_add_test(tc, test_repl_hostile_text);
 	tcase_add_test(tc, test_nodes_names);
+	tcase_add_test(tc, test_nodes_reload_answers);
 	tcase_add_test(tc, test_bind_put_newer);
 	tcase_add_test(tc, test_bind_del_if_until);
 	return tc;
