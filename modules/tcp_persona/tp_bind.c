@@ -460,11 +460,12 @@ static int tp_remove(tp_bind_table_t *t, const tp_addr_t *contact,
 int tp_bind_put_newer(tp_bind_table_t *t, const tp_binding_t *b,
 		const char *ua, size_t ua_len)
 {
-	tp_take_if_t c = {NULL, 0, 0, (uint32_t)b->expires};
+	/* an entry expiring at b->expires or later stays */
+	tp_take_if_t c = {NULL, 0, 0, (uint32_t)b->expires - 1};
 	tp_bind_entry_t *e, *fresh;
 	int refused;
 
-	if(b->expires <= 0 || (fresh = tp_entry_new(t, b, ua, ua_len)) == NULL)
+	if(b->expires <= 1 || (fresh = tp_entry_new(t, b, ua, ua_len)) == NULL)
 		return -1;
 	e = tp_swap(t, &b->contact, fresh, &c, &refused);
 	if(refused) {

@@ -138,6 +138,7 @@ static void tp_dmq_flush(unsigned int ticks, void *param)
  * of this node) or the end of its registration */
 static int tp_dmq_apply(const tp_repl_rec_t *r, void *arg)
 {
+	tp_repl_kind_t kind = *(const tp_repl_kind_t *)arg; /* read first */
 	tp_binding_t b = r->b;
 	int node;
 
@@ -153,6 +154,11 @@ static int tp_dmq_apply(const tp_repl_rec_t *r, void *arg)
 					TP_NODES_MAX, (int)r->origin_len, r->origin);
 			return 0;
 		}
+		/* this node's own, back from the bus (a node list that names it
+		 * twice): its copy here has the connection; after a restart a
+		 * joining node's state answer is all there is */
+		if(node == 0 && kind != TP_REPL_STATE)
+			return 0;
 		b.node = (uint8_t)node;
 		b.reg_conn_id = 0;
 		if(tp_bind_put_newer(tp_bindings, &b, r->ua, r->ua_len) == 0)
@@ -177,7 +183,7 @@ static void tp_dmq_send_all(dmq_node_t *node)
 
 	if(msg == NULL || v == NULL)
 		goto done;
-	tp_repl_begin(&out, TP_REPL_UPDATE);
+	tp_repl_begin(&out, TP_REPL_STATE);
 	while((n = tp_bind_next(tp_bindings, now, &cur, v, TP_DMQ_VIEWS)) > 0) {
 		for(k = 0; k < n; k++) {
 			tp_node_name(tp_nodes, v[k].b.node, origin, sizeof(origin));
@@ -187,11 +193,11 @@ static void tp_dmq_send_all(dmq_node_t *node)
 				continue;
 			tp_dmq_send(msg, out.len, node);
 			update_stat(tp_stat_dmq_sync_batches, 1);
-			tp_repl_begin(&out, TP_REPL_UPDATE);
+			tp_repl_begin(&out, TP_REPL_STATE);
 			k--; /* again, into the empty message */
 		}
 	}
-	if(out.len > sizeof(TP_REPL_MAGIC " update\n") - 1) {
+	if(out.len > sizeof(TP_REPL_MAGIC " state\n") - 1) {
 		tp_dmq_send(msg, out.len, node);
 		update_stat(tp_stat_dmq_sync_batches, 1);
 	}
@@ -238,7 +244,7 @@ static int tp_dmq_recv(sip_msg_t *msg, peer_reponse_t *resp, dmq_node_t *node)
 			|| (body = get_body(msg)) == NULL
 			|| (len = get_content_length(msg)) <= 0
 			|| body + len > msg->buf + msg->len
-			|| tp_repl_read(body, (size_t)len, &kind, tp_dmq_apply, NULL, &off)
+			|| tp_repl_read(body, (size_t)len, &kind, tp_dmq_apply, &kind, &off)
 					   < 0) {
 		LM_WARN("tcp_persona: a DMQ message not read (at byte %zu)\n", off);
 		resp->resp_code = 400;

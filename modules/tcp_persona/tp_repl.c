@@ -13,7 +13,8 @@
 
 #include "tp_repl.h"
 
-static const char *tp_repl_kinds[] = {"update", "sync", "reload", "reclassify"};
+static const char *tp_repl_kinds[] = {
+		"update", "sync", "reload", "reclassify", "state"};
 
 #define TP_REPL_ADDR_MAX 48 /* "[v6]:port" */
 

@@ -33,6 +33,7 @@ typedef enum tp_repl_kind {
 	TP_REPL_SYNC,		/*!< a joining node asks for every binding */
 	TP_REPL_RELOAD,		/*!< reload the rules */
 	TP_REPL_RECLASSIFY, /*!< reload them and re-match every binding */
+	TP_REPL_STATE,		/*!< every binding a node holds, for one joining */
 } tp_repl_kind_t;
 
 /*! a buffer the encoder appends to; len never passes size */
@@ -64,7 +65,8 @@ size_t tp_repl_put_max(size_t ua_len, size_t origin_len);
 typedef int (*tp_repl_rec_f)(const tp_repl_rec_t *r, void *arg);
 
 /*!
- * Reads text: its kind into *kind, each record given to f in order (f's
+ * Reads text: its kind into *kind (set before f sees the first record),
+ * each record given to f in order (f's
  * negative return stops the reading). \return the records read, or -1
  * when the text is not the module's: *bad is the offset of the fault.
  */

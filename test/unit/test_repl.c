@@ -225,6 +225,10 @@ START_TEST(test_bind_put_newer)
 	ck_assert_int_eq(tp_bind_get_dst(t, &mine.contact, 0, &got), 1);
 	ck_assert_int_eq(got.node, 0);
 	ck_assert_int_eq(got.reg_conn_id, 7);
+	theirs.expires = mine.expires; /* the same registration again */
+	ck_assert_int_eq(tp_bind_put_newer(t, &theirs, "UA", 2), 0);
+	ck_assert_int_eq(tp_bind_get_dst(t, &mine.contact, 0, &got), 1);
+	ck_assert_int_eq(got.reg_conn_id, 7);
 	theirs.expires = mine.expires + 10;
 	ck_assert_int_eq(tp_bind_put_newer(t, &theirs, "UA", 2), 1);
 	ck_assert_int_eq(tp_bind_get_dst(t, &mine.contact, 0, &got), 1);
