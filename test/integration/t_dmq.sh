@@ -7,51 +7,27 @@
 # needs the registration connection, which lives on node 1 only: node 2
 # refuses (-2, the script's 480) and opens nothing. Then: a rules reload
 # on node 1 reclassifies on node 2; node 2 restarted is synced; a
-# de-registration through node 1 unbinds on node 2.
+# de-registration through node 1 unbinds on node 2; node 1 killed, node 2
+# goes on giving its dialog UE a connection per call.
 # Node 2 is the proxy the capture follows; node 1 is a second kamailio.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_wire.sh"
+source "$(dirname "$0")/lib_dmq.sh"
 tp_workdir
 
 read -r UE1 UE2 UE3 _ <<<"$TP_UE_IPS"
 N1=${TP_DMQ_NODE1_IP:-127.0.0.62}
 N2=$TP_PROXY_IP
-DMQ_PORT=$((TP_PROXY_PORT + 10))
 P=$N2
 RULES=$TP_WORK/persona.rules
 export TP_WIRE_RULES=$RULES
 cp "$TP_IT_DIR/cfg/wire.rules" "$RULES"
 
-# node1_start: node 1, its files in $TP_WORK/n1, the same rules file
-node1_start() {
-	local work=$TP_WORK
-	mkdir -p "$work/n1"
-	TP_WORK=$work/n1 TP_PROXY_IP=$N1 tp_wire_cfg "$work/n1/kamailio.cfg" \
-		RULES_FILE="$RULES" LUA=/dev/null DMQ_PEER="$N2:$DMQ_PORT"
-	TP_WORK=$work/n1 TP_KAMAILIO_ARGS="-A WITH_PERSONA -A WITH_DMQ" \
-		tp_kamailio_start "$work/n1/kamailio.cfg"
-	N1_PID=$TP_KAM_PID
-}
-n1_kamcmd() { TP_WORK=$TP_WORK/n1 tp_kamcmd "$@"; }
-
-# the binding of UE $1 on node 2, as "mode node", when there is one
-n2_binding() {
-	tp_kamcmd tcp_persona.binding "$1:$TP_UE_PORT" 2>/dev/null |
-		awk '/mode:/ { m = $2 } /node:/ { n = $2 } END { if (m != "") print m, n }'
-}
-# wait_binding UE WANT: until node 2 shows WANT for UE (10 s at most)
-wait_binding() {
-	local i
-	for i in $(seq 1 50); do
-		[[ $(n2_binding "$1") == "$2" ]] && return 0
-		sleep 0.2
-	done
-	echo "node 2 has [$(n2_binding "$1")] for $1, not [$2]"
-	return 1
-}
-n2_stat() {
-	tp_kamcmd stats.get_statistics tcp_persona: | grep -o "$1 = [0-9]*" | grep -o '[0-9]*$'
-}
+node1_start() { dmq_node_start n1 "$N1" "$N2" "$RULES" && N1_PID=${NODE_PID[n1]}; }
+n1_kamcmd() { dmq_kamcmd n1 "$@"; }
+n2_binding() { dmq_binding proxy "$1:$TP_UE_PORT"; }
+wait_binding() { dmq_wait 10 "$2" n2_binding "$1"; }
+n2_stat() { dmq_stat proxy "$1"; }
 
 if ! node1_start; then
 	tp_fail "node 1 (kamailio with dmq and tcp_persona) starts"
@@ -95,15 +71,7 @@ node_answer() {
 		on && /reload_code:/ { c = $2 } on && /reload_answer:/ { sub(/^[^:]*: /, ""); a = $0 }
 		END { print c, a }'
 }
-wait_answer() {
-	local i
-	for i in $(seq 1 25); do
-		[[ $(node_answer "$1") == "$2" ]] && return 0
-		sleep 0.2
-	done
-	echo "node 1 holds [$(node_answer "$1")]"
-	return 1
-}
+wait_answer() { dmq_wait 5 "$2" node_answer "$1"; }
 tp_check "tcp_persona.nodes on node 1: node 2 answered its reload" \
 	wait_answer "sip:$N2:$DMQ_PORT" "200 reloaded 4 rules, generation 1, 1 changed"
 tp_check "an MT call to UE $UE2 through node 2 after the reload" \
@@ -122,6 +90,18 @@ tp_check "node 2 counts the binding records it received ($n)" test "${n:-0}" -ge
 # the UE's de-registration through node 1 reaches node 2
 TP_PROXY_IP=$N1 tp_check "UE $UE1 de-registers through node 1" tp_ue_unregister "$UE1"
 tp_check "node 2 drops UE $UE1's binding" wait_binding "$UE1" ""
+
+# node 1 dies (all its processes SIGKILLed, no goodbye): node 2 keeps
+# serving what it learnt
+n1_all="$N1_PID $(ps -o pid= --ppid "$N1_PID")"
+# shellcheck disable=SC2086 # the PIDs, split
+kill -KILL $n1_all 2>/dev/null
+wait "$N1_PID" 2>/dev/null
+_tp_forget "$N1_PID"
+tp_check "node 1 killed: node 2 still holds UE $UE2 (dialog, from node 1)" \
+	wait_binding "$UE2" "dialog $FROM_N1"
+tp_check "node 1 killed: an MT call to UE $UE2 through node 2" \
+	tp_net_call net_call "direct-$UE2"
 tp_check "the capture is written" tp_capture_stop
 
 tp_ladder --call-ids | sed 's/^/# /'
@@ -139,6 +119,8 @@ tp_eq "transaction UE: the INVITE's and the BYE's transactions on connections of
 tp_eq "after the reload, dialog: the next call on one connection, closed by node 2" \
 	"proxy=$P:* ue=$UE2:$TP_UE_PORT $call close=FIN-proxy" \
 	"$(sed -n 3p <<<"$l" | sed 's/^open=proxy //; s/ calls=c[0-9]*//')"
+tp_eq "node 1 killed: the call on one connection, closed by node 2" \
+	"proxy=$P:* ue=$UE2:$TP_UE_PORT $call close=FIN-proxy" \
+	"$(sed -n 4p <<<"$l" | sed 's/^open=proxy //; s/ calls=c[0-9]*//')"
 tp_eq "reuse UE: node 2 opened no connection to it" "" "$(lines "$UE3")"
-tp_stop_pid "$N1_PID"
 tp_done
