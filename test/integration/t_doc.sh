@@ -35,17 +35,17 @@ tp_check "the README is plain ASCII" tp_ascii "$out"
 
 for title in "Overview" "Personas on the wire" "Choosing a persona" \
 	"Dependencies" "Rule syntax" "Parameters" "event_callback (string)" \
-	"unmatched_interval (int)" "Functions" "persona_match(ua)" \
+	"unmatched_interval (int)" "enable_dmq (int)" "Functions" "persona_match(ua)" \
 	"persona_bind()" "persona_enforce()" "\$persona(key)" "RPC Commands" \
 	"tcp_persona.rules" "tcp_persona.match" "tcp_persona.reload" \
 	"tcp_persona.bindings" "tcp_persona.binding" "tcp_persona.unbind" \
-	"tcp_persona.stats" "Statistics" "Prometheus" "Event Routes" \
+	"tcp_persona.nodes" "tcp_persona.stats" "Statistics" "Prometheus" "Event Routes" \
 	"event_route[tcp_persona:reuse-unavailable]" \
 	"event_route[tcp_persona:unmatched]" "KEMI" \
 	"Example P-CSCF configuration" \
 	"Finding the persona of an unknown phone" \
 	"Coexistence with other modules" "Limits and shared memory sizing" \
-	"Known limits" "Building and installing"; do
+	"Several P-CSCFs" "Known limits" "Building and installing"; do
 	tp_check "section '$title'" grep -qE "^1\.[0-9.]+ $(sed 's/[][().$*]/\\&/g' <<<"$title")\$" "$out"
 done
 # the seed's three ladders, as examples (titles may wrap after the colon)
