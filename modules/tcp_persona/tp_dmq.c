@@ -6,6 +6,7 @@
  * This file is part of tcp_persona, a module for Kamailio.
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -288,8 +289,8 @@ static int tp_dmq_reload_answer(
 	/* the node's address without its parameters (;status=...) */
 	while(name < (size_t)node->orig_uri.len && node->orig_uri.s[name] != ';')
 		name++;
-	tp_node_reloaded(
-			tp_nodes, node->orig_uri.s, name, code, text, len, time(NULL));
+	tp_node_reloaded(tp_nodes, node->orig_uri.s, name, code, text, len,
+			time(NULL), (unsigned int)(uintptr_t)param);
 	return 0;
 }
 static dmq_resp_cback_t tp_dmq_reload_cb = {tp_dmq_reload_answer, 0};
@@ -299,13 +300,18 @@ struct tp_nodes *tp_dmq_nodes(void)
 	return tp_dmq_enable ? tp_nodes : NULL;
 }
 
-int tp_dmq_reload(int reclassify)
+unsigned int tp_dmq_reload(int reclassify)
 {
+	static unsigned int seq; /* the RPC process's own count */
 	char text[64];
 	tp_repl_buf_t out = {text, 0, sizeof(text)};
 
 	if(!tp_dmq_enable)
 		return 0;
+	/* tm copies the callback, param included, into each transaction */
+	if(++seq == 0)
+		seq = 1;
+	tp_dmq_reload_cb.param = (void *)(uintptr_t)seq;
 	tp_repl_begin(&out, reclassify ? TP_REPL_RECLASSIFY : TP_REPL_RELOAD);
 	if(tp_dmqb.bcast_message(tp_peer, &(str){text, (int)out.len}, NULL,
 			   &tp_dmq_reload_cb, 1, &tp_ct)
@@ -313,7 +319,7 @@ int tp_dmq_reload(int reclassify)
 		LM_ERR("tcp_persona: the reload was not sent to the other nodes\n");
 		return 0;
 	}
-	return 1;
+	return seq;
 }
 
 const char *tp_dmq_node_name(int id, char *buf, size_t size)

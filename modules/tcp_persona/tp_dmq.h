@@ -32,8 +32,8 @@ void tp_dmq_del(
 		const tp_addr_t *contact, const tp_addr_t *source, time_t expires);
 
 /*! asks every other node to reload its rules (and re-match its bindings);
- * \return 1 asked, 0 without DMQ */
-int tp_dmq_reload(int reclassify);
+ * \return the request's number (their answers carry it), 0 if not asked */
+unsigned int tp_dmq_reload(int reclassify);
 
 struct tp_nodes;
 /*! the nodes bindings came from and their answers to reloads; NULL

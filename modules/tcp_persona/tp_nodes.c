@@ -16,6 +16,7 @@ typedef struct tp_node_answer
 	int code;
 	char text[TP_NODE_ANSWER_MAX + 1];
 	time_t at;
+	unsigned int seq;
 } tp_node_answer_t;
 
 struct tp_nodes
@@ -82,7 +83,7 @@ int tp_node_id(tp_nodes_t *n, const char *name, size_t len)
 }
 
 void tp_node_reloaded(tp_nodes_t *n, const char *name, size_t len, int code,
-		const char *text, size_t text_len, time_t at)
+		const char *text, size_t text_len, time_t at, unsigned int seq)
 {
 	tp_node_answer_t *a;
 	int i;
@@ -98,6 +99,7 @@ void tp_node_reloaded(tp_nodes_t *n, const char *name, size_t len, int code,
 		memcpy(a->text, text, text_len);
 		a->text[text_len] = '\0';
 		a->at = at;
+		a->seq = seq;
 	}
 	tp_unlock(&n->lock);
 }
@@ -123,6 +125,7 @@ int tp_node_info(tp_nodes_t *n, int id, tp_node_info_t *out)
 		memcpy(out->reload_answer, n->reload[id].text,
 				sizeof(out->reload_answer));
 		out->reload_at = n->reload[id].at;
+		out->reload_seq = n->reload[id].seq;
 		ret = 0;
 	}
 	tp_unlock(&n->lock);

@@ -43,11 +43,13 @@ typedef struct tp_node_info
 	int reload_code; /*!< 0: never asked, or no answer yet */
 	char reload_answer[TP_NODE_ANSWER_MAX + 1];
 	time_t reload_at;
+	unsigned int reload_seq; /*!< the request it answered */
 } tp_node_info_t;
 
-/*! records node name's answer (code, text) to a reload, at time at */
+/*! records node name's answer (code, text) to reload request seq, at
+ * time at */
 void tp_node_reloaded(tp_nodes_t *n, const char *name, size_t len, int code,
-		const char *text, size_t text_len, time_t at);
+		const char *text, size_t text_len, time_t at, unsigned int seq);
 
 /*! the nodes known so far (this one included) */
 int tp_nodes_count(tp_nodes_t *n);

@@ -137,6 +137,7 @@ static void tp_rpc_reload(rpc_t *rpc, void *ctx)
 	tp_reload_result_t res;
 	str arg = STR_NULL;
 	int reclassify = 0;
+	unsigned int seq;
 	void *th;
 	int n;
 
@@ -165,10 +166,13 @@ static void tp_rpc_reload(rpc_t *rpc, void *ctx)
 		rpc->fault(ctx, 500, "internal error creating the reply");
 		return;
 	}
+	seq = tp_dmq_reload(reclassify);
 	rpc->struct_add(th, "sddddd", "file", tp_active_rules_file(), "rules",
 			res.rules, "generation", (int)res.gen, "reclassified",
 			(int)res.reclassified, "changed", (int)res.changed, "dmq_broadcast",
-			tp_dmq_reload(reclassify));
+			seq > 0);
+	if(seq > 0)
+		tp_rpc_reload_answers(rpc, th, seq);
 }
 
 static const char *tp_rpc_stats_doc[] = {

@@ -24,6 +24,9 @@ void tp_rpc_binding(rpc_t *rpc, void *ctx);
 void tp_rpc_unbind(rpc_t *rpc, void *ctx);
 extern const char *tp_rpc_nodes_doc[];
 void tp_rpc_nodes(rpc_t *rpc, void *ctx);
+/*! adds to th the other nodes' answers to reload request seq, waiting
+ * a moment for them */
+void tp_rpc_reload_answers(rpc_t *rpc, void *th, unsigned int seq);
 
 /*! an optional parameter as a string: 1 got it, 0 none, -1 one of
  * another type (a float) */

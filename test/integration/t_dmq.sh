@@ -61,8 +61,13 @@ tp_check "an MT call to the reuse UE through node 2 is refused with 480" \
 
 # a reload on node 1 reloads node 2: transaction becomes dialog
 sed -i 's/^name=persona-transaction;mode=transaction;/name=persona-transaction;mode=dialog;/' "$RULES"
+reply=$(n1_kamcmd tcp_persona.reload reclassify)
+echo "$reply" | sed 's/^/# reload on node 1: /'
 tp_check "tcp_persona.reload reclassify on node 1 says it asked the others" \
-	eval "n1_kamcmd tcp_persona.reload reclassify | grep -q 'dmq_broadcast: 1'"
+	grep -q 'dmq_broadcast: 1' <<<"$reply"
+tp_eq "... and its reply lists node 2's answer" \
+	"node=sip:$N2:$DMQ_PORT reload_code=200 reload_answer=reloaded 4 rules, generation 1, 1 changed" \
+	"$(sed -n '/nodes:/,$p' <<<"$reply" | sed -n 's/^\t*\(node\|reload_code\|reload_answer\): /\1=/p' | paste -sd' ')"
 tp_check "node 2 reloaded: UE $UE2 is now dialog there" \
 	wait_binding "$UE2" "dialog $FROM_N1"
 # node_answer NODE: node 1's record of what NODE answered to its reload

@@ -111,6 +111,13 @@ tp_eq "a UE's persona is node 1's on nodes 2 and 3" \
 	"$(modes n1 "${SRC[0]}:10001") $(modes n1 "${SRC[0]}:10001")" \
 	"$(modes proxy "${SRC[0]}:10001") $(modes n3 "${SRC[0]}:10001")"
 
+# a reuse UE (every fourth from the third on) keeps its registration
+# connection on node 1, whatever comes back over the bus; node 2 has none
+conn_of() { dmq_kamcmd "$1" tcp_persona.binding "$2" | sed -n 's/^\treg_conn_id: //p'; }
+r=${SRC[0]}:10002
+tp_eq "reuse UE $r: node 1 keeps its registration connection, node 2 has none" \
+	"reuse yes 0" "$(modes n1 "$r") $( (($(conn_of n1 "$r") > 0)) && echo yes || echo no) $(conn_of proxy "$r")"
+
 # expiry: all gone everywhere, shared memory back where it was
 for n in n1 proxy n3; do
 	tp_check "node $n: every registration gone $LIFE s later" dmq_wait $((LIFE + 40)) 0 bound "$n"

@@ -192,8 +192,8 @@ START_TEST(test_nodes_reload_answers)
 	char long_text[300];
 
 	memset(long_text, 'x', sizeof(long_text));
-	tp_node_reloaded(n, "sip:b", 5, 200, "reloaded 4 rules", 16, 1000);
-	tp_node_reloaded(n, "sip:c", 5, 408, long_text, sizeof(long_text), 1001);
+	tp_node_reloaded(n, "sip:b", 5, 200, "reloaded 4 rules", 16, 1000, 7);
+	tp_node_reloaded(n, "sip:c", 5, 408, long_text, sizeof(long_text), 1001, 8);
 	ck_assert_int_eq(tp_nodes_count(n), 3);
 	ck_assert_int_eq(tp_node_info(n, 0, &info), 0);
 	ck_assert_str_eq(info.name, "sip:a");
@@ -202,6 +202,7 @@ START_TEST(test_nodes_reload_answers)
 	ck_assert_str_eq(info.name, "sip:b");
 	ck_assert_int_eq(info.reload_code, 200);
 	ck_assert_str_eq(info.reload_answer, "reloaded 4 rules");
+	ck_assert_uint_eq(info.reload_seq, 7);
 	ck_assert_int_eq(tp_node_info(n, 2, &info), 0);
 	ck_assert_int_eq(info.reload_code, 408);
 	ck_assert_uint_eq(strlen(info.reload_answer), TP_NODE_ANSWER_MAX);
