@@ -58,12 +58,13 @@ tp_sipp_n=0
 tp_wire_cfg() {
 	local out=$1
 	shift
-	tp_cfg "$TP_IT_DIR/cfg/pcscf.cfg" "$out" NET_IP="$TP_NET_IP" \
+	# the caller's KEY=VALUEs first: the first substitution of a key wins
+	tp_cfg "$TP_IT_DIR/cfg/pcscf.cfg" "$out" "$@" NET_IP="$TP_NET_IP" \
 		UE_PORT="$TP_UE_PORT" NET_REG_PORT="$TP_NET_REG_PORT" \
 		REFUSE_IP="$TP_REFUSE_IP" FAILOVER_IP="${TP_FAILOVER_IP:-127.0.0.82}" \
 		REDIRECT_IP="${TP_REDIRECT_IP:-127.0.0.83}" \
 		DMQ_PORT="${TP_DMQ_PORT:-$((TP_PROXY_PORT + 10))}" \
-		DMQ_PEER="${TP_DMQ_PEER:-127.0.0.62:$((TP_PROXY_PORT + 10))}" "$@"
+		DMQ_PEER="${TP_DMQ_PEER:-127.0.0.62:$((TP_PROXY_PORT + 10))}"
 }
 
 # tp_wire_start [KAMAILIO ARGS...]: kamailio with pcscf.cfg, tcp_persona

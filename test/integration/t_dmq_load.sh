@@ -2,7 +2,8 @@
 # Three P-CSCFs over DMQ under REGISTER load: 10,000 REGISTERs through
 # node 1 at 500/s (five SIPp clients over TCP, 2,000 UEs each, a mix of
 # personas, 30 s registrations) must all be bound on nodes 2 and 3 with
-# node 1's expiry, in batches (not a DMQ message per REGISTER); when the
+# node 1's expiry, in batches (not a DMQ message per REGISTER); node 3
+# restarted gets all of them back from the others, in batches; when the
 # registrations expire, every node drops them and its shared memory comes
 # back to where it was before the load.
 source "$(dirname "$0")/lib.sh"
@@ -110,6 +111,19 @@ modes() { dmq_kamcmd "$1" tcp_persona.binding "$2" | sed -n 's/^\tmode: //p'; }
 tp_eq "a UE's persona is node 1's on nodes 2 and 3" \
 	"$(modes n1 "${SRC[0]}:10001") $(modes n1 "${SRC[0]}:10001")" \
 	"$(modes proxy "${SRC[0]}:10001") $(modes n3 "${SRC[0]}:10001")"
+
+# node 3 restarted: the others send it their tables, in batches
+tp_stop_pid "${NODE_PID[n3]}"
+_tp_forget "${NODE_PID[n3]}"
+b0=$(dmq_stat n1 dmq_sync_batches)
+tp_check "node 3 restarts" dmq_node_start n3 "$N3" "$N1"
+tp_check "node 3, restarted, holds all $TOTAL again within 20 s" dmq_wait 20 "$TOTAL" bound n3
+b1=$(dmq_stat n1 dmq_sync_batches)
+echo "# node 1 sent its table to node 3 in $((b1 - b0)) messages"
+tp_check "node 1 sent its table in batches ($((b1 - b0)) messages for $TOTAL bindings)" \
+	test $((b1 - b0)) -gt 0 -a $((b1 - b0)) -le $((TOTAL / 20))
+tp_eq "node 3 names node 1 as where a UE registered" \
+	"sip:$N1:$DMQ_PORT" "$(dmq_kamcmd n3 tcp_persona.binding "${SRC[1]}:10007" | sed -n 's/^\tnode: //p')"
 
 # a reuse UE (every fourth from the third on) keeps its registration
 # connection on node 1, whatever comes back over the bus; node 2 has none
