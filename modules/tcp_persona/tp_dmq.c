@@ -24,6 +24,7 @@
 #include "tp_hooks.h"
 #include "tp_load.h"
 #include "tp_nodes.h"
+#include "tp_register.h"
 #include "tp_reload.h"
 #include "tp_repl.h"
 #include "tp_stats.h"
@@ -141,6 +142,7 @@ static int tp_dmq_apply(const tp_repl_rec_t *r, void *arg)
 {
 	tp_repl_kind_t kind = *(const tp_repl_kind_t *)arg; /* read first */
 	tp_binding_t b = r->b;
+	const char *why;
 	int node;
 
 	if(r->op == 'D') {
@@ -162,6 +164,12 @@ static int tp_dmq_apply(const tp_repl_rec_t *r, void *arg)
 			return 0;
 		b.node = (uint8_t)node;
 		b.reg_conn_id = 0;
+		/* max_bindings and the shm reserve hold for replicas too */
+		if(!tp_bind_has(tp_bindings, &b.contact)
+				&& (why = tp_no_room()) != NULL) {
+			tp_refused(why, &b.contact, b.aor);
+			return 0;
+		}
 		if(tp_bind_put_newer(tp_bindings, &b, r->ua, r->ua_len) == 0)
 			update_stat(tp_stat_dmq_conflicts, 1);
 	}

@@ -91,7 +91,7 @@ static size_t tp_ua_kept(const str *ua)
 /* \return why a new UE cannot be bound now, or NULL: max_bindings, or
  * less than a twentieth of shared memory free (a REGISTER flood must not
  * starve the core) */
-static const char *tp_no_room(void)
+const char *tp_no_room(void)
 {
 	if(tp_max_bindings > 0
 			&& tp_bind_count(tp_bindings) >= (unsigned int)tp_max_bindings)
@@ -102,7 +102,7 @@ static const char *tp_no_room(void)
 }
 
 /* counts a UE left unbound for want of room, logged once per 10 s */
-static void tp_refused(const char *why, const tp_addr_t *ue, const char *aor)
+void tp_refused(const char *why, const tp_addr_t *ue, const char *aor)
 {
 	static time_t logged;
 	static unsigned int quiet;

@@ -22,6 +22,8 @@
 
 #include "core/parser/msg_parser.h"
 
+#include "tp_addr.h"
+
 /*! default of modparam max_bindings */
 #define TP_MAX_BINDINGS_DEFAULT 100000
 /*! modparam max_bindings: UEs bound at most (0: no limit but shm's) */
@@ -36,5 +38,11 @@ int tp_register_init(void);
 /*! \return 1 armed (the 2xx binds), -1 not a usable REGISTER, -3 internal
  * error, -4 not armed: no room (max_bindings, shared memory) */
 int tp_persona_bind(sip_msg_t *msg);
+
+/*! why a new UE cannot be bound now (max_bindings, shared memory), or
+ * NULL when it can */
+const char *tp_no_room(void);
+/*! counts (and logs, at most once per 10 s) a UE left unbound */
+void tp_refused(const char *why, const tp_addr_t *ue, const char *aor);
 
 #endif /* TP_REGISTER_H */

@@ -112,6 +112,17 @@ tp_eq "a UE's persona is node 1's on nodes 2 and 3" \
 	"$(modes n1 "${SRC[0]}:10001") $(modes n1 "${SRC[0]}:10001")" \
 	"$(modes proxy "${SRC[0]}:10001") $(modes n3 "${SRC[0]}:10001")"
 
+# node 3 restarted with max_bindings 4000: the replicas respect it
+tp_stop_pid "${NODE_PID[n3]}"
+_tp_forget "${NODE_PID[n3]}"
+TP_DMQ_ARGS="-m 128 -A MAX_BINDINGS=4000" tp_check "node 3 restarts with max_bindings 4000" \
+	dmq_node_start n3 "$N3" "$N1"
+tp_check "node 3 holds 4000 bindings, no more" dmq_wait 20 4000 bound n3
+sleep 2
+tp_eq "node 3 still holds 4000 when the others are done" 4000 "$(bound n3)"
+refused=$(dmq_stat n3 bindings_refused)
+tp_check "node 3 counts the ones it refused ($refused)" test "${refused:-0}" -ge 6000
+
 # node 3 restarted: the others send it their tables, in batches
 tp_stop_pid "${NODE_PID[n3]}"
 _tp_forget "${NODE_PID[n3]}"
