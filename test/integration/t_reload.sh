@@ -47,7 +47,7 @@ name=fairphone;mode=dialog;ua=^Fairphone_
 name=pixel;mode=reuse;ua=^Google_Pixel[0-9]+_Android
 RULES
 tp_eq "reload: a good file is taken, the reply counts modparam + file rules" \
-	"file=$RULES rules=4 generation=1 reclassified=0 changed=0" \
+	"file=$RULES rules=4 generation=1 reclassified=0 changed=0 dmq_broadcast=0" \
 	"$(flat tcp_persona.reload)"
 tp_eq "reload: rules in the new order, modparam rules first" \
 	"samsung-s2x apple fairphone pixel" \
@@ -109,12 +109,12 @@ tp_eq "stats: a parameter is an error reply" \
 
 cp "$TP_WORK/good.rules" "$RULES"
 tp_eq "reload reclassify without bindings: nothing re-matched" \
-	"file=$RULES rules=4 generation=2 reclassified=0 changed=0" \
+	"file=$RULES rules=4 generation=2 reclassified=0 changed=0 dmq_broadcast=0" \
 	"$(flat tcp_persona.reload reclassify)"
 # an empty file is a valid set: the modparam rules only
 : >"$RULES"
 tp_eq "reload: an empty file leaves the modparam rules" \
-	"file=$RULES rules=2 generation=3 reclassified=0 changed=0" \
+	"file=$RULES rules=2 generation=3 reclassified=0 changed=0 dmq_broadcast=0" \
 	"$(flat tcp_persona.reload)"
 tp_eq "empty file: workers fall back to the default mode" \
 	"rc=-1;name=;mode=transaction;before=null" "$(register_all "$PIXEL")"
