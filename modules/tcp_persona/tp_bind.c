@@ -362,6 +362,7 @@ typedef struct tp_take_if
 	int expired;
 	time_t now;
 	uint32_t until; /* non-zero: only an entry expiring no later */
+	int node;		/* > 0: or an entry of that node, whatever its expiry */
 } tp_take_if_t;
 
 static int tp_take_ok(const tp_bind_entry_t *e, const tp_take_if_t *c)
@@ -370,7 +371,8 @@ static int tp_take_ok(const tp_bind_entry_t *e, const tp_take_if_t *c)
 		return 1;
 	if(c->src && !tp_entry_source_is(e, c->src))
 		return 0;
-	if(c->until && e->expires > c->until)
+	if(c->until && e->expires > c->until
+			&& !(c->node > 0 && e->node == (uint8_t)c->node))
 		return 0;
 	return !c->expired || e->expires <= (uint32_t)c->now;
 }
@@ -460,8 +462,9 @@ static int tp_remove(tp_bind_table_t *t, const tp_addr_t *contact,
 int tp_bind_put_newer(tp_bind_table_t *t, const tp_binding_t *b,
 		const char *ua, size_t ua_len)
 {
-	/* an entry expiring at b->expires or later stays */
-	tp_take_if_t c = {NULL, 0, 0, (uint32_t)b->expires - 1};
+	/* an entry expiring at b->expires or later stays, unless it is the
+	 * same node's (its refresh may be shorter) */
+	tp_take_if_t c = {NULL, 0, 0, (uint32_t)b->expires - 1, b->node};
 	tp_bind_entry_t *e, *fresh;
 	int refused;
 
@@ -493,7 +496,7 @@ int tp_bind_del_if_source(tp_bind_table_t *t, const tp_addr_t *contact,
 int tp_bind_del_if(tp_bind_table_t *t, const tp_addr_t *contact,
 		const tp_addr_t *source, time_t until, time_t *expires)
 {
-	tp_take_if_t c = {source, 0, 0, until > 0 ? (uint32_t)until : 0};
+	tp_take_if_t c = {source, 0, 0, until > 0 ? (uint32_t)until : 0, 0};
 
 	return tp_remove(t, contact, &c, expires);
 }
@@ -842,7 +845,7 @@ static int tp_sweep_copy(tp_bind_table_t *t, unsigned int i, time_t now,
 int tp_bind_sweep_timed(tp_bind_table_t *t, time_t now, uint64_t *max_hold_ns)
 {
 	tp_addr_t dead[TP_SWEEP_BATCH];
-	tp_take_if_t expired = {NULL, 1, now, 0};
+	tp_take_if_t expired = {NULL, 1, now, 0, 0};
 	unsigned int i;
 	int n = 0, got, k;
 

@@ -74,9 +74,11 @@ int tp_bind_put(tp_bind_table_t *t, const tp_binding_t *b, const char *ua,
 
 /*!
  * A binding another P-CSCF made (b->node, b->reg_conn_id 0): bound unless
- * this node holds one for the contact that expires as late or later (the
- * newer REGISTER wins, whichever node saw it; the same one twice changes
- * nothing). \return 1 bound, 0 kept the
+ * this node holds one for the contact that expires as late or later and
+ * came from another node than b->node (the newer REGISTER wins, whichever
+ * node saw it; a node's own refresh replaces its binding even when it is
+ * shorter). b->node 0 (this node's own, back after a restart) never
+ * replaces one that expires as late. \return 1 bound, 0 kept the
  * later one, -1 no memory or already expired
  */
 int tp_bind_put_newer(tp_bind_table_t *t, const tp_binding_t *b,

@@ -23,6 +23,7 @@ struct tp_nodes
 {
 	tp_lock_t lock;
 	int count; /* names[0] is this node's */
+	unsigned int seq; /* the last reload request's number */
 	char names[TP_NODES_MAX][TP_NODE_NAME_MAX + 1];
 	tp_node_answer_t reload[TP_NODES_MAX];
 };
@@ -102,6 +103,18 @@ void tp_node_reloaded(tp_nodes_t *n, const char *name, size_t len, int code,
 		a->seq = seq;
 	}
 	tp_unlock(&n->lock);
+}
+
+unsigned int tp_nodes_next_seq(tp_nodes_t *n)
+{
+	unsigned int s;
+
+	tp_lock(&n->lock);
+	if(++n->seq == 0)
+		n->seq = 1;
+	s = n->seq;
+	tp_unlock(&n->lock);
+	return s;
 }
 
 int tp_nodes_count(tp_nodes_t *n)

@@ -51,6 +51,9 @@ typedef struct tp_node_info
 void tp_node_reloaded(tp_nodes_t *n, const char *name, size_t len, int code,
 		const char *text, size_t text_len, time_t at, unsigned int seq);
 
+/*! a new reload request number, one count for all processes (not 0) */
+unsigned int tp_nodes_next_seq(tp_nodes_t *n);
+
 /*! the nodes known so far (this one included) */
 int tp_nodes_count(tp_nodes_t *n);
 

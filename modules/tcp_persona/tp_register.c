@@ -261,7 +261,9 @@ static int tp_unbind_if_aor(const tp_addr_t *contact, const char *aor)
 		return 0;
 	if(tp_bind_find(tp_bindings, contact, time(NULL), v) > 0
 			&& tp_addr_eq(&v->b.contact, contact) && strcmp(v->b.aor, aor) == 0)
-		ret = tp_bind_del(tp_bindings, contact) > 0;
+		/* the binding found: not one a racing REGISTER made since */
+		ret = tp_bind_del_if(tp_bindings, contact, NULL, v->b.expires, NULL)
+			  > 0;
 	if(ret)
 		tp_dmq_del(contact, &v->b.source, v->b.expires);
 	pkg_free(v);

@@ -54,7 +54,7 @@ int tp_repl_begin(tp_repl_buf_t *out, tp_repl_kind_t kind)
 
 size_t tp_repl_put_max(size_t ua_len, size_t origin_len)
 {
-	return 2 + 2 * (TP_REPL_ADDR_MAX + 1) + 16 + 24
+	return 2 + 2 * (TP_REPL_ADDR_MAX + 1) + 16 + 2 * 24
 		   + 4 * 24 + TP_AOR_MAX + TP_NAME_MAX + ua_len + origin_len + 2;
 }
 
@@ -65,16 +65,17 @@ static const char *tp_source_str(const tp_binding_t *b, char *buf, size_t n)
 	return tp_addr_str(&b->source, buf, n);
 }
 
-int tp_repl_put(tp_repl_buf_t *out, const tp_binding_t *b, const char *ua,
-		size_t ua_len, const char *origin, size_t origin_len)
+int tp_repl_put(tp_repl_buf_t *out, const tp_binding_t *b,
+		unsigned long long at_ms, const char *ua, size_t ua_len,
+		const char *origin, size_t origin_len)
 {
 	char c[TP_REPL_ADDR_MAX], s[TP_REPL_ADDR_MAX];
 	size_t was = out->len;
 
-	if(tp_add(out, "P %s %s %s %lld",
+	if(tp_add(out, "P %s %s %s %lld %llu",
 			   tp_addr_str(&b->contact, c, sizeof(c)),
 			   tp_source_str(b, s, sizeof(s)), tp_mode_name(b->mode),
-			   (long long)b->expires)
+			   (long long)b->expires, at_ms)
 					< 0
 			|| tp_add_bytes(out, b->aor, strlen(b->aor)) < 0
 			|| tp_add_bytes(out, b->rule, strlen(b->rule)) < 0
@@ -221,6 +222,9 @@ static int tp_record(tp_rd_t *r, tp_repl_rec_t *rec)
 				|| tp_char(r, ' ') < 0 || tp_num(r, (1LL << 40), &v) < 0)
 			return -1;
 		rec->b.expires = (time_t)v;
+		if(tp_char(r, ' ') < 0 || tp_num(r, (1LL << 50), &v) < 0)
+			return -1;
+		rec->at_ms = (unsigned long long)v;
 		if(tp_copy(r, rec->b.aor, TP_AOR_MAX) < 0
 				|| tp_copy(r, rec->b.rule, TP_NAME_MAX) < 0
 				|| tp_bytes(r, 65535, &rec->ua, &rec->ua_len) < 0

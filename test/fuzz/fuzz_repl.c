@@ -18,7 +18,7 @@ static int same(const tp_repl_rec_t *a, const tp_repl_rec_t *b)
 {
 	if(a->op != b->op || !tp_addr_eq(&a->b.contact, &b->b.contact)
 			|| !tp_addr_eq(&a->b.source, &b->b.source)
-			|| a->b.expires != b->b.expires)
+			|| a->b.expires != b->b.expires || a->at_ms != b->at_ms)
 		return 0;
 	if(a->op == 'D')
 		return 1;
@@ -45,8 +45,8 @@ static int check(const tp_repl_rec_t *r, void *arg __attribute__((unused)))
 	int w;
 
 	tp_repl_begin(&out, TP_REPL_UPDATE);
-	w = r->op == 'P' ? tp_repl_put(&out, &r->b, r->ua, r->ua_len, r->origin,
-							   r->origin_len)
+	w = r->op == 'P' ? tp_repl_put(&out, &r->b, r->at_ms, r->ua, r->ua_len,
+							   r->origin, r->origin_len)
 					 : tp_repl_del(&out, &r->b.contact, &r->b.source,
 							   r->b.expires);
 	if(w < 0 || tp_repl_read(text, out.len, &kind, again, &back, &bad) != 1

@@ -7,8 +7,9 @@
 # needs the registration connection, which lives on node 1 only: node 2
 # refuses (-2, the script's 480) and opens nothing. Then: a rules reload
 # on node 1 reclassifies on node 2; node 2 restarted is synced; a
-# de-registration through node 1 unbinds on node 2; node 1 killed, node 2
-# goes on giving its dialog UE a connection per call.
+# de-registration through node 1 unbinds on node 2; after a split (node 2
+# frozen) node 1 pushes node 2 what it missed; node 1 killed, node 2 goes
+# on giving its dialog UE a connection per call.
 # Node 2 is the proxy the capture follows; node 1 is a second kamailio.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_wire.sh"
@@ -95,6 +96,29 @@ tp_check "node 2 counts the binding records it received ($n)" test "${n:-0}" -ge
 # the UE's de-registration through node 1 reaches node 2
 TP_PROXY_IP=$N1 tp_check "UE $UE1 de-registers through node 1" tp_ue_unregister "$UE1"
 tp_check "node 2 drops UE $UE1's binding" wait_binding "$UE1" ""
+
+# a split: node 2 frozen (SIGSTOP) until node 1 counts it gone; a UE
+# registers through node 1 meanwhile; node 2 thawed: node 1 pushes it
+# the whole table when dmq sees it active again
+n2_all="$TP_KAM_PID $(ps -o pid= --ppid "$TP_KAM_PID")"
+n2_status() {
+	n1_kamcmd dmq.list_nodes | awk -v h="$N2" '/host:/ { on = $2 == h } on && /status:/ { print $2; exit }'
+}
+n2_active() { [[ $(n2_status) == active ]] && echo yes || echo no; }
+# shellcheck disable=SC2086 # the PIDs, split
+kill -STOP $n2_all
+tp_check "node 2 frozen: node 1 no longer counts it active (30 s at most)" \
+	dmq_wait 30 no n2_active
+printf 'SEQUENTIAL\nsplit-ue;5064;Persona-Dialog/2\n' >"$TP_WORK/split.csv"
+tp_check "during the split, UE $UE3:5064 (dialog) registers through node 1" \
+	timeout 20 "$SIPP" "$N1:$TP_PROXY_PORT" -t t1 -i "$UE3" -p 5092 \
+	-sf "$TP_SIPP_DIR/register_load.xml" -inf "$TP_WORK/split.csv" \
+	-key expires 300 -m 1 -timeout 10 -nostdin -trace_screen \
+	-screen_file "$TP_WORK/split.screen" >"$TP_WORK/split.out" 2>&1
+# shellcheck disable=SC2086
+kill -CONT $n2_all
+tp_check "node 2 thawed: it holds UE $UE3:5064 within 30 s" \
+	dmq_wait 30 "dialog $FROM_N1" dmq_binding proxy "$UE3:5064"
 
 # node 1 dies (all its processes SIGKILLed, no goodbye): node 2 keeps
 # serving what it learnt

@@ -13,6 +13,7 @@
 #include "tp_bind.h"
 #include "tp_nodes.h"
 #include "tp_repl.h"
+#include "tp_tomb.h"
 #include "unit.h"
 
 static tp_binding_t binding(const char *contact, const char *source)
@@ -74,8 +75,8 @@ START_TEST(test_repl_round_trip)
 	b.mode = TP_MODE_REUSE;
 	b.rule[0] = '\0';
 	ck_assert_int_eq(tp_repl_begin(&out, TP_REPL_UPDATE), 0);
-	ck_assert_int_eq(tp_repl_put(&out, &a, ua, sizeof(ua) - 1, "sip:n1", 6), 0);
-	ck_assert_int_eq(tp_repl_put(&out, &b, NULL, 0, "sip:n2:5090", 11), 0);
+	ck_assert_int_eq(tp_repl_put(&out, &a, 1893455000123ULL, ua, sizeof(ua) - 1, "sip:n1", 6), 0);
+	ck_assert_int_eq(tp_repl_put(&out, &b, 0, NULL, 0, "sip:n2:5090", 11), 0);
 	ck_assert_int_eq(tp_repl_del(&out, &b.contact, &b.source, 1893450000), 0);
 	ck_assert_int_eq(tp_repl_read(text, out.len, &kind, collect, &s, &bad), 3);
 	ck_assert_int_eq(kind, TP_REPL_UPDATE);
@@ -88,6 +89,8 @@ START_TEST(test_repl_round_trip)
 	ck_assert_str_eq(s.r[0].b.rule, "A-dialog");
 	ck_assert_str_eq(s.ua[0], ua);
 	ck_assert_str_eq(s.origin[0], "sip:n1");
+	ck_assert_uint_eq(s.r[0].at_ms, 1893455000123ULL);
+	ck_assert_uint_eq(s.r[1].at_ms, 0);
 	ck_assert_int_eq(s.r[1].b.mode, TP_MODE_REUSE);
 	ck_assert_str_eq(s.r[1].b.rule, "");
 	ck_assert_str_eq(tp_addr_str(&s.r[1].b.source, w, sizeof(w)),
@@ -111,7 +114,7 @@ START_TEST(test_repl_no_room)
 	int n = 0;
 
 	ck_assert_int_eq(tp_repl_begin(&out, TP_REPL_SYNC), 0);
-	while((was = out.len, tp_repl_put(&out, &a, "UA", 2, "n", 1)) == 0)
+	while((was = out.len, tp_repl_put(&out, &a, 1, "UA", 2, "n", 1)) == 0)
 		n++;
 	ck_assert_int_eq(out.len, was);
 	ck_assert_int_gt(n, 0);
@@ -134,7 +137,7 @@ START_TEST(test_repl_hostile_text)
 	int c;
 
 	tp_repl_begin(&out, TP_REPL_UPDATE);
-	tp_repl_put(&out, &a, "UA/1", 4, "sip:n1", 6);
+	tp_repl_put(&out, &a, 5, "UA/1", 4, "sip:n1", 6);
 	tp_repl_del(&out, &a.contact, &a.source, 1893450000);
 	full = out.len;
 	for(i = 0; i < full; i++) {
@@ -153,8 +156,8 @@ START_TEST(test_repl_hostile_text)
 							 NULL, &bad),
 			-1);
 	ck_assert_int_eq(tp_repl_read("tcp_persona/1 update\nP 1.2.3.4:5 - dialog"
-								  " 99 3:abc 0: 0: 99999:x\n",
-							 64, &kind, NULL, NULL, &bad),
+								  " 99 7 3:abc 0: 0: 99999:x\n",
+							 66, &kind, NULL, NULL, &bad),
 			-1);
 	ck_assert_uint_gt(bad, 0);
 }
@@ -207,6 +210,8 @@ START_TEST(test_nodes_reload_answers)
 	ck_assert_int_eq(info.reload_code, 408);
 	ck_assert_uint_eq(strlen(info.reload_answer), TP_NODE_ANSWER_MAX);
 	ck_assert_int_eq(tp_node_info(n, 3, &info), -1);
+	ck_assert_uint_eq(tp_nodes_next_seq(n), 1);
+	ck_assert_uint_eq(tp_nodes_next_seq(n), 2);
 	tp_nodes_destroy(n);
 }
 END_TEST
@@ -276,5 +281,57 @@ TCase *tp_tcase_repl(void)
 	tcase_add_test(tc, test_nodes_reload_answers);
 	tcase_add_test(tc, test_bind_put_newer);
 	tcase_add_test(tc, test_bind_del_if_until);
+	return tc;
+}
+
+/* a removal buries the bindings made before it, for TP_TOMB_SECS */
+START_TEST(test_tomb_buries)
+{
+	tp_tombs_t *t = tp_tombs_create(4);
+	tp_addr_t a, b;
+	tp_ms_t now = 1893456000000ULL;
+
+	ck_assert_int_eq(tp_addr_parse("10.0.0.1:5060", 13, &a), 0);
+	ck_assert_int_eq(tp_addr_parse("10.0.0.2:5060", 13, &b), 0);
+	ck_assert_int_eq(tp_tomb_buries(t, &a, now - 5, now), 0);
+	tp_tomb_put(t, &a, now);
+	ck_assert_int_eq(tp_tomb_buries(t, &a, now - 5, now + 10), 1);
+	ck_assert_int_eq(tp_tomb_buries(t, &a, 0, now + 10), 1); /* unknown */
+	ck_assert_int_eq(tp_tomb_buries(t, &a, now + 1, now + 10), 0);
+	ck_assert_int_eq(tp_tomb_buries(t, &b, now - 5, now + 10), 0);
+	ck_assert_int_eq(
+			tp_tomb_buries(t, &a, now - 5, now + TP_TOMB_SECS * 1000ULL), 0);
+	tp_tombs_destroy(t);
+}
+END_TEST
+
+/* a node's own refresh replaces its binding even when shorter; another
+ * node's shorter one does not */
+START_TEST(test_bind_put_newer_same_node)
+{
+	tp_bind_table_t *t = tp_bind_create(4);
+	tp_binding_t b = binding("10.0.0.1:5060", NULL), got;
+
+	b.node = 2;
+	ck_assert_int_eq(tp_bind_put_newer(t, &b, "UA", 2), 1);
+	b.expires -= 100;
+	ck_assert_int_eq(tp_bind_put_newer(t, &b, "UA", 2), 1);
+	ck_assert_int_eq(tp_bind_get_dst(t, &b.contact, 0, &got), 1);
+	ck_assert_int_eq(got.expires, b.expires);
+	b.node = 3;
+	b.expires -= 100;
+	ck_assert_int_eq(tp_bind_put_newer(t, &b, "UA", 2), 0);
+	ck_assert_int_eq(tp_bind_get_dst(t, &b.contact, 0, &got), 1);
+	ck_assert_int_eq(got.node, 2);
+	tp_bind_destroy(t);
+}
+END_TEST
+
+TCase *tp_tcase_tomb(void)
+{
+	TCase *tc = tcase_create("tomb");
+
+	tcase_add_test(tc, test_tomb_buries);
+	tcase_add_test(tc, test_bind_put_newer_same_node);
 	return tc;
 }
