@@ -31,6 +31,7 @@ int main(void)
 	suite_add_tcase(s, tp_tcase_family());
 	suite_add_tcase(s, tp_tcase_tomb());
 	suite_add_tcase(s, tp_tcase_suggest());
+	suite_add_tcase(s, tp_tcase_observe());
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -26,6 +26,7 @@ TCase *tp_tcase_repl(void);
 TCase *tp_tcase_family(void);
 TCase *tp_tcase_tomb(void);
 TCase *tp_tcase_suggest(void);
+TCase *tp_tcase_observe(void);
 TCase *tp_tcase_bind_model(void);
 
 #endif
