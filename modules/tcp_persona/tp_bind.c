@@ -363,6 +363,7 @@ typedef struct tp_take_if
 	time_t now;
 	uint32_t until; /* non-zero: only an entry expiring no later */
 	int node;		/* > 0: or an entry of that node, whatever its expiry */
+	int local_only; /* only an entry this node made (node 0) */
 } tp_take_if_t;
 
 static int tp_take_ok(const tp_bind_entry_t *e, const tp_take_if_t *c)
@@ -370,6 +371,8 @@ static int tp_take_ok(const tp_bind_entry_t *e, const tp_take_if_t *c)
 	if(c == NULL)
 		return 1;
 	if(c->src && !tp_entry_source_is(e, c->src))
+		return 0;
+	if(c->local_only && e->node != 0)
 		return 0;
 	if(c->until && e->expires > c->until
 			&& !(c->node > 0 && e->node == (uint8_t)c->node))
@@ -460,11 +463,12 @@ static int tp_remove(tp_bind_table_t *t, const tp_addr_t *contact,
 }
 
 int tp_bind_put_newer(tp_bind_table_t *t, const tp_binding_t *b,
-		const char *ua, size_t ua_len)
+		const char *ua, size_t ua_len, int same_node_wins)
 {
 	/* an entry expiring at b->expires or later stays, unless it is the
-	 * same node's (its refresh may be shorter) */
-	tp_take_if_t c = {NULL, 0, 0, (uint32_t)b->expires - 1, b->node};
+	 * same node's and that node says so (its refresh may be shorter) */
+	tp_take_if_t c = {NULL, 0, 0, (uint32_t)b->expires - 1,
+			same_node_wins ? b->node : 0, 0};
 	tp_bind_entry_t *e, *fresh;
 	int refused;
 
@@ -490,13 +494,14 @@ int tp_bind_del(tp_bind_table_t *t, const tp_addr_t *contact)
 int tp_bind_del_if_source(tp_bind_table_t *t, const tp_addr_t *contact,
 		const tp_addr_t *source)
 {
-	return tp_bind_del_if(t, contact, source, 0, NULL);
+	return tp_bind_del_if(t, contact, source, 0, 0, NULL);
 }
 
 int tp_bind_del_if(tp_bind_table_t *t, const tp_addr_t *contact,
-		const tp_addr_t *source, time_t until, time_t *expires)
+		const tp_addr_t *source, time_t until, int local_only, time_t *expires)
 {
-	tp_take_if_t c = {source, 0, 0, until > 0 ? (uint32_t)until : 0, 0};
+	tp_take_if_t c = {
+			source, 0, 0, until > 0 ? (uint32_t)until : 0, 0, local_only};
 
 	return tp_remove(t, contact, &c, expires);
 }
@@ -845,7 +850,7 @@ static int tp_sweep_copy(tp_bind_table_t *t, unsigned int i, time_t now,
 int tp_bind_sweep_timed(tp_bind_table_t *t, time_t now, uint64_t *max_hold_ns)
 {
 	tp_addr_t dead[TP_SWEEP_BATCH];
-	tp_take_if_t expired = {NULL, 1, now, 0, 0};
+	tp_take_if_t expired = {NULL, 1, now, 0, 0, 0};
 	unsigned int i;
 	int n = 0, got, k;
 

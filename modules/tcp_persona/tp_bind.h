@@ -74,15 +74,15 @@ int tp_bind_put(tp_bind_table_t *t, const tp_binding_t *b, const char *ua,
 
 /*!
  * A binding another P-CSCF made (b->node, b->reg_conn_id 0): bound unless
- * this node holds one for the contact that expires as late or later and
- * came from another node than b->node (the newer REGISTER wins, whichever
- * node saw it; a node's own refresh replaces its binding even when it is
- * shorter). b->node 0 (this node's own, back after a restart) never
- * replaces one that expires as late. \return 1 bound, 0 kept the
+ * this node holds one for the contact that expires as late or later,
+ * unless same_node_wins and it came from b->node too (the newer REGISTER
+ * wins, whichever node saw it; a node's own update replaces its binding
+ * even when shorter, a copy relayed by another node does not). b->node 0
+ * never replaces one that expires as late. \return 1 bound, 0 kept the
  * later one, -1 no memory or already expired
  */
 int tp_bind_put_newer(tp_bind_table_t *t, const tp_binding_t *b,
-		const char *ua, size_t ua_len);
+		const char *ua, size_t ua_len, int same_node_wins);
 
 /*! removes the binding of contact (expires=0); \return 1 removed, -1 none */
 int tp_bind_del(tp_bind_table_t *t, const tp_addr_t *contact);
@@ -95,12 +95,13 @@ int tp_bind_del_if_source(tp_bind_table_t *t, const tp_addr_t *contact,
 
 /*!
  * The general removal: contact's binding, if source is NULL or its REGISTER
- * came from source, and if until is 0 or it expires no later than until (a
- * later registration, made since, stays). \return 1 removed (its expiry in
+ * came from source, if until is 0 or it expires no later than until (a
+ * later registration, made since, stays), and with local_only if this node
+ * made it (not a copy of another node's). \return 1 removed (its expiry in
  * *expires when not NULL), -1 none or kept
  */
 int tp_bind_del_if(tp_bind_table_t *t, const tp_addr_t *contact,
-		const tp_addr_t *source, time_t until, time_t *expires);
+		const tp_addr_t *source, time_t until, int local_only, time_t *expires);
 
 /*!
  * The UE a request is sent to: a binding whose contact, else whose source,

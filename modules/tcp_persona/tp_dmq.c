@@ -49,24 +49,35 @@ tp_ms_t tp_dmq_now_ms(void)
 	return (tp_ms_t)tv.tv_sec * 1000 + (tp_ms_t)tv.tv_usec / 1000;
 }
 
-/* the length of a DMQ address without its parameters (";status=...") */
-static size_t tp_uri_len(const str *uri)
+/* a node's name: its DMQ address without the ";status=..." dmq adds to
+ * the addresses it passes around (";transport=" and the rest stay: they
+ * are the node's identity); \return its length in out, 0 if too long */
+static size_t tp_node_canon(const str *uri, char *out, size_t size)
 {
-	size_t n = 0;
+	size_t n = 0, i = 0, len = uri->s ? (size_t)uri->len : 0;
 
-	while(n < (size_t)uri->len && uri->s[n] != ';')
-		n++;
+	while(i < len) {
+		if(uri->s[i] == ';' && len - i > 7
+				&& strncasecmp(uri->s + i + 1, "status=", 7) == 0) {
+			for(i++; i < len && uri->s[i] != ';'; i++)
+				;
+			continue;
+		}
+		if(n + 1 >= size)
+			return 0;
+		out[n++] = uri->s[i++];
+	}
+	out[n] = '\0';
 	return n;
 }
 
 /* a message from this node itself (dmq can list a node twice) */
-static int tp_dmq_from_self(dmq_node_t *node)
+static int tp_dmq_from_self(dmq_node_t *node, const char *name, size_t len)
 {
 	if(node == NULL)
 		return 0;
 	return node->local
-		   || (tp_uri_len(&node->orig_uri) == (size_t)tp_self.len
-				   && memcmp(node->orig_uri.s, tp_self.s, tp_self.len) == 0);
+		   || (len == (size_t)tp_self.len && memcmp(name, tp_self.s, len) == 0);
 }
 
 /* a record from another node: its binding (made there, so no connection
@@ -83,9 +94,11 @@ static int tp_dmq_apply(const tp_repl_rec_t *r, void *arg)
 	if(b.expires <= 0 || b.expires > now + TP_DMQ_EXPIRES_MAX)
 		return 0;
 	if(r->op == 'D') {
-		tp_tomb_put(tp_tombs, &b.contact, tp_dmq_now_ms());
+		tp_tomb_put(tp_tombs, &b.contact, &b.source, b.expires, r->at_ms,
+				tp_dmq_now_ms());
 		/* not a registration made since, here or through another node */
-		tp_bind_del_if(tp_bindings, &b.contact, &b.source, b.expires, NULL);
+		tp_bind_del_if(
+				tp_bindings, &b.contact, &b.source, b.expires, 0, NULL);
 		update_stat(tp_stat_dmq_received, 1);
 		return 0;
 	}
@@ -103,7 +116,8 @@ static int tp_dmq_apply(const tp_repl_rec_t *r, void *arg)
 	if(node == 0 && kind != TP_REPL_STATE)
 		return 0;
 	/* removed since it was made (DMQ keeps no order) */
-	if(tp_tomb_buries(tp_tombs, &b.contact, r->at_ms, tp_dmq_now_ms())) {
+	if(tp_tomb_buries(tp_tombs, &b.contact, &b.source, b.expires, r->at_ms,
+			   tp_dmq_now_ms())) {
 		update_stat(tp_stat_dmq_conflicts, 1);
 		return 0;
 	}
@@ -114,8 +128,11 @@ static int tp_dmq_apply(const tp_repl_rec_t *r, void *arg)
 		tp_refused(why, &b.contact, b.aor);
 		return 0;
 	}
+	/* an update comes from its own node; a state answer may relay
+	 * another node's binding, which must not override a newer one */
 	if(tp_bind_put_newer(tp_bindings, &b, r->ua,
-			   r->ua_len > TP_DMQ_UA_MAX ? TP_DMQ_UA_MAX : r->ua_len)
+			   r->ua_len > TP_DMQ_UA_MAX ? TP_DMQ_UA_MAX : r->ua_len,
+			   kind == TP_REPL_UPDATE)
 			== 0)
 		update_stat(tp_stat_dmq_conflicts, 1);
 	update_stat(tp_stat_dmq_received, 1);
@@ -151,16 +168,19 @@ static int tp_dmq_recv(sip_msg_t *msg, peer_reponse_t *resp, dmq_node_t *node)
 			   who = str_init("Unknown DMQ node");
 	tp_repl_kind_t kind = TP_REPL_UPDATE;
 	char *body = get_body(msg);
-	size_t off = 0;
+	char name[TP_NODE_NAME_MAX + 1];
+	size_t off = 0, nlen = node ? tp_node_canon(&node->orig_uri, name,
+										  sizeof(name))
+								: 0;
 	long len;
 
 	resp->resp_code = 200;
 	resp->reason = ok;
-	if(tp_dmq_from_self(node))
+	if(tp_dmq_from_self(node, name, nlen))
 		return 0;
 	/* every node heard from is watched (tp_dmq_send.c) */
-	if(node && node->orig_uri.s)
-		tp_node_id(tp_nodes, node->orig_uri.s, tp_uri_len(&node->orig_uri));
+	if(nlen)
+		tp_node_id(tp_nodes, name, nlen);
 	if(body == NULL || msg->content_length == NULL
 			|| (len = get_content_length(msg)) <= 0
 			|| body + len > msg->buf + msg->len
@@ -175,12 +195,12 @@ static int tp_dmq_recv(sip_msg_t *msg, peer_reponse_t *resp, dmq_node_t *node)
 		/* answered by the sender process, to that node only: a node dmq
 		 * does not know yet will ask another, or get the push when it is
 		 * known (tp_dmq_send.c) */
-		if(node == NULL) {
+		if(nlen == 0) {
 			resp->resp_code = 404;
 			resp->reason = who;
 			return 0;
 		}
-		tp_dmq_want_sync(node->orig_uri.s, tp_uri_len(&node->orig_uri));
+		tp_dmq_want_sync(name, nlen);
 	} else if(kind == TP_REPL_RELOAD || kind == TP_REPL_RECLASSIFY) {
 		tp_dmq_reload_here(resp, kind == TP_REPL_RECLASSIFY);
 	}
@@ -213,17 +233,19 @@ static int tp_dmq_reload_answer(
 		sip_msg_t *rpl, int code, dmq_node_t *node, void *param)
 {
 	const char *text = code == 408 ? "no answer" : "";
-	size_t len = strlen(text);
+	size_t len = strlen(text), nlen;
+	char name[TP_NODE_NAME_MAX + 1];
 
 	/* tm's stand-in for a reply that never came is (sip_msg_t *)-1 */
 	if(rpl && rpl != (sip_msg_t *)-1 && rpl->first_line.type == SIP_REPLY) {
 		text = rpl->first_line.u.reply.reason.s;
 		len = (size_t)rpl->first_line.u.reply.reason.len;
 	}
-	if(node == NULL || node->orig_uri.s == NULL)
+	if(node == NULL
+			|| (nlen = tp_node_canon(&node->orig_uri, name, sizeof(name))) == 0)
 		return 0;
-	tp_node_reloaded(tp_nodes, node->orig_uri.s, tp_uri_len(&node->orig_uri),
-			code, text, len, time(NULL), (unsigned int)(uintptr_t)param);
+	tp_node_reloaded(tp_nodes, name, nlen, code, text, len, time(NULL),
+			(unsigned int)(uintptr_t)param);
 	return 0;
 }
 
@@ -284,8 +306,11 @@ static int tp_dmq_self(void)
 				TP_NODE_NAME_MAX);
 		return -1;
 	}
-	tp_self = *sa;
-	tp_self.len = (int)tp_uri_len(sa);
+	static char self[TP_NODE_NAME_MAX + 1];
+
+	if((tp_self.len = (int)tp_node_canon(sa, self, sizeof(self))) == 0)
+		return -1;
+	tp_self.s = self;
 	return 0;
 }
 

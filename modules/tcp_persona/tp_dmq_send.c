@@ -7,6 +7,7 @@
  * This file is part of tcp_persona, a module for Kamailio.
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -73,16 +74,23 @@ static int tp_dmq_send(char *text, size_t len, const str *uri)
 	return r;
 }
 
+/* a record in the queue: its length, then its text (a record may hold
+ * any byte, '\n' too, in its length-prefixed strings) */
+typedef uint32_t tp_qlen_t;
+
 static void tp_dmq_queue(const char *rec, size_t len)
 {
+	tp_qlen_t n = (tp_qlen_t)len;
+
 	lock_get(&tp_q->lock);
-	if(tp_q->len + len > sizeof(tp_q->buf)) {
+	if(tp_q->len + sizeof(n) + len > sizeof(tp_q->buf)) {
 		lock_release(&tp_q->lock);
 		update_stat(tp_stat_dmq_dropped, 1);
 		return;
 	}
-	memcpy(tp_q->buf + tp_q->len, rec, len);
-	tp_q->len += len;
+	memcpy(tp_q->buf + tp_q->len, &n, sizeof(n));
+	memcpy(tp_q->buf + tp_q->len + sizeof(n), rec, len);
+	tp_q->len += sizeof(n) + len;
 	lock_release(&tp_q->lock);
 }
 
@@ -105,12 +113,14 @@ void tp_dmq_del(
 {
 	char text[256];
 	tp_repl_buf_t out = {text, 0, sizeof(text)};
+	tp_ms_t now;
 
 	if(!tp_dmq_enable)
 		return;
 	/* a replica of it that comes late is not taken here either */
-	tp_tomb_put(tp_tombs, contact, tp_dmq_now_ms());
-	if(tp_repl_del(&out, contact, source, expires) == 0)
+	now = tp_dmq_now_ms();
+	tp_tomb_put(tp_tombs, contact, source, expires, now, now);
+	if(tp_repl_del(&out, contact, source, expires, now) == 0)
 		tp_dmq_queue(text, out.len);
 }
 
@@ -138,41 +148,56 @@ void tp_dmq_want_sync(const char *uri, size_t len)
 static char tp_batch[TP_DMQ_QUEUE];
 static char tp_msg[TP_DMQ_MSG_MAX];
 
+/* the queue, whole records per message */
 static void tp_dmq_flush(void)
 {
 	tp_repl_buf_t out = {tp_msg, 0, sizeof(tp_msg)};
-	size_t n, pos, take, head, k;
-	int recs;
+	size_t n, pos = 0, head;
+	tp_qlen_t len;
+	int recs = 0;
 
 	lock_get(&tp_q->lock);
 	n = tp_q->len;
 	memcpy(tp_batch, tp_q->buf, n);
 	tp_q->len = 0;
 	lock_release(&tp_q->lock);
-	for(pos = 0; pos < n; pos += take) {
-		tp_repl_begin(&out, TP_REPL_UPDATE);
-		head = out.len;
-		take = n - pos < sizeof(tp_msg) - head ? n - pos : sizeof(tp_msg) - head;
-		while(take > 0 && tp_batch[pos + take - 1] != '\n')
-			take--;
-		if(take == 0) /* not reached: a record is at most a few KiB */
+	tp_repl_begin(&out, TP_REPL_UPDATE);
+	head = out.len;
+	while(pos + sizeof(len) <= n) {
+		memcpy(&len, tp_batch + pos, sizeof(len));
+		if(len > sizeof(tp_msg) - head || pos + sizeof(len) + len > n) {
+			/* not reached: a record is at most a few KiB */
+			update_stat(tp_stat_dmq_dropped, 1);
 			break;
-		memcpy(tp_msg + head, tp_batch + pos, take);
-		for(recs = 0, k = 0; k < take; k++)
-			recs += tp_batch[pos + k] == '\n';
-		tp_dmq_send(tp_msg, head + take, NULL);
+		}
+		if(out.len + len > sizeof(tp_msg)) {
+			tp_dmq_send(tp_msg, out.len, NULL);
+			update_stat(tp_stat_dmq_sent, recs);
+			out.len = head;
+			recs = 0;
+		}
+		memcpy(tp_msg + out.len, tp_batch + pos + sizeof(len), len);
+		out.len += len;
+		recs++;
+		pos += sizeof(len) + len;
+	}
+	if(recs) {
+		tp_dmq_send(tp_msg, out.len, NULL);
 		update_stat(tp_stat_dmq_sent, recs);
 	}
 }
 
 #define TP_DMQ_VIEWS 32
+#define TP_DMQ_PUSH_GAP 30 /* seconds between two pushes to one node */
+
+static char tp_dump_msg[TP_DMQ_MSG_MAX];
 
 /* every live binding to the node of DMQ address uri, in batches of kind
  * state (the only records a node takes that it made itself) */
 static void tp_dmq_dump(const str *uri)
 {
 	tp_bind_view_t *v = pkg_malloc(sizeof(*v) * TP_DMQ_VIEWS);
-	tp_repl_buf_t out = {tp_msg, 0, sizeof(tp_msg)};
+	tp_repl_buf_t out = {tp_dump_msg, 0, sizeof(tp_dump_msg)};
 	tp_bind_cursor_t cur = {0, 0};
 	char origin[TP_NODE_NAME_MAX + 1];
 	time_t now = time(NULL);
@@ -197,14 +222,15 @@ static void tp_dmq_dump(const str *uri)
 				update_stat(tp_stat_dmq_dropped, 1);
 				continue;
 			}
-			if(tp_dmq_send(tp_msg, out.len, uri) < 0)
+			if(tp_dmq_send(tp_dump_msg, out.len, uri) < 0)
 				goto done; /* the node went away */
 			update_stat(tp_stat_dmq_sync_batches, 1);
+			tp_dmq_flush(); /* REGISTERs go on meanwhile */
 			tp_repl_begin(&out, TP_REPL_STATE);
 			k--; /* again, into the empty message */
 		}
 	}
-	if(out.len > empty && tp_dmq_send(tp_msg, out.len, uri) == 0)
+	if(out.len > empty && tp_dmq_send(tp_dump_msg, out.len, uri) == 0)
 		update_stat(tp_stat_dmq_sync_batches, 1);
 done:
 	pkg_free(v);
@@ -235,6 +261,8 @@ static void tp_dmq_answer_syncs(void)
 static void tp_dmq_watch(void)
 {
 	static unsigned char seen[TP_NODES_MAX], active[TP_NODES_MAX];
+	static time_t pushed[TP_NODES_MAX];
+	time_t t = time(NULL);
 	tp_node_info_t info;
 	dmq_node_t *node;
 	str uri;
@@ -246,9 +274,12 @@ static void tp_dmq_watch(void)
 		uri.len = (int)strlen(info.name);
 		node = tp_dmqb.find_dmq_node_uri(&uri);
 		now = node && node->status == DMQ_NODE_ACTIVE;
-		if(now && seen[i] && !active[i]) {
+		/* one push per node in TP_DMQ_PUSH_GAP: a node that flaps under
+		 * the load of pushes is not pushed again at once */
+		if(now && seen[i] && !active[i] && t - pushed[i] >= TP_DMQ_PUSH_GAP) {
 			LM_INFO("DMQ node %s is back: sending it every binding\n",
 					info.name);
+			pushed[i] = t;
 			tp_dmq_dump(&uri);
 		}
 		seen[i] = 1;

@@ -19,8 +19,6 @@
 
 static usrloc_api_t tp_pcscf_ul;
 
-#define TP_IMS_EXPIRY_SLACK 10 /* seconds */
-
 /* runs in the process that deletes the contact, its domain locked */
 static void tp_ims_contact_gone(struct pcontact *c, int type, void *param)
 {
@@ -32,12 +30,9 @@ static void tp_ims_contact_gone(struct pcontact *c, int type, void *param)
 			|| tp_host_addr(&c->received_host, c->received_port, &source)
 					   < 0)
 		return;
-	/* this registration's binding only: not one made since, here or
-	 * through another node, that expires later (the slack: the binding's
-	 * expiry is taken from the same 2xx, a moment apart) */
-	if(tp_bind_del_if(tp_bindings, &contact, &source,
-			   c->expires > 0 ? c->expires + TP_IMS_EXPIRY_SLACK : 0, &expires)
-			<= 0)
+	/* a binding this node made: not a copy of a registration made since
+	 * through another P-CSCF (DMQ) */
+	if(tp_bind_del_if(tp_bindings, &contact, &source, 0, 1, &expires) <= 0)
 		return;
 	tp_dmq_del(&contact, &source, expires);
 	LM_INFO("UE %s: its IMS registration %s, binding removed\n",

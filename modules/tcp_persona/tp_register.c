@@ -262,7 +262,8 @@ static int tp_unbind_if_aor(const tp_addr_t *contact, const char *aor)
 	if(tp_bind_find(tp_bindings, contact, time(NULL), v) > 0
 			&& tp_addr_eq(&v->b.contact, contact) && strcmp(v->b.aor, aor) == 0)
 		/* the binding found: not one a racing REGISTER made since */
-		ret = tp_bind_del_if(tp_bindings, contact, NULL, v->b.expires, NULL)
+		ret = tp_bind_del_if(
+					  tp_bindings, contact, NULL, v->b.expires, 0, NULL)
 			  > 0;
 	if(ret)
 		tp_dmq_del(contact, &v->b.source, v->b.expires);

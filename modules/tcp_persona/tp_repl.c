@@ -89,7 +89,7 @@ int tp_repl_put(tp_repl_buf_t *out, const tp_binding_t *b,
 }
 
 int tp_repl_del(tp_repl_buf_t *out, const tp_addr_t *contact,
-		const tp_addr_t *source, time_t expires)
+		const tp_addr_t *source, time_t expires, unsigned long long at_ms)
 {
 	char c[TP_REPL_ADDR_MAX], s[TP_REPL_ADDR_MAX];
 	tp_binding_t b;
@@ -97,8 +97,8 @@ int tp_repl_del(tp_repl_buf_t *out, const tp_addr_t *contact,
 
 	b.contact = *contact;
 	b.source = *source;
-	if(tp_add(out, "D %s %s %lld\n", tp_addr_str(contact, c, sizeof(c)),
-			   tp_source_str(&b, s, sizeof(s)), (long long)expires)
+	if(tp_add(out, "D %s %s %lld %llu\n", tp_addr_str(contact, c, sizeof(c)),
+			   tp_source_str(&b, s, sizeof(s)), (long long)expires, at_ms)
 			< 0) {
 		out->len = was;
 		return -1;
@@ -216,6 +216,9 @@ static int tp_record(tp_rd_t *r, tp_repl_rec_t *rec)
 		if(tp_char(r, ' ') < 0 || tp_num(r, (1LL << 40), &v) < 0)
 			return -1;
 		rec->b.expires = (time_t)v;
+		if(tp_char(r, ' ') < 0 || tp_num(r, (1LL << 50), &v) < 0)
+			return -1;
+		rec->at_ms = (unsigned long long)v;
 	} else {
 		if(tp_char(r, ' ') < 0 || tp_word(r, &w, &n) < 0
 				|| tp_mode_parse(w, n, &rec->b.mode) < 0

@@ -10,13 +10,13 @@
  * PURE: what one P-CSCF tells the others over DMQ, as text: a first line
  * "tcp_persona/1 KIND", then one record per line.
  *   P CONTACT SOURCE MODE EXPIRES AT LEN:AOR LEN:RULE LEN:UA LEN:ORIGIN
- *   D CONTACT SOURCE EXPIRES
+ *   D CONTACT SOURCE EXPIRES AT
  * P binds (or refreshes) the UE of CONTACT, D removes the registration
  * that SOURCE made, expiring at EXPIRES (a later one made since, through
- * any node, stays); SOURCE is "-" when it is the contact. EXPIRES is
+ * any node, stays), at AT; SOURCE is "-" when it is the contact. EXPIRES is
  * absolute (seconds since the epoch; the nodes' clocks must agree, NTP),
- * AT when the binding was made (milliseconds since the epoch, 0 when not
- * known). Strings are length-prefixed: AoR, rule and User-Agent may
+ * AT when the binding was made or removed (milliseconds since the epoch,
+ * 0 when not known). Strings are length-prefixed: AoR, rule and User-Agent may
  * hold any byte. ORIGIN names the node that saw the REGISTER.
  */
 #ifndef TP_REPL_H
@@ -51,7 +51,7 @@ typedef struct tp_repl_rec
 	tp_binding_t b;
 	const char *ua, *origin;
 	size_t ua_len, origin_len;
-	unsigned long long at_ms; /*!< P: when it was made, 0 unknown */
+	unsigned long long at_ms; /*!< when it was made (P) or removed (D) */
 } tp_repl_rec_t;
 
 /*! \return 0, or -1 when the buffer has no room (it is left as it was) */
@@ -60,7 +60,7 @@ int tp_repl_put(tp_repl_buf_t *out, const tp_binding_t *b,
 		unsigned long long at_ms, const char *ua, size_t ua_len,
 		const char *origin, size_t origin_len);
 int tp_repl_del(tp_repl_buf_t *out, const tp_addr_t *contact,
-		const tp_addr_t *source, time_t expires);
+		const tp_addr_t *source, time_t expires, unsigned long long at_ms);
 
 /*! the most a P record takes, for a buffer's room */
 size_t tp_repl_put_max(size_t ua_len, size_t origin_len);

@@ -11,8 +11,10 @@
 
 typedef struct tp_tomb
 {
-	tp_addr_t contact;
-	tp_ms_t at; /* when it was removed; 0: an empty slot */
+	tp_addr_t contact, source;
+	time_t expires; /* of the registration removed */
+	tp_ms_t removed;
+	tp_ms_t at; /* this node's time then; 0: an empty slot */
 } tp_tomb_t;
 
 struct tp_tombs
@@ -43,25 +45,30 @@ void tp_tombs_destroy(tp_tombs_t *t)
 	}
 }
 
-void tp_tomb_put(tp_tombs_t *t, const tp_addr_t *contact, tp_ms_t now)
+void tp_tomb_put(tp_tombs_t *t, const tp_addr_t *contact,
+		const tp_addr_t *source, time_t expires, tp_ms_t removed, tp_ms_t now)
 {
 	tp_tomb_t *s = &t->slot[tp_addr_hash(contact) & t->mask];
 
 	tp_lock(&t->lock);
 	s->contact = *contact;
+	s->source = *source;
+	s->expires = expires;
+	s->removed = removed;
 	s->at = now ? now : 1;
 	tp_unlock(&t->lock);
 }
 
-int tp_tomb_buries(
-		tp_tombs_t *t, const tp_addr_t *contact, tp_ms_t made, tp_ms_t now)
+int tp_tomb_buries(tp_tombs_t *t, const tp_addr_t *contact,
+		const tp_addr_t *source, time_t expires, tp_ms_t made, tp_ms_t now)
 {
 	tp_tomb_t *s = &t->slot[tp_addr_hash(contact) & t->mask];
 	int r;
 
 	tp_lock(&t->lock);
 	r = s->at && now < s->at + (tp_ms_t)TP_TOMB_SECS * 1000
-		&& tp_addr_eq(&s->contact, contact) && made < s->at;
+		&& tp_addr_eq(&s->contact, contact) && tp_addr_eq(&s->source, source)
+		&& expires <= s->expires && made < s->removed;
 	tp_unlock(&t->lock);
 	return r;
 }

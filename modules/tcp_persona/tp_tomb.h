@@ -9,10 +9,13 @@
 /*! \file
  * PURE: DMQ gives no order: a binding made on another node may arrive
  * after its removal (two DMQ workers, a retransmission). A removal leaves
- * a tombstone, the Contact and when it was removed, for TP_TOMB_SECS; a
- * binding made before that (or when, unknown) is not taken. A fixed table
- * in shared memory, one tombstone per slot: a newer removal in the same
- * slot replaces the older one. Times are milliseconds since the epoch.
+ * a tombstone for TP_TOMB_SECS: the Contact, the source and expiry of the
+ * registration it ended, and when (the removing node's time). A binding
+ * the removal would have ended, made before it (or when, unknown), is not
+ * taken; a registration made since, or one it would have kept (a later
+ * expiry, another source), is. A fixed table in shared memory, one
+ * tombstone per slot: a newer removal in the same slot replaces the older
+ * one. Times are milliseconds since the epoch.
  */
 #ifndef TP_TOMB_H
 #define TP_TOMB_H
@@ -28,12 +31,16 @@ typedef struct tp_tombs tp_tombs_t;
 tp_tombs_t *tp_tombs_create(unsigned int size_log2);
 void tp_tombs_destroy(tp_tombs_t *t);
 
-/*! contact's binding was removed at now */
-void tp_tomb_put(tp_tombs_t *t, const tp_addr_t *contact, tp_ms_t now);
+#include <time.h>
 
-/*! 1 when a binding of contact made at made (0: not known) was removed
- * since, else 0 */
-int tp_tomb_buries(
-		tp_tombs_t *t, const tp_addr_t *contact, tp_ms_t made, tp_ms_t now);
+/*! the registration of contact from source, expiring at expires, was
+ * removed at removed; now is this node's time */
+void tp_tomb_put(tp_tombs_t *t, const tp_addr_t *contact,
+		const tp_addr_t *source, time_t expires, tp_ms_t removed, tp_ms_t now);
+
+/*! 1 when the binding of contact from source, expiring at expires, made at
+ * made (0: not known), was removed since, else 0 */
+int tp_tomb_buries(tp_tombs_t *t, const tp_addr_t *contact,
+		const tp_addr_t *source, time_t expires, tp_ms_t made, tp_ms_t now);
 
 #endif /* TP_TOMB_H */

@@ -21,7 +21,7 @@ static int same(const tp_repl_rec_t *a, const tp_repl_rec_t *b)
 			|| a->b.expires != b->b.expires || a->at_ms != b->at_ms)
 		return 0;
 	if(a->op == 'D')
-		return 1;
+		return a->at_ms == b->at_ms;
 	return a->b.mode == b->b.mode && strcmp(a->b.aor, b->b.aor) == 0
 		   && strcmp(a->b.rule, b->b.rule) == 0 && a->ua_len == b->ua_len
 		   && memcmp(a->ua, b->ua, a->ua_len) == 0
@@ -48,7 +48,7 @@ static int check(const tp_repl_rec_t *r, void *arg __attribute__((unused)))
 	w = r->op == 'P' ? tp_repl_put(&out, &r->b, r->at_ms, r->ua, r->ua_len,
 							   r->origin, r->origin_len)
 					 : tp_repl_del(&out, &r->b.contact, &r->b.source,
-							   r->b.expires);
+							   r->b.expires, r->at_ms);
 	if(w < 0 || tp_repl_read(text, out.len, &kind, again, &back, &bad) != 1
 			|| !same(r, &back))
 		__builtin_trap();

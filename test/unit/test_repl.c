@@ -77,7 +77,7 @@ START_TEST(test_repl_round_trip)
 	ck_assert_int_eq(tp_repl_begin(&out, TP_REPL_UPDATE), 0);
 	ck_assert_int_eq(tp_repl_put(&out, &a, 1893455000123ULL, ua, sizeof(ua) - 1, "sip:n1", 6), 0);
 	ck_assert_int_eq(tp_repl_put(&out, &b, 0, NULL, 0, "sip:n2:5090", 11), 0);
-	ck_assert_int_eq(tp_repl_del(&out, &b.contact, &b.source, 1893450000), 0);
+	ck_assert_int_eq(tp_repl_del(&out, &b.contact, &b.source, 1893450000, 77), 0);
 	ck_assert_int_eq(tp_repl_read(text, out.len, &kind, collect, &s, &bad), 3);
 	ck_assert_int_eq(kind, TP_REPL_UPDATE);
 	ck_assert_int_eq(s.r[0].op, 'P');
@@ -100,6 +100,7 @@ START_TEST(test_repl_round_trip)
 	ck_assert(tp_addr_eq(&s.r[2].b.contact, &b.contact));
 	ck_assert(tp_addr_eq(&s.r[2].b.source, &b.source));
 	ck_assert_int_eq(s.r[2].b.expires, 1893450000);
+	ck_assert_uint_eq(s.r[2].at_ms, 77);
 }
 END_TEST
 
@@ -138,7 +139,7 @@ START_TEST(test_repl_hostile_text)
 
 	tp_repl_begin(&out, TP_REPL_UPDATE);
 	tp_repl_put(&out, &a, 5, "UA/1", 4, "sip:n1", 6);
-	tp_repl_del(&out, &a.contact, &a.source, 1893450000);
+	tp_repl_del(&out, &a.contact, &a.source, 1893450000, 5);
 	full = out.len;
 	for(i = 0; i < full; i++) {
 		char *cut = malloc(i ? i : 1); /* exactly i bytes: ASan sees overreads */
@@ -227,22 +228,22 @@ START_TEST(test_bind_put_newer)
 	theirs.node = 3;
 	theirs.mode = TP_MODE_REUSE;
 	theirs.expires = mine.expires - 10;
-	ck_assert_int_eq(tp_bind_put_newer(t, &theirs, "UA", 2), 0);
+	ck_assert_int_eq(tp_bind_put_newer(t, &theirs, "UA", 2, 1), 0);
 	ck_assert_int_eq(tp_bind_get_dst(t, &mine.contact, 0, &got), 1);
 	ck_assert_int_eq(got.node, 0);
 	ck_assert_int_eq(got.reg_conn_id, 7);
 	theirs.expires = mine.expires; /* the same registration again */
-	ck_assert_int_eq(tp_bind_put_newer(t, &theirs, "UA", 2), 0);
+	ck_assert_int_eq(tp_bind_put_newer(t, &theirs, "UA", 2, 1), 0);
 	ck_assert_int_eq(tp_bind_get_dst(t, &mine.contact, 0, &got), 1);
 	ck_assert_int_eq(got.reg_conn_id, 7);
 	theirs.expires = mine.expires + 10;
-	ck_assert_int_eq(tp_bind_put_newer(t, &theirs, "UA", 2), 1);
+	ck_assert_int_eq(tp_bind_put_newer(t, &theirs, "UA", 2, 1), 1);
 	ck_assert_int_eq(tp_bind_get_dst(t, &mine.contact, 0, &got), 1);
 	ck_assert_int_eq(got.node, 3);
 	ck_assert_int_eq(got.mode, TP_MODE_REUSE);
 	ck_assert_int_eq(tp_bind_count(t), 1);
 	theirs.expires = 0;
-	ck_assert_int_eq(tp_bind_put_newer(t, &theirs, "UA", 2), -1);
+	ck_assert_int_eq(tp_bind_put_newer(t, &theirs, "UA", 2, 1), -1);
 	tp_bind_destroy(t);
 }
 END_TEST
@@ -258,12 +259,12 @@ START_TEST(test_bind_del_if_until)
 
 	ck_assert_int_eq(tp_addr_parse("10.0.0.9:7001", 13, &other), 0);
 	ck_assert_int_eq(tp_bind_put(t, &b, "UA", 2), 0);
-	ck_assert_int_eq(tp_bind_del_if(t, &b.contact, &other, 0, NULL), -1);
+	ck_assert_int_eq(tp_bind_del_if(t, &b.contact, &other, 0, 0, NULL), -1);
 	ck_assert_int_eq(
-			tp_bind_del_if(t, &b.contact, &b.source, b.expires - 1, NULL), -1);
+			tp_bind_del_if(t, &b.contact, &b.source, b.expires - 1, 0, NULL), -1);
 	ck_assert_int_eq(tp_bind_count(t), 1);
 	ck_assert_int_eq(
-			tp_bind_del_if(t, &b.contact, &b.source, b.expires, &was), 1);
+			tp_bind_del_if(t, &b.contact, &b.source, b.expires, 0, &was), 1);
 	ck_assert_int_eq(was, b.expires);
 	ck_assert_int_eq(tp_bind_count(t), 0);
 	tp_bind_destroy(t);
@@ -288,19 +289,29 @@ TCase *tp_tcase_repl(void)
 START_TEST(test_tomb_buries)
 {
 	tp_tombs_t *t = tp_tombs_create(4);
-	tp_addr_t a, b;
-	tp_ms_t now = 1893456000000ULL;
+	tp_addr_t a, b, src, other;
+	tp_ms_t now = 1893456000000ULL, rm = now - 50; /* removed 50 ms ago */
+	time_t exp = 1893459600;
 
 	ck_assert_int_eq(tp_addr_parse("10.0.0.1:5060", 13, &a), 0);
 	ck_assert_int_eq(tp_addr_parse("10.0.0.2:5060", 13, &b), 0);
-	ck_assert_int_eq(tp_tomb_buries(t, &a, now - 5, now), 0);
-	tp_tomb_put(t, &a, now);
-	ck_assert_int_eq(tp_tomb_buries(t, &a, now - 5, now + 10), 1);
-	ck_assert_int_eq(tp_tomb_buries(t, &a, 0, now + 10), 1); /* unknown */
-	ck_assert_int_eq(tp_tomb_buries(t, &a, now + 1, now + 10), 0);
-	ck_assert_int_eq(tp_tomb_buries(t, &b, now - 5, now + 10), 0);
-	ck_assert_int_eq(
-			tp_tomb_buries(t, &a, now - 5, now + TP_TOMB_SECS * 1000ULL), 0);
+	ck_assert_int_eq(tp_addr_parse("10.0.0.1:4000", 13, &src), 0);
+	ck_assert_int_eq(tp_addr_parse("10.0.0.1:4001", 13, &other), 0);
+	ck_assert_int_eq(tp_tomb_buries(t, &a, &src, exp, rm - 5, now), 0);
+	tp_tomb_put(t, &a, &src, exp, rm, now);
+	/* the registration it ended, made before it, arriving late */
+	ck_assert_int_eq(tp_tomb_buries(t, &a, &src, exp, rm - 5, now + 10), 1);
+	ck_assert_int_eq(tp_tomb_buries(t, &a, &src, exp, 0, now + 10), 1);
+	/* made after the removal (even by a node whose message came first) */
+	ck_assert_int_eq(tp_tomb_buries(t, &a, &src, exp, rm + 1, now + 10), 0);
+	/* what the removal would have kept: later expiry, other source */
+	ck_assert_int_eq(tp_tomb_buries(t, &a, &src, exp + 1, rm - 5, now), 0);
+	ck_assert_int_eq(tp_tomb_buries(t, &a, &other, exp, rm - 5, now), 0);
+	ck_assert_int_eq(tp_tomb_buries(t, &b, &src, exp, rm - 5, now), 0);
+	/* forgotten after TP_TOMB_SECS */
+	ck_assert_int_eq(tp_tomb_buries(t, &a, &src, exp, rm - 5,
+							 now + TP_TOMB_SECS * 1000ULL),
+			0);
 	tp_tombs_destroy(t);
 }
 END_TEST
@@ -313,16 +324,24 @@ START_TEST(test_bind_put_newer_same_node)
 	tp_binding_t b = binding("10.0.0.1:5060", NULL), got;
 
 	b.node = 2;
-	ck_assert_int_eq(tp_bind_put_newer(t, &b, "UA", 2), 1);
+	ck_assert_int_eq(tp_bind_put_newer(t, &b, "UA", 2, 1), 1);
 	b.expires -= 100;
-	ck_assert_int_eq(tp_bind_put_newer(t, &b, "UA", 2), 1);
+	ck_assert_int_eq(tp_bind_put_newer(t, &b, "UA", 2, 1), 1);
 	ck_assert_int_eq(tp_bind_get_dst(t, &b.contact, 0, &got), 1);
 	ck_assert_int_eq(got.expires, b.expires);
 	b.node = 3;
 	b.expires -= 100;
-	ck_assert_int_eq(tp_bind_put_newer(t, &b, "UA", 2), 0);
+	ck_assert_int_eq(tp_bind_put_newer(t, &b, "UA", 2, 1), 0);
 	ck_assert_int_eq(tp_bind_get_dst(t, &b.contact, 0, &got), 1);
 	ck_assert_int_eq(got.node, 2);
+	/* node 2's older binding relayed by another node (a state answer) */
+	b.node = 2;
+	ck_assert_int_eq(tp_bind_put_newer(t, &b, "UA", 2, 0), 0);
+	ck_assert_int_eq(tp_bind_get_dst(t, &b.contact, 0, &got), 1);
+	ck_assert_int_eq(got.expires, b.expires + 100);
+	/* a removal of this node's own registrations leaves a copy alone */
+	ck_assert_int_eq(tp_bind_del_if(t, &b.contact, NULL, 0, 1, NULL), -1);
+	ck_assert_int_eq(tp_bind_del_if(t, &b.contact, NULL, 0, 0, NULL), 1);
 	tp_bind_destroy(t);
 }
 END_TEST
