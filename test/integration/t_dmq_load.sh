@@ -137,6 +137,9 @@ b1=$(dmq_stat n1 dmq_sync_batches)
 echo "# node 1 sent its table to node 3 in $((b1 - b0)) messages"
 tp_check "node 1 sent its table in batches ($((b1 - b0)) messages for $TOTAL bindings)" \
 	test $((b1 - b0)) -gt 0 -a $((b1 - b0)) -le $((TOTAL / 20))
+c=$(dmq_stat n3 dmq_conflicts)
+tp_check "node 3 counts the second copies it did not take (dmq_conflicts $c)" \
+	test "${c:-0}" -ge 1
 tp_eq "node 3 names node 1 as where a UE registered" \
 	"sip:$N1:$DMQ_PORT" "$(dmq_kamcmd n3 tcp_persona.binding "${SRC[1]}:10007" | sed -n 's/^\tnode: //p')"
 
