@@ -20,6 +20,7 @@ if [[ -z ${BENCH_DOC_ONLY:-} ]]; then
 		"${BENCH_CLASSIFY_ROUNDS:-7}" | tee "$out/classify.txt"
 	echo "== 2. binding table (bench/bench_bindings)"
 	"$here/bench_bindings" "$here/data/user_agents.txt" | tee "$out/bindings.txt"
+	"$here/bench_layout" | tee "$out/layout.txt"
 	echo "== 2c. the timer process at 100,000 UEs (bench/bench_timer)"
 	"$here/bench_timer" | tee "$out/timer.txt"
 	echo "== 2b. shared memory per binding in kamailio (bench/shm.sh)"
@@ -92,11 +93,18 @@ machine() {
 	cat "$out/bindings.txt"
 	echo '```'
 	echo
+	echo "What the lookup target needs (\`bench/bench_layout\`: a sketch, not the module's table;"
+	echo "see the notes, part 2):"
+	echo
+	echo '```'
+	cat "$out/layout.txt" 2>/dev/null
+	echo '```'
+	echo
 	echo "The timer process at scale (\`bench/bench_timer\`: 100,000 UEs in 2^17 slots, a third reuse):"
 	echo
-	echo '\`\`\`'
+	echo '```'
 	cat "$out/timer.txt"
-	echo '\`\`\`'
+	echo '```'
 	echo
 	echo "In a running kamailio (\`bench/shm.sh\`: 10,000 REGISTERs over TCP, with and without the"
 	echo "module; \`kamcmd core.shmmem\` real_used before and after; Debian's build has memory"
