@@ -188,7 +188,8 @@ static int ki_persona_match(sip_msg_t *msg, str *ua)
 
 	if(tp_classify_ua(ua, &c, &name) < 0)
 		return -1;
-	tp_pv_set(msg, name, c.mode);
+	/* the mode applied: none for an observe-only rule */
+	tp_pv_set(msg, name, c.observe ? TP_MODE_NONE : c.mode);
 	return c.status == TP_MATCH_HIT ? 1 : -1;
 }
 

@@ -31,6 +31,7 @@
 #define TP_F_SRC_IP 1 /* the source IP is in the tail */
 #define TP_F_PASS 2	  /* re-classified in the pass of this parity */
 #define TP_F_BY_SRC 4 /* in the source's chain too */
+#define TP_F_OBSERVE 8 /* its rule is observe-only */
 
 /* a link of a slot's chain: an entry's address, | TP_L_SRC */
 typedef uintptr_t tp_link_t;
@@ -267,7 +268,8 @@ static tp_bind_entry_t *tp_entry_new(tp_bind_table_t *t, const tp_binding_t *b,
 	e->flags = (uint8_t)((src_ip ? TP_F_SRC_IP : 0)
 						 | (b->source.af && !tp_addr_eq(&b->source, &b->contact)
 										 ? TP_F_BY_SRC
-										 : 0));
+										 : 0)
+						 | (b->observe ? TP_F_OBSERVE : 0));
 	e->mode = (uint8_t)b->mode;
 	e->src_port = b->source.af ? b->source.port : b->contact.port;
 	e->src_af = b->source.af;
@@ -298,6 +300,7 @@ static void tp_entry_fill(const tp_bind_entry_t *e, tp_binding_t *b)
 	b->contact = e->contact;
 	tp_entry_source(e, &b->source);
 	b->mode = (tp_mode_t)e->mode;
+	b->observe = !!(e->flags & TP_F_OBSERVE);
 	b->reg_conn_id = e->reg_conn_id;
 	b->node = e->node;
 	b->expires = (time_t)e->expires;
@@ -638,6 +641,7 @@ typedef struct tp_reclass_item
 	uint32_t expires; /* with contact: the same registration when written */
 	tp_istr_t *ua;	  /* a reference of its own */
 	tp_mode_t mode;
+	int observe;
 	char rule[TP_NAME_MAX + 1];
 } tp_reclass_item_t;
 
@@ -708,13 +712,16 @@ static unsigned int tp_reclass_write(tp_bind_table_t *t, unsigned int i,
 		e = tp_find_locked(t, i, &items[k].contact, &l);
 		if(e && e->ua == items[k].ua && !!(e->flags & TP_F_PASS) != pass
 				&& !(items[k].rule[0] && rule == NULL)) {
-			if(e->mode != (uint8_t)items[k].mode)
+			if(e->mode != (uint8_t)items[k].mode
+					|| !(e->flags & TP_F_OBSERVE) != !items[k].observe)
 				(*changed)++;
 			e->mode = (uint8_t)items[k].mode;
 			old = e->rule; /* references move, no count changes */
 			e->rule = rule;
 			e->flags = (uint8_t)(pass ? e->flags | TP_F_PASS
 									  : e->flags & ~TP_F_PASS);
+			e->flags = (uint8_t)(items[k].observe ? e->flags | TP_F_OBSERVE
+												  : e->flags & ~TP_F_OBSERVE);
 			rule = NULL;
 			done++;
 		}
@@ -748,8 +755,10 @@ unsigned int tp_bind_reclassify(tp_bind_table_t *t, time_t now,
 			got = tp_reclass_copy(t, i, now, pass, items);
 			for(k = 0; k < got; k++) {
 				items[k].rule[0] = '\0';
+				items[k].observe = 0;
 				f(items[k].ua->s, items[k].ua->len, &items[k].mode,
-						items[k].rule, sizeof(items[k].rule), arg);
+						&items[k].observe, items[k].rule,
+						sizeof(items[k].rule), arg);
 			}
 			n += tp_reclass_write(t, i, pass, items, got, changed);
 			for(k = 0; k < got; k++)
@@ -793,7 +802,10 @@ void tp_bind_each_reuse_part(tp_bind_table_t *t, time_t now,
 			{
 				if(n == TP_REUSE_BATCH)
 					break;
+				/* an observed reuse UE is handled as none: its
+				 * connection is not kept */
 				if(e->mode != TP_MODE_REUSE || e->reg_conn_id == 0
+						|| (e->flags & TP_F_OBSERVE)
 						|| e->expires <= (uint32_t)now)
 					continue;
 				if(k++ < skip)

@@ -35,6 +35,7 @@ typedef struct tp_binding
 	tp_addr_t contact; /*!< host:port of the Contact */
 	tp_addr_t source;  /*!< where the REGISTER came from */
 	tp_mode_t mode;
+	uint8_t observe; /*!< its rule is observe-only: handled as none */
 	char rule[TP_NAME_MAX + 1]; /*!< empty when no rule matched */
 	char aor[TP_AOR_MAX + 1];	/*!< To URI of the REGISTER (cut) */
 	int reg_conn_id;			/*!< connection of the REGISTER, 0 if none */
@@ -156,15 +157,16 @@ int tp_bind_find(tp_bind_table_t *t, const tp_addr_t *addr, time_t now,
 unsigned int tp_bind_next(tp_bind_table_t *t, time_t now, tp_bind_cursor_t *cur,
 		tp_bind_view_t *out, unsigned int n);
 
-/*! gives a stored User-Agent its mode and rule name (empty: none) */
+/*! gives a stored User-Agent its mode, whether its rule is observe-only,
+ * and the rule's name (empty: none) */
 typedef void (*tp_bind_classify_f)(const char *ua, size_t len, tp_mode_t *mode,
-		char *rule, size_t rule_size, void *arg);
+		int *observe, char *rule, size_t rule_size, void *arg);
 
 /*!
  * Re-classifies every live UE by its stored User-Agent. f runs without the
  * table's locks, on copies; a UE that registered again meanwhile keeps what
  * its new REGISTER gave it. \return UEs re-classified; *changed: how many
- * of them changed mode
+ * of them changed mode or observe
  */
 unsigned int tp_bind_reclassify(tp_bind_table_t *t, time_t now,
 		tp_bind_classify_f f, void *arg, unsigned int *changed);

@@ -81,6 +81,7 @@ static void tp_entry_fill(
 	out->limit_rule = e->limit_rule;
 	out->pcre2_error = e->pcre2_error;
 	out->mode = e->rule >= 0 ? rs->rules[e->rule].mode : rs->default_mode;
+	out->observe = e->rule >= 0 && rs->rules[e->rule].observe;
 }
 
 /* stores a result in the least recently used way of the set */

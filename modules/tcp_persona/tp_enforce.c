@@ -32,14 +32,25 @@ str tp_enf_callid(sip_msg_t *msg)
 	return msg->callid ? msg->callid->body : none;
 }
 
+void tp_enf_observed(tp_binding_t *b, int count)
+{
+	if(!b->observe)
+		return;
+	b->mode = TP_MODE_NONE;
+	if(count)
+		update_stat(tp_stat_observe_requests, 1);
+}
+
 int tp_enf_uri_hop(sip_msg_t *msg, str *uri, tp_addr_t *a, tp_binding_t *b)
 {
 	int proto = PROTO_NONE;
 
 	if(uri == NULL || uri->len == 0 || tp_hop_addr(msg, uri, a, &proto) < 0
-			|| (proto != PROTO_TCP && proto != PROTO_TLS))
+			|| (proto != PROTO_TCP && proto != PROTO_TLS)
+			|| tp_bind_get_dst(tp_bindings, a, time(NULL), b) < 0)
 		return -1;
-	return tp_bind_get_dst(tp_bindings, a, time(NULL), b);
+	tp_enf_observed(b, 1);
+	return 1;
 }
 
 static int tp_has_totag(sip_msg_t *msg)
@@ -307,13 +318,14 @@ static int tp_enf_mo_ue(sip_msg_t *msg, tp_binding_t *b)
 	time_t now = time(NULL);
 
 	tp_addr_from_ip(&src, &msg->rcv.src_ip, msg->rcv.src_port);
-	if(tp_bind_get_src(tp_bindings, &src, now, b) > 0)
-		return 0;
-	if(tp_msg_contact_addr(msg, &contact) < 0)
+	if(tp_bind_get_src(tp_bindings, &src, now, b) < 0
+			&& (tp_msg_contact_addr(msg, &contact) < 0
+					|| tp_bind_get_by_contact_from(
+							   tp_bindings, &contact, &src, now, b)
+							   < 0))
 		return -1;
-	return tp_bind_get_by_contact_from(tp_bindings, &contact, &src, now, b) > 0
-				   ? 0
-				   : -1;
+	tp_enf_observed(b, 1);
+	return 0;
 }
 
 int tp_enf_dialog_creating(sip_msg_t *msg)

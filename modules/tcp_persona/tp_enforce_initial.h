@@ -31,7 +31,11 @@ int tp_enforce_initial(sip_msg_t *msg);
 
 /*! the request's Call-ID, "-" when it has none */
 str tp_enf_callid(sip_msg_t *msg);
-/*! the UE bound at a TCP/TLS URI's address; \return 1 and *b, or -1 */
+/*! a UE whose rule is observe-only is handled as none: b->mode becomes
+ * none (the binding keeps the rule's); count: one more observe_requests */
+void tp_enf_observed(tp_binding_t *b, int count);
+/*! the UE bound at a TCP/TLS URI's address, observe-only rules applied
+ * as none; \return 1 and *b, or -1 */
 int tp_enf_uri_hop(sip_msg_t *msg, str *uri, tp_addr_t *a, tp_binding_t *b);
 /*! as tp_conn_alive_to() toward hop's host */
 int tp_enf_pinnable(int id, const tp_addr_t *hop);

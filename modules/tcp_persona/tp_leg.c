@@ -38,8 +38,10 @@ int tp_leg_decide(tp_leg_t *l, const tp_arm_t *a, sip_msg_t *msg, str *hop_uri)
 	l->hop_hash = tp_hop_hash(hop_uri);
 	if(tp_hop_addr(msg, hop_uri, &l->hop, &proto) < 0
 			|| (proto != PROTO_TCP && proto != PROTO_TLS)
-			|| tp_bind_get_dst(tp_bindings, &l->hop, time(NULL), &b) < 0
-			|| b.mode == TP_MODE_NONE)
+			|| tp_bind_get_dst(tp_bindings, &l->hop, time(NULL), &b) < 0)
+		return -1;
+	tp_enf_observed(&b, 0); /* persona_enforce() counted it */
+	if(b.mode == TP_MODE_NONE)
 		return -1;
 	l->mode = b.mode;
 	l->ue = b.contact;

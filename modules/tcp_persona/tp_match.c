@@ -222,6 +222,7 @@ int tp_ruleset_add(tp_ruleset_t *rs, const tp_rule_spec_t *spec, int from_file,
 	r.regex_len = spec->regex_len;
 	memcpy(r.name, spec->name, sizeof(r.name));
 	r.mode = spec->mode;
+	r.observe = spec->observe;
 
 	at = from_file ? rs->count : rs->ncfg;
 	memmove(&rs->rules[at + 1], &rs->rules[at],
@@ -296,6 +297,7 @@ static int tp_rule_decides(
 	out->status = TP_MATCH_HIT;
 	out->rule = i;
 	out->mode = rs->rules[i].mode;
+	out->observe = rs->rules[i].observe;
 	return 1;
 }
 

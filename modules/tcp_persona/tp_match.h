@@ -33,6 +33,7 @@ typedef struct tp_rule
 {
 	char name[TP_NAME_MAX + 1];
 	tp_mode_t mode;
+	int observe; /*!< observe-only: UEs it matches are handled as none */
 	char *regex; /*!< NUL-terminated copy of the rule's regex */
 	size_t regex_len;
 	char *origin; /*!< where it was defined ("rule #2", "FILE:LINE") */
@@ -76,6 +77,7 @@ typedef struct tp_class
 	tp_match_status_t status;
 	int rule;		 /*!< index in the set, -1 when none matched */
 	tp_mode_t mode;	 /*!< the rule's mode, else the set's default */
+	int observe;	 /*!< the rule is observe-only */
 	int limit_rule;	 /*!< with TP_MATCH_LIMIT: the rule that hit it */
 	int pcre2_error; /*!< with TP_MATCH_LIMIT: PCRE2's error code */
 } tp_class_t;

@@ -139,6 +139,7 @@ static int tp_binding_base(
 	if(tp_classify_ua(ua, &cls, &name) < 0)
 		return -1;
 	b->mode = cls.mode;
+	b->observe = (uint8_t)cls.observe;
 	*matched = cls.status == TP_MATCH_HIT;
 	strncpy(b->rule, name, TP_NAME_MAX);
 	if(parse_to_header(msg) == 0 && (to = get_to(msg)) != NULL)
@@ -148,7 +149,8 @@ static int tp_binding_base(
 		b->reg_conn_id = msg->rcv.proto_reserved1;
 		tp_conn_core_id_seen(b->reg_conn_id);
 	}
-	tp_pv_set(msg, b->rule, b->mode);
+	/* the script sees what is applied: none for an observe-only rule */
+	tp_pv_set(msg, b->rule, b->observe ? TP_MODE_NONE : b->mode);
 	return 0;
 }
 
@@ -302,7 +304,7 @@ static void tp_bind_one(const tp_regpend_t *p, int i, unsigned int secs)
 	}
 	tp_dmq_put(&b, p->ua, p->ua_len);
 	/* reuse: the registration's connection must outlive idle periods */
-	if(b.mode == TP_MODE_REUSE && b.reg_conn_id != 0)
+	if(b.mode == TP_MODE_REUSE && !b.observe && b.reg_conn_id != 0)
 		tp_conn_keep(b.reg_conn_id, secs + 30);
 }
 
@@ -314,6 +316,8 @@ static void tp_accepted(const tp_regpend_t *p, sip_msg_t *rpl)
 	int i;
 
 	tp_stat_mode(tp_stat_register, p->base.mode);
+	if(p->base.observe)
+		update_stat(tp_stat_observe_registers, 1);
 	if(p->star)
 		tp_unbind_source(p);
 	for(i = 0; i < p->n; i++) {

@@ -104,6 +104,7 @@ static int tp_build(const tp_ruleset_t *rs, const char *text, size_t len,
 		memset(&spec, 0, sizeof(spec));
 		memcpy(spec.name, rs->rules[i].name, sizeof(spec.name));
 		spec.mode = rs->rules[i].mode;
+		spec.observe = rs->rules[i].observe;
 		spec.regex = rs->rules[i].regex;
 		spec.regex_len = rs->rules[i].regex_len;
 		spec.regex_col = 1;
@@ -196,14 +197,15 @@ static int tp_publish(const char *text, size_t len, unsigned int *gen)
 }
 
 /* reclassification: the process's new set, no cache, no hit counted */
-static void tp_rematch(const char *ua, size_t len, tp_mode_t *mode, char *rule,
-		size_t rule_size, void *arg)
+static void tp_rematch(const char *ua, size_t len, tp_mode_t *mode,
+		int *observe, char *rule, size_t rule_size, void *arg)
 {
 	tp_ruleset_t *rs = (tp_ruleset_t *)arg;
 	tp_class_t c;
 
 	tp_ruleset_match(rs, ua, len, &c);
 	*mode = c.mode;
+	*observe = c.observe;
 	snprintf(rule, rule_size, "%s", c.rule >= 0 ? rs->rules[c.rule].name : "");
 }
 

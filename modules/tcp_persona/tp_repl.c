@@ -54,7 +54,8 @@ int tp_repl_begin(tp_repl_buf_t *out, tp_repl_kind_t kind)
 
 size_t tp_repl_put_max(size_t ua_len, size_t origin_len)
 {
-	return 2 + 2 * (TP_REPL_ADDR_MAX + 1) + 16 + 2 * 24
+	/* the mode word: "transaction/observe" and its space fit in 24 */
+	return 2 + 2 * (TP_REPL_ADDR_MAX + 1) + 24 + 2 * 24
 		   + 4 * 24 + TP_AOR_MAX + TP_NAME_MAX + ua_len + origin_len + 2;
 }
 
@@ -65,6 +66,17 @@ static const char *tp_source_str(const tp_binding_t *b, char *buf, size_t n)
 	return tp_addr_str(&b->source, buf, n);
 }
 
+/* "dialog", or "dialog/observe" for an observe-only rule's UE */
+#define TP_REPL_OBSERVE "/observe"
+
+static int tp_mode_word(const char *w, size_t n, tp_binding_t *b)
+{
+	size_t k = sizeof(TP_REPL_OBSERVE) - 1;
+
+	b->observe = n > k && memcmp(w + n - k, TP_REPL_OBSERVE, k) == 0;
+	return tp_mode_parse(w, b->observe ? n - k : n, &b->mode);
+}
+
 int tp_repl_put(tp_repl_buf_t *out, const tp_binding_t *b,
 		unsigned long long at_ms, const char *ua, size_t ua_len,
 		const char *origin, size_t origin_len)
@@ -72,10 +84,10 @@ int tp_repl_put(tp_repl_buf_t *out, const tp_binding_t *b,
 	char c[TP_REPL_ADDR_MAX], s[TP_REPL_ADDR_MAX];
 	size_t was = out->len;
 
-	if(tp_add(out, "P %s %s %s %lld %llu",
+	if(tp_add(out, "P %s %s %s%s %lld %llu",
 			   tp_addr_str(&b->contact, c, sizeof(c)),
 			   tp_source_str(b, s, sizeof(s)), tp_mode_name(b->mode),
-			   (long long)b->expires, at_ms)
+			   b->observe ? TP_REPL_OBSERVE : "", (long long)b->expires, at_ms)
 					< 0
 			|| tp_add_bytes(out, b->aor, strlen(b->aor)) < 0
 			|| tp_add_bytes(out, b->rule, strlen(b->rule)) < 0
@@ -221,7 +233,7 @@ static int tp_record(tp_rd_t *r, tp_repl_rec_t *rec)
 		rec->at_ms = (unsigned long long)v;
 	} else {
 		if(tp_char(r, ' ') < 0 || tp_word(r, &w, &n) < 0
-				|| tp_mode_parse(w, n, &rec->b.mode) < 0
+				|| tp_mode_word(w, n, &rec->b) < 0
 				|| tp_char(r, ' ') < 0 || tp_num(r, (1LL << 40), &v) < 0)
 			return -1;
 		rec->b.expires = (time_t)v;

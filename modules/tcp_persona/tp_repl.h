@@ -10,6 +10,8 @@
  * PURE: what one P-CSCF tells the others over DMQ, as text: a first line
  * "tcp_persona/1 KIND", then one record per line.
  *   P CONTACT SOURCE MODE EXPIRES AT LEN:AOR LEN:RULE LEN:UA LEN:ORIGIN
+ *     (MODE "dialog", or "dialog/observe" when the UE's rule is
+ *     observe-only)
  *   D CONTACT SOURCE EXPIRES AT
  * P binds (or refreshes) the UE of CONTACT, D removes the registration
  * that SOURCE made, expiring at EXPIRES (a later one made since, through

@@ -89,15 +89,15 @@ static void tp_rpc_match(rpc_t *rpc, void *ctx)
 		rpc->fault(ctx, 500, "internal error creating the reply");
 		return;
 	}
-	rpc->struct_add(th, "ssss", "rule",
+	rpc->struct_add(th, "ssdss", "rule",
 			c.rule >= 0 ? rs->rules[c.rule].name : "", "mode",
-			tp_mode_name(c.mode), "result", tp_status_name(c.status),
-			"limit_rule",
+			tp_mode_name(c.mode), "observe", c.observe, "result",
+			tp_status_name(c.status), "limit_rule",
 			c.limit_rule >= 0 ? rs->rules[c.limit_rule].name : "");
 }
 
 static const char *tp_rpc_rules_doc[] = {
-		"The persona rules in matching order: index, name, mode, regex,"
+		"The persona rules in matching order: index, name, mode, observe, regex,"
 		" where each was defined and its hits since Kamailio started.",
 		0};
 
@@ -118,9 +118,10 @@ static void tp_rpc_rules(rpc_t *rpc, void *ctx)
 			rpc->fault(ctx, 500, "internal error creating the reply");
 			return;
 		}
-		rpc->struct_add(th, "dssssd", "index", i + 1, "name", rs->rules[i].name,
-				"mode", tp_mode_name(rs->rules[i].mode), "regex",
-				rs->rules[i].regex, "origin", rs->rules[i].origin, "hits",
+		rpc->struct_add(th, "dssdssd", "index", i + 1, "name",
+				rs->rules[i].name, "mode", tp_mode_name(rs->rules[i].mode),
+				"observe", rs->rules[i].observe, "regex", rs->rules[i].regex,
+				"origin", rs->rules[i].origin, "hits",
 				tp_clamp(tp_reload_hits(rs, i)));
 	}
 }

@@ -74,10 +74,11 @@ static void tp_rpc_binding_fields(
 	tp_addr_str(&v->b.contact, contact, sizeof(contact));
 	tp_addr_str(&v->b.source, source, sizeof(source));
 	tp_dmq_node_name(v->b.node, node, sizeof(node));
-	rpc->struct_add(st, "ssssssdds", "address", contact, "source", source,
+	rpc->struct_add(st, "ssssssddds", "address", contact, "source", source,
 			"aor", v->b.aor, "user_agent", v->ua, "rule", v->b.rule, "mode",
-			tp_mode_name(v->b.mode), "reg_conn_id", v->b.reg_conn_id,
-			"expires_in", (int)(v->b.expires - now), "node", node);
+			tp_mode_name(v->b.mode), "observe", (int)v->b.observe,
+			"reg_conn_id", v->b.reg_conn_id, "expires_in",
+			(int)(v->b.expires - now), "node", node);
 }
 
 const char *tp_rpc_bindings_doc[] = {

@@ -117,11 +117,21 @@ static int tp_set_mode(
 	return 0;
 }
 
+static int tp_set_observe(
+		tp_rule_spec_t *out, tp_span_t v, char *err, size_t errlen)
+{
+	if(v.len != 1 || (v.s[0] != '0' && v.s[0] != '1'))
+		return tp_fail(err, errlen, v.col,
+				"observe must be 0 or 1, got '%.*s'", (int)v.len, v.s);
+	out->observe = v.s[0] == '1';
+	return 0;
+}
+
 int tp_rule_parse(const char *text, size_t len, tp_rule_spec_t *out, char *err,
 		size_t errlen)
 {
 	const char *p = text, *end = text + len, *semi, *eq;
-	int have_name = 0, have_mode = 0;
+	int have_name = 0, have_mode = 0, have_observe = 0;
 	tp_span_t key, val;
 
 	memset(out, 0, sizeof(*out));
@@ -157,9 +167,14 @@ int tp_rule_parse(const char *text, size_t len, tp_rule_spec_t *out, char *err,
 				return tp_fail(err, errlen, key.col, "duplicate key 'mode'");
 			if(tp_set_mode(out, val, err, errlen) < 0)
 				return -1;
+		} else if(key.len == 7 && memcmp(key.s, "observe", 7) == 0) {
+			if(have_observe++)
+				return tp_fail(err, errlen, key.col, "duplicate key 'observe'");
+			if(tp_set_observe(out, val, err, errlen) < 0)
+				return -1;
 		} else {
 			return tp_fail(err, errlen, key.col,
-					"unknown key '%.*s' (use name, mode, then ua)",
+					"unknown key '%.*s' (use name, mode, observe, then ua)",
 					(int)key.len, key.s);
 		}
 		p = semi ? semi + 1 : end;

@@ -34,6 +34,7 @@ typedef struct tp_rule_spec
 {
 	char name[TP_NAME_MAX + 1];
 	tp_mode_t mode;
+	int observe; /*!< observe=1: counted and shown, traffic handled as none */
 	const char *regex;
 	size_t regex_len;
 	size_t regex_col; /*!< 1-based column of the regex in the rule text */

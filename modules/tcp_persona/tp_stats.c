@@ -24,6 +24,8 @@ stat_var *tp_stat_dmq_received;
 stat_var *tp_stat_dmq_sync_batches;
 stat_var *tp_stat_dmq_conflicts;
 stat_var *tp_stat_dmq_dropped;
+stat_var *tp_stat_observe_registers;
+stat_var *tp_stat_observe_requests;
 
 /* a gauge read from the binding table when asked */
 static counter_val_t tp_stat_bindings(void)
@@ -51,6 +53,8 @@ static stat_export_t tp_stats[] = {
 	{"dmq_sync_batches", 0, &tp_stat_dmq_sync_batches},
 	{"dmq_conflicts", 0, &tp_stat_dmq_conflicts},
 	{"dmq_dropped", 0, &tp_stat_dmq_dropped},
+	{"observe_registers", 0, &tp_stat_observe_registers},
+	{"observe_requests", 0, &tp_stat_observe_requests},
 	{0, 0, 0}
 };
 /* clang-format on */

@@ -46,6 +46,12 @@ extern stat_var *tp_stat_dmq_sync_batches;
 extern stat_var *tp_stat_dmq_conflicts;
 extern stat_var *tp_stat_dmq_dropped;
 
+/*! observe-only rules: REGISTERs of their UEs (also counted in their
+ * mode's register_ counter), and requests to or from their UEs, handled
+ * as none (one per UE a request goes to or comes from) */
+extern stat_var *tp_stat_observe_registers;
+extern stat_var *tp_stat_observe_requests;
+
 /*! counts one in a per-mode counter; modes without one are ignored */
 void tp_stat_mode(stat_var **per_mode, tp_mode_t mode);
 

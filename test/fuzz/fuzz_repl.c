@@ -22,7 +22,8 @@ static int same(const tp_repl_rec_t *a, const tp_repl_rec_t *b)
 		return 0;
 	if(a->op == 'D')
 		return a->at_ms == b->at_ms;
-	return a->b.mode == b->b.mode && strcmp(a->b.aor, b->b.aor) == 0
+	return a->b.mode == b->b.mode && a->b.observe == b->b.observe
+		   && strcmp(a->b.aor, b->b.aor) == 0
 		   && strcmp(a->b.rule, b->b.rule) == 0 && a->ua_len == b->ua_len
 		   && memcmp(a->ua, b->ua, a->ua_len) == 0
 		   && a->origin_len == b->origin_len

@@ -68,7 +68,7 @@ rejects "an unknown mode" \
 	"rule #2 'apple' [name=apple;mode=rouse;ua=^iOS/]: column 17: unknown mode 'rouse' (use none, reuse, dialog or transaction)" \
 	"$(mp rule 'name=a;mode=none;ua=a')" "$(mp rule 'name=apple;mode=rouse;ua=^iOS/')"
 rejects "an unknown key" \
-	"rule #1 'a' [name=a;mode=dialog;agent=x;ua=y]: column 20: unknown key 'agent' (use name, mode, then ua)" \
+	"rule #1 'a' [name=a;mode=dialog;agent=x;ua=y]: column 20: unknown key 'agent' (use name, mode, observe, then ua)" \
 	"$(mp rule 'name=a;mode=dialog;agent=x;ua=y')"
 rejects "a missing name" \
 	"rule #1 [mode=dialog;ua=y]: column 1: missing key 'name'" \

@@ -9,7 +9,8 @@
 # on node 1 reclassifies on node 2; node 2 restarted is synced; a
 # de-registration through node 1 unbinds on node 2; after a split (node 2
 # frozen) node 1 pushes node 2 what it missed; node 1 killed, node 2 goes
-# on giving its dialog UE a connection per call.
+# on giving its dialog UE a connection per call. A UE of an observe-only
+# rule is handled as none on node 2 too.
 # Node 2 is the proxy the capture follows; node 1 is a second kamailio.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_wire.sh"
@@ -17,12 +18,14 @@ source "$(dirname "$0")/lib_dmq.sh"
 tp_workdir
 
 read -r UE1 UE2 UE3 _ <<<"$TP_UE_IPS"
+read -r _ _ _ UE4 _ <<<"${TP_FORK_UE_IPS:-127.0.0.81 127.0.0.82 127.0.0.83 127.0.0.85 127.0.0.86}"
 N1=${TP_DMQ_NODE1_IP:-127.0.0.62}
 N2=$TP_PROXY_IP
 P=$N2
 RULES=$TP_WORK/persona.rules
 export TP_WIRE_RULES=$RULES
 cp "$TP_IT_DIR/cfg/wire.rules" "$RULES"
+echo "name=persona-observed;mode=dialog;observe=1;ua=^Persona-Observed/" >>"$RULES"
 
 node1_start() { dmq_node_start n1 "$N1" "$N2" "$RULES" && N1_PID=${NODE_PID[n1]}; }
 n1_kamcmd() { dmq_kamcmd n1 "$@"; }
@@ -59,6 +62,17 @@ tp_check "an MT call to the transaction UE through node 2" \
 	tp_net_call net_call "direct-$UE2"
 tp_check "an MT call to the reuse UE through node 2 is refused with 480" \
 	tp_net_call net_call_480 "direct-$UE3"
+TP_PROXY_IP=$N1 tp_check "UE $UE4 (dialog, observe-only rule) registers through node 1" \
+	tp_ue_start "$UE4" "Persona-Observed/1.0"
+n2_observe() { dmq_kamcmd proxy tcp_persona.binding "$1:$TP_UE_PORT" 2>/dev/null | sed -n 's/^\tobserve: //p'; }
+tp_check "node 2 holds UE $UE4's binding as dialog, from node 1" \
+	wait_binding "$UE4" "dialog $FROM_N1"
+tp_eq "... marked observe-only" 1 "$(n2_observe "$UE4")"
+opened=$(n2_stat conn_opened_dialog)
+tp_check "an MT call to the observed UE through node 2" \
+	tp_net_call net_call "direct-$UE4"
+tp_eq "node 2 handled it as none: no dialog connection opened, its INVITE, ACK and BYE counted in observe_requests" \
+	"$opened 3" "$(n2_stat conn_opened_dialog) $(n2_stat observe_requests)"
 
 # a reload on node 1 reloads node 2: transaction becomes dialog
 sed -i 's/^name=persona-transaction;mode=transaction;/name=persona-transaction;mode=dialog;/' "$RULES"
@@ -67,7 +81,7 @@ echo "$reply" | sed 's/^/# reload on node 1: /'
 tp_check "tcp_persona.reload reclassify on node 1 says it asked the others" \
 	grep -q 'dmq_broadcast: 1' <<<"$reply"
 tp_eq "... and its reply lists node 2's answer" \
-	"node=sip:$N2:$DMQ_PORT reload_code=200 reload_answer=reloaded 4 rules, generation 1, 1 changed" \
+	"node=sip:$N2:$DMQ_PORT reload_code=200 reload_answer=reloaded 5 rules, generation 1, 1 changed" \
 	"$(sed -n '/nodes:/,$p' <<<"$reply" | sed -n 's/^\t*\(node\|reload_code\|reload_answer\): /\1=/p' | paste -sd' ')"
 tp_check "node 2 reloaded: UE $UE2 is now dialog there" \
 	wait_binding "$UE2" "dialog $FROM_N1"
@@ -79,7 +93,7 @@ node_answer() {
 }
 wait_answer() { dmq_wait 5 "$2" node_answer "$1"; }
 tp_check "tcp_persona.nodes on node 1: node 2 answered its reload" \
-	wait_answer "sip:$N2:$DMQ_PORT" "200 reloaded 4 rules, generation 1, 1 changed"
+	wait_answer "sip:$N2:$DMQ_PORT" "200 reloaded 5 rules, generation 1, 1 changed"
 tp_check "an MT call to UE $UE2 through node 2 after the reload" \
 	tp_net_call net_call "direct-$UE2"
 
@@ -152,4 +166,8 @@ tp_eq "node 1 killed: the call on one connection, closed by node 2" \
 	"proxy=$P:* ue=$UE2:$TP_UE_PORT $call close=FIN-proxy" \
 	"$(sed -n 4p <<<"$l" | sed 's/^open=proxy //; s/ calls=c[0-9]*//')"
 tp_eq "reuse UE: node 2 opened no connection to it" "" "$(lines "$UE3")"
+# (stock keeps that connection until it idles: no close checked)
+tp_eq "observed UE: one connection from node 2 for the call" \
+	"proxy=$P:* ue=$UE4:$TP_UE_PORT $call" \
+	"$(lines "$UE4" | sed 's/^open=proxy //; s/ calls=c[0-9]*//; s/ close=.*//')"
 tp_done

@@ -18,16 +18,16 @@ flat() {
 		paste -sd' '
 }
 
-tp_eq "match: modparam rule" "rule=samsung-s2x mode=dialog result=match limit_rule=" \
+tp_eq "match: modparam rule" "rule=samsung-s2x mode=dialog observe=0 result=match limit_rule=" \
 	"$(flat tcp_persona.match 'SM-S916U1-S916U1UES7EZB6 Samsung IMS 6.0')"
-tp_eq "match: rules_file rule" "rule=pixel mode=transaction result=match limit_rule=" \
+tp_eq "match: rules_file rule" "rule=pixel mode=transaction observe=0 result=match limit_rule=" \
 	"$(flat tcp_persona.match 'Google_Pixel8_Android 16_BP4A.260205.001')"
 tp_eq "match: none matched gives the default mode" \
-	"rule= mode=transaction result=no match limit_rule=" \
+	"rule= mode=transaction observe=0 result=no match limit_rule=" \
 	"$(flat tcp_persona.match 'Fairphone_Fairphone 6_FP6.QREL.15.151.0')"
 hostile="$(printf 'a%.0s' $(seq 1 400))!"
 tp_eq "match: a hostile User-Agent stops at the PCRE2 limit, default mode" \
-	"rule= mode=transaction result=limit limit_rule=evil" \
+	"rule= mode=transaction observe=0 result=limit limit_rule=evil" \
 	"$(flat tcp_persona.match "$hostile")"
 tp_eq "match: missing parameter is an error reply" \
 	"error: 400 - missing parameter: the User-Agent to match" \
@@ -36,7 +36,7 @@ tp_eq "match: two parameters are an error reply" \
 	"error: 400 - one parameter expected: the User-Agent, quoted" \
 	"$(flat tcp_persona.match iOS/16.7 iPhone)"
 tp_eq "match: a User-Agent that looks like a number is still a string" \
-	"rule= mode=transaction result=no match limit_rule=" \
+	"rule= mode=transaction observe=0 result=no match limit_rule=" \
 	"$(flat tcp_persona.match 12345)"
 tp_eq "match: an extra numeric parameter is an error reply" \
 	"error: 400 - one parameter expected: the User-Agent, quoted" \
@@ -45,8 +45,8 @@ tp_eq "match: an extra numeric parameter is an error reply" \
 rules=$(tp_kamcmd tcp_persona.rules | sed -n 's/^\tname: //p' | paste -sd' ')
 tp_eq "rules: in matching order, modparam rules first" \
 	"samsung-s2x apple pixel xiaomi odd catch-samsung no-ua evil" "$rules"
-tp_eq "rules: each with index, name, mode, regex and origin" \
-	"index=5 name=odd mode=reuse regex=^odd;ua=x\$ origin=$TP_IT_DIR/cfg/personas.rules:7 hits=0" \
+tp_eq "rules: each with index, name, mode, observe, regex and origin" \
+	"index=5 name=odd mode=reuse observe=0 regex=^odd;ua=x\$ origin=$TP_IT_DIR/cfg/personas.rules:7 hits=0" \
 	"$(tp_kamcmd tcp_persona.rules | sed -n '/index: 5$/,/}/p' |
 		sed -n 's/^\t\([a-z_]*\): \(.*\)$/\1=\2/p' | paste -sd' ')"
 tp_eq "rules: a parameter is an error reply" "error: 400 - no parameters expected" \

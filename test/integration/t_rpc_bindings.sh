@@ -34,8 +34,8 @@ tp_eq "bindings: total, offset and count" "total=3 offset=0 count=3" \
 b1=$(tp_kamcmd tcp_persona.bindings | sed -n "/address: $UE1:$TP_UE_PORT\$/,/}/p" |
 	sed -n 's/^\t*\([a-z_]*\): \(.*\)$/\1=\2/p' | paste -sd' ' |
 	sed 's/source=\([0-9.]*\):[0-9]*/source=\1:*/;s/reg_conn_id=-\?[1-9][0-9]*/reg_conn_id=N/;s/expires_in=\(59[0-9]\|600\) /expires_in=~600 /')
-tp_eq "bindings: a UE's address, source, AoR, User-Agent, rule, mode, connection, expiry" \
-	"address=$UE1:$TP_UE_PORT source=$UE1:* aor=sip:$U1@$P user_agent=Persona-Dialog/1.0 rule=persona-dialog mode=dialog reg_conn_id=N expires_in=~600 node=local" \
+tp_eq "bindings: a UE's address, source, AoR, User-Agent, rule, mode, observe, connection, expiry" \
+	"address=$UE1:$TP_UE_PORT source=$UE1:* aor=sip:$U1@$P user_agent=Persona-Dialog/1.0 rule=persona-dialog mode=dialog observe=0 reg_conn_id=N expires_in=~600 node=local" \
 	"$b1"
 pages=$( (tp_kamcmd tcp_persona.bindings 0 2; tp_kamcmd tcp_persona.bindings 2 2) |
 	sed -n 's/^\t*address: //p' | sort | paste -sd' ')
@@ -124,7 +124,7 @@ tp_check "an MT call to the unbound UE" tp_net_call net_call "$U2"
 stats=$(tp_kamcmd stats.get_statistics tcp_persona: | tr -d '\t' | sort |
 	paste -sd' ')
 tp_eq "stats.get_statistics tcp_persona: after the scenario" \
-	"tcp_persona:bindings = 2 tcp_persona:bindings_refused = 0 tcp_persona:conn_closed_dialog = 1 tcp_persona:conn_closed_transaction = 2 tcp_persona:conn_opened_dialog = 1 tcp_persona:conn_opened_transaction = 2 tcp_persona:dmq_conflicts = 0 tcp_persona:dmq_dropped = 0 tcp_persona:dmq_received = 0 tcp_persona:dmq_sent = 0 tcp_persona:dmq_sync_batches = 0 tcp_persona:owned_lost = 0 tcp_persona:register_dialog = 1 tcp_persona:register_none = 0 tcp_persona:register_reuse = 1 tcp_persona:register_transaction = 1 tcp_persona:reuse_refused = 0 tcp_persona:unmatched = 0" \
+	"tcp_persona:bindings = 2 tcp_persona:bindings_refused = 0 tcp_persona:conn_closed_dialog = 1 tcp_persona:conn_closed_transaction = 2 tcp_persona:conn_opened_dialog = 1 tcp_persona:conn_opened_transaction = 2 tcp_persona:dmq_conflicts = 0 tcp_persona:dmq_dropped = 0 tcp_persona:dmq_received = 0 tcp_persona:dmq_sent = 0 tcp_persona:dmq_sync_batches = 0 tcp_persona:observe_registers = 0 tcp_persona:observe_requests = 0 tcp_persona:owned_lost = 0 tcp_persona:register_dialog = 1 tcp_persona:register_none = 0 tcp_persona:register_reuse = 1 tcp_persona:register_transaction = 1 tcp_persona:reuse_refused = 0 tcp_persona:unmatched = 0" \
 	"$stats"
 tp_eq "tcp_persona.stats says the same" \
 	"bindings=2 rules=4 generation=0 register_none=0 register_reuse=1 register_dialog=1 register_transaction=1 unmatched=0 conn_opened_dialog=1 conn_opened_transaction=2 conn_closed_dialog=1 conn_closed_transaction=2 reuse_refused=0 owned_lost=0 switch_failed=0 bindings_refused=0" \

@@ -37,11 +37,12 @@ static tp_addr_t source_of(unsigned int k, uint64_t *s)
 	return tp_fx_addr((uint8_t)(100 + tp_fx_rand(s) % 4), (uint16_t)(61000 + tp_fx_rand(s) % 10));
 }
 
-static void classify(const char *ua, size_t len, tp_mode_t *mode, char *rule,
-		size_t rule_size, void *arg)
+static void classify(const char *ua, size_t len, tp_mode_t *mode,
+		int *observe, char *rule, size_t rule_size, void *arg)
 {
 	(void)arg;
 	*mode = (tp_mode_t)(len % 4);
+	*observe = len % 3 == 0;
 	snprintf(rule, rule_size, "r%.*s", (int)(len > 4 ? 4 : len), ua);
 }
 

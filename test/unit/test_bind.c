@@ -268,6 +268,32 @@ START_TEST(test_bind_each_reuse)
 }
 END_TEST
 
+/* an observed reuse UE is handled as none: its connection is not kept */
+START_TEST(test_bind_each_reuse_skips_observed)
+{
+	tp_binding_t b;
+	int calls = 0;
+
+	memset(reuse_seen, 0, sizeof(reuse_seen));
+	bind_ue("127.0.0.81", 5060, "127.0.0.81", 40001, TP_MODE_REUSE, 1, 100);
+	memset(&b, 0, sizeof(b));
+	b.contact = addr("127.0.0.82", 5060);
+	b.source = addr("127.0.0.82", 40001);
+	b.mode = TP_MODE_REUSE;
+	b.observe = 1;
+	b.reg_conn_id = 2;
+	b.expires = 100;
+	ck_assert_int_eq(tp_bind_put(t, &b, "UA", 2), 0);
+	tp_bind_each_reuse(t, 40, on_reuse, &calls);
+	ck_assert_int_eq(calls, 1);
+	ck_assert_int_eq(reuse_seen[1], 1);
+	ck_assert_int_eq(reuse_seen[2], 0);
+	ck_assert_int_eq(tp_bind_get_dst(t, &b.contact, 40, &b), 1);
+	ck_assert_int_eq(b.mode, TP_MODE_REUSE);
+	ck_assert_int_eq(b.observe, 1);
+}
+END_TEST
+
 static void count_reuse(int conn_id, unsigned int secs, void *arg)
 {
 	ck_assert_int_gt(conn_id, 0);
@@ -351,6 +377,7 @@ TCase *tp_tcase_bind(void)
 	tcase_add_test(tc, test_bind_many_ues_one_source);
 	tcase_add_test(tc, test_bind_addr_str);
 	tcase_add_test(tc, test_bind_each_reuse);
+	tcase_add_test(tc, test_bind_each_reuse_skips_observed);
 	tcase_add_test(tc, test_bind_each_reuse_in_batches);
 	tcase_add_test(tc, test_bind_each_reuse_parts);
 	return tc;

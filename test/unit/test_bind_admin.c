@@ -155,13 +155,14 @@ START_TEST(test_next_pages_through_every_ue_once)
 }
 END_TEST
 
-static void by_prefix(const char *ua, size_t len, tp_mode_t *mode, char *rule,
-		size_t rule_size, void *arg)
+static void by_prefix(const char *ua, size_t len, tp_mode_t *mode,
+		int *observe, char *rule, size_t rule_size, void *arg)
 {
 	int reuse = len >= 5 && memcmp(ua, "Reuse", 5) == 0;
 
 	(void)arg;
 	*mode = reuse ? TP_MODE_REUSE : TP_MODE_TRANSACTION;
+	*observe = len >= 7 && memcmp(ua, "Observe", 7) == 0;
 	snprintf(rule, rule_size, "%s", reuse ? "r" : "");
 }
 
@@ -191,6 +192,38 @@ START_TEST(test_reclassify_updates_ues_and_nat_copies)
 }
 END_TEST
 
+/* an observe-only rule: the binding keeps the mode it would get and says
+ * it is observed; a reload that switches the rule on clears that */
+START_TEST(test_reclassify_sets_and_clears_observe)
+{
+	tp_binding_t b;
+	unsigned int changed = 99;
+
+	bind_ua("127.0.0.81:5060", "127.0.0.81:4000", TP_MODE_REUSE,
+			"Observe/Reuse", 100);
+	ck_assert_int_eq(tp_bind_get_dst(t, at("127.0.0.81:5060"), 10, &b), 1);
+	ck_assert_int_eq(b.observe, 0);
+	ck_assert_uint_eq(tp_bind_reclassify(t, 10, by_prefix, NULL, &changed), 1);
+	ck_assert_uint_eq(changed, 1); /* same mode, now observed */
+	ck_assert_int_eq(tp_bind_get_dst(t, at("127.0.0.81:5060"), 10, &b), 1);
+	ck_assert_int_eq(b.mode, TP_MODE_TRANSACTION);
+	ck_assert_int_eq(b.observe, 1);
+	ck_assert_uint_eq(tp_bind_reclassify(t, 10, by_prefix, NULL, &changed), 1);
+	ck_assert_uint_eq(changed, 0);
+	ck_assert_int_eq(tp_bind_get_src(t, at("127.0.0.81:4000"), 10, &b), 1);
+	ck_assert_int_eq(b.observe, 1);
+	/* the same User-Agent registered again with observe off */
+	memset(&b, 0, sizeof(b));
+	b.contact = addr("127.0.0.81:5060");
+	b.source = addr("127.0.0.81:4000");
+	b.mode = TP_MODE_TRANSACTION;
+	b.expires = 100;
+	ck_assert_int_eq(tp_bind_put(t, &b, "Observe/Reuse", 13), 0);
+	ck_assert_int_eq(tp_bind_get_dst(t, at("127.0.0.81:5060"), 10, &b), 1);
+	ck_assert_int_eq(b.observe, 0);
+}
+END_TEST
+
 TCase *tp_tcase_bind_admin(void)
 {
 	TCase *tc = tcase_create("bind_admin");
@@ -202,5 +235,6 @@ TCase *tp_tcase_bind_admin(void)
 	tcase_add_test(tc, test_find_cuts_a_long_user_agent);
 	tcase_add_test(tc, test_next_pages_through_every_ue_once);
 	tcase_add_test(tc, test_reclassify_updates_ues_and_nat_copies);
+	tcase_add_test(tc, test_reclassify_sets_and_clears_observe);
 	return tc;
 }

@@ -72,6 +72,26 @@ START_TEST(test_cache_hit_gives_same_answer)
 }
 END_TEST
 
+/* the match and the cached answer both say the rule is observe-only */
+START_TEST(test_cache_carries_observe)
+{
+	tp_class_t a, b;
+
+	add_ok("name=trial;mode=transaction;observe=1;ua=^Trial/");
+	a = classify("Trial/2.1");
+	b = classify("Trial/2.1");
+	ck_assert_uint_eq(cache.hits, 1);
+	ck_assert_int_eq(a.mode, TP_MODE_TRANSACTION);
+	ck_assert_int_eq(a.observe, 1);
+	ck_assert_int_eq(b.mode, TP_MODE_TRANSACTION);
+	ck_assert_int_eq(b.observe, 1);
+	b = classify("SM-S916U1 Samsung IMS 6.0");
+	ck_assert_int_eq(b.observe, 0);
+	b = classify("Xiaomi__Android_12");
+	ck_assert_int_eq(b.observe, 0);
+}
+END_TEST
+
 START_TEST(test_cache_default_mode_follows_set)
 {
 	tp_class_t c;
@@ -186,6 +206,7 @@ TCase *tp_tcase_cache(void)
 	TCase *tc = tcase_create("cache");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_cache_carries_observe);
 	tcase_add_test(tc, test_cache_hit_gives_same_answer);
 	tcase_add_test(tc, test_cache_default_mode_follows_set);
 	tcase_add_test(tc, test_cache_invalidated_when_rules_change);

@@ -73,6 +73,7 @@ START_TEST(test_repl_round_trip)
 	char w[64];
 
 	b.mode = TP_MODE_REUSE;
+	b.observe = 1;
 	b.rule[0] = '\0';
 	ck_assert_int_eq(tp_repl_begin(&out, TP_REPL_UPDATE), 0);
 	ck_assert_int_eq(tp_repl_put(&out, &a, 1893455000123ULL, ua, sizeof(ua) - 1, "sip:n1", 6), 0);
@@ -84,6 +85,7 @@ START_TEST(test_repl_round_trip)
 	ck_assert(tp_addr_eq(&s.r[0].b.contact, &a.contact));
 	ck_assert(tp_addr_eq(&s.r[0].b.source, &a.contact));
 	ck_assert_int_eq(s.r[0].b.mode, TP_MODE_DIALOG);
+	ck_assert_int_eq(s.r[0].b.observe, 0);
 	ck_assert_int_eq(s.r[0].b.expires, a.expires);
 	ck_assert_str_eq(s.r[0].b.aor, a.aor);
 	ck_assert_str_eq(s.r[0].b.rule, "A-dialog");
@@ -92,6 +94,8 @@ START_TEST(test_repl_round_trip)
 	ck_assert_uint_eq(s.r[0].at_ms, 1893455000123ULL);
 	ck_assert_uint_eq(s.r[1].at_ms, 0);
 	ck_assert_int_eq(s.r[1].b.mode, TP_MODE_REUSE);
+	ck_assert_int_eq(s.r[1].b.observe, 1);
+	ck_assert(strstr(text, " reuse/observe ") != NULL);
 	ck_assert_str_eq(s.r[1].b.rule, "");
 	ck_assert_str_eq(tp_addr_str(&s.r[1].b.source, w, sizeof(w)),
 			"192.0.2.9:40000");

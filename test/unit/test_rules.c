@@ -60,6 +60,24 @@ START_TEST(test_rule_regex_is_verbatim)
 }
 END_TEST
 
+START_TEST(test_rule_observe)
+{
+	tp_rule_spec_t s;
+	char err[TP_ERR_LEN] = "";
+
+	ck_assert_int_eq(parse("name=a;mode=dialog;observe=1;ua=^x", &s, err), 0);
+	ck_assert_int_eq(s.mode, TP_MODE_DIALOG);
+	ck_assert_int_eq(s.observe, 1);
+	ck_assert_int_eq(parse("name=a;observe=0;mode=reuse;ua=^x", &s, err), 0);
+	ck_assert_int_eq(s.observe, 0);
+	ck_assert_int_eq(parse("name=a;mode=reuse;ua=^x", &s, err), 0);
+	ck_assert_int_eq(s.observe, 0);
+	/* the regex is the rest of the rule: observe after ua= is regex text */
+	ck_assert_int_eq(parse("name=a;mode=reuse;ua=^x;observe=1", &s, err), 0);
+	ck_assert_int_eq(s.observe, 0);
+}
+END_TEST
+
 START_TEST(test_rule_every_mode)
 {
 	static const char *names[] = {"none", "reuse", "dialog", "transaction"};
@@ -87,7 +105,7 @@ static const struct
 				"column 13: unknown mode 'sometimes' (use none, reuse, dialog "
 				"or transaction)"},
 		{"name=a;mode=dialog;agent=x;ua=^x",
-				"column 20: unknown key 'agent' (use name, mode, then ua)"},
+				"column 20: unknown key 'agent' (use name, mode, observe, then ua)"},
 		{"mode=dialog;ua=^x", "column 1: missing key 'name'"},
 		{"name=a;ua=^x", "column 1: missing key 'mode'"},
 		{"name=a;mode=dialog", "column 19: missing key 'ua' (it comes last)"},
@@ -106,6 +124,12 @@ static const struct
 		{"name=a;dialog;ua=x", "column 8: expected key=value, got 'dialog'"},
 		{"", "column 1: missing key 'name'"},
 		{"ua=x", "column 1: missing key 'name'"},
+		{"name=a;mode=dialog;observe=yes;ua=x",
+				"column 28: observe must be 0 or 1, got 'yes'"},
+		{"name=a;mode=dialog;observe=;ua=x",
+				"column 28: observe must be 0 or 1, got ''"},
+		{"name=a;mode=dialog;observe=1;observe=0;ua=x",
+				"column 30: duplicate key 'observe'"},
 };
 
 START_TEST(test_rule_errors)
@@ -198,6 +222,7 @@ TCase *tp_tcase_rules(void)
 	tcase_add_test(tc, test_rule_basic);
 	tcase_add_test(tc, test_rule_keys_any_order_and_blanks);
 	tcase_add_test(tc, test_rule_regex_is_verbatim);
+	tcase_add_test(tc, test_rule_observe);
 	tcase_add_test(tc, test_rule_every_mode);
 	tcase_add_loop_test(tc, test_rule_errors, 0,
 			(int)(sizeof(bad_rules) / sizeof(bad_rules[0])));
