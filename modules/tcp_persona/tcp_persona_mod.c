@@ -36,6 +36,7 @@
 #include "tp_cache.h"
 #include "tp_classify.h"
 #include "tp_conn.h"
+#include "tp_discover.h"
 #include "tp_dlg.h"
 #include "tp_enforce.h"
 #include "tp_fresh.h"
@@ -90,6 +91,7 @@ static param_export_t params[] = {
 	{"event_callback", PARAM_STR, &tp_event_callback},
 	{"unmatched_interval", PARAM_INT, &tp_unmatched_interval},
 	{"enable_dmq",   PARAM_INT, &tp_dmq_enable},
+	{"discover_families", PARAM_INT, &tp_discover_families},
 	{0, 0, 0}
 };
 
@@ -149,7 +151,8 @@ static int mod_init(void)
 			|| tp_hooks_init((unsigned int)tp_hash_size) < 0
 			|| tp_register_init() < 0
 			|| tp_dlg_init() < 0 || tp_ims_init() < 0 || tp_event_init() < 0
-			|| tp_timer_init() < 0 || tp_dmq_init() < 0)
+			|| tp_timer_init() < 0 || tp_dmq_init() < 0
+			|| tp_discover_init() < 0)
 		return -1;
 	LM_INFO("%d persona rules (%d from modparam, %d from rules_file %s),"
 			" default mode '%s', PCRE2 JIT %s, cache %u User-Agents\n",

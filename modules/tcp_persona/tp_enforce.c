@@ -14,6 +14,7 @@
 #include "core/parser/parse_to.h"
 
 #include "tp_conn.h"
+#include "tp_discover.h"
 #include "tp_dlg.h"
 #include "tp_enforce.h"
 #include "tp_enforce_initial.h"
@@ -337,17 +338,22 @@ int tp_persona_enforce(sip_msg_t *msg)
 {
 	tp_binding_t b;
 	tp_addr_t a;
-	int r;
+	int r, initial;
 
 	if(msg->first_line.type != SIP_REQUEST) {
 		LM_ERR("persona_enforce() is for requests (Call-ID [%.*s])\n",
 				tp_enf_callid(msg).len, tp_enf_callid(msg).s);
 		return TP_ENF_ERROR;
 	}
+	initial = msg->REQ_METHOD != METHOD_ACK && msg->REQ_METHOD != METHOD_CANCEL
+			  && !tp_has_totag(msg);
+	/* discovery: the next request of a dialog a phone started shows
+	 * whether it keeps its connection per dialog or per transaction */
+	if(!initial)
+		tp_discover_indialog(msg);
 	/* terminating: toward bound UEs. An initial request may fork: each
 	 * branch gets the persona of the UE it goes to */
-	if(msg->REQ_METHOD != METHOD_ACK && msg->REQ_METHOD != METHOD_CANCEL
-			&& !tp_has_totag(msg)) {
+	if(initial) {
 		if((r = tp_enforce_initial(msg)) != TP_ENF_NOTHING)
 			return r;
 	} else if(tp_enf_uri_hop(msg, GET_NEXT_HOP(msg), &a, &b) > 0) {
@@ -359,6 +365,8 @@ int tp_persona_enforce(sip_msg_t *msg)
 		return TP_ENF_NOTHING;
 	if(tp_enf_mo_ue(msg, &b) < 0)
 		return TP_ENF_NOTHING;
+	if(initial && tp_enf_dialog_creating(msg))
+		tp_discover_initial(msg, &b);
 	tp_pv_set(msg, b.rule, b.mode);
 	return b.mode == TP_MODE_DIALOG ? tp_enforce_mo_dialog(msg, &b)
 									: (b.mode == TP_MODE_NONE ? TP_ENF_NOTHING

@@ -21,6 +21,7 @@
 #include "modules/tm/tm_load.h"
 
 #include "tp_event.h"
+#include "tp_load.h"
 #include "tp_once.h"
 
 str tp_event_callback = STR_NULL;
@@ -28,8 +29,9 @@ int tp_unmatched_interval = 3600;
 
 static str tp_event_names[TP_EV_COUNT] = {
 		str_init("tcp_persona:reuse-unavailable"),
-		str_init("tcp_persona:unmatched")};
-static int tp_event_rt[TP_EV_COUNT] = {-1, -1};
+		str_init("tcp_persona:unmatched"),
+		str_init("tcp_persona:new-family")};
+static int tp_event_rt[TP_EV_COUNT] = {-1, -1, -1};
 static tp_once_t *tp_unmatched_once;
 static struct tm_binds tp_ev_tmb;
 
@@ -175,6 +177,29 @@ void tp_event_unmatched(sip_msg_t *msg, const tp_binding_t *b,
 	tp_copy_printable(d->ua, sizeof(d->ua), ua->s, (size_t)ua->len);
 	strcpy(d->rule, b->rule);
 	d->mode = b->mode;
+}
+
+void tp_event_new_family(sip_msg_t *msg, const char *family, const str *ua,
+		const tp_addr_t *src)
+{
+	tp_ruleset_t *rs = tp_active_rules();
+	tp_event_data_t *d;
+	tp_class_t c;
+
+	if(!tp_event_wanted(TP_EV_NEW_FAMILY))
+		return;
+	d = tp_event_slot(msg, TP_EV_NEW_FAMILY);
+	tp_addr_str(src, d->ue, sizeof(d->ue));
+	tp_addr_str(src, d->source, sizeof(d->source));
+	tp_copy_printable(d->ua, sizeof(d->ua), ua->s, (size_t)ua->len);
+	tp_copy_printable(d->family, sizeof(d->family), family, strlen(family));
+	/* the rule it would get today: a dry run, no cache, no hit */
+	if(rs) {
+		tp_ruleset_match(rs, ua->s, (size_t)ua->len, &c);
+		snprintf(d->rule, sizeof(d->rule), "%s",
+				c.rule >= 0 ? rs->rules[c.rule].name : "");
+		d->mode = c.mode;
+	}
 }
 
 /* Kamailio 5.6's cfg lexer takes [a-zA-Z][0-9a-zA-Z-]* before the ':' of

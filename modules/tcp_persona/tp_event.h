@@ -22,11 +22,13 @@
 #include "core/str.h"
 
 #include "tp_bind.h"
+#include "tp_family.h"
 
 typedef enum tp_event_kind
 {
 	TP_EV_REUSE_UNAVAILABLE = 0,
 	TP_EV_UNMATCHED,
+	TP_EV_NEW_FAMILY,
 	TP_EV_COUNT
 } tp_event_kind_t;
 
@@ -39,6 +41,7 @@ typedef struct tp_event_data
 	char ua[TP_BIND_UA_SHOW + 1];
 	char rule[TP_NAME_MAX + 1];
 	tp_mode_t mode;
+	char family[TP_FAMILY_MAX + 1]; /*!< new-family only */
 } tp_event_data_t;
 
 /*! KEMI function name (modparam event_callback) */
@@ -61,6 +64,11 @@ void tp_event_unmatched(sip_msg_t *msg, const tp_binding_t *b,
 		const tp_addr_t *ue, const str *ua);
 
 /*! the data of the event whose route runs now, else NULL */
+/*! a User-Agent family seen for the first time, from the UE at src: the
+ * rule that matches ua now (if any) goes with it */
+void tp_event_new_family(sip_msg_t *msg, const char *family, const str *ua,
+		const tp_addr_t *src);
+
 const tp_event_data_t *tp_event_current(void);
 
 #endif /* TP_EVENT_H */

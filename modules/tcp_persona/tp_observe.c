@@ -110,10 +110,16 @@ static int tp_place(tp_observe_t *o)
 int tp_observe(tp_observe_t *o, const char *family, size_t len,
 		tp_obs_event_t ev, time_t now)
 {
+	return tp_observe_ua(o, family, len, NULL, 0, ev, now);
+}
+
+int tp_observe_ua(tp_observe_t *o, const char *family, size_t len,
+		const char *ua, size_t ua_len, tp_obs_event_t ev, time_t now)
+{
 	tp_obs_family_t *f;
 	int i, fresh = 0;
 
-	if(len == 0 || (unsigned int)ev >= TP_OBS_EVENTS)
+	if(len == 0 || (int)ev >= TP_OBS_EVENTS || (int)ev < (int)TP_OBS_NOTHING)
 		return -1;
 	if(len > TP_FAMILY_MAX)
 		len = TP_FAMILY_MAX;
@@ -132,7 +138,13 @@ int tp_observe(tp_observe_t *o, const char *family, size_t len,
 	} else {
 		f = &o->slot[i].f;
 	}
-	if(f->seen.n[ev] < UINT32_MAX)
+	if(ua && f->example[0] == '\0') {
+		if(ua_len > TP_OBS_EXAMPLE_MAX)
+			ua_len = TP_OBS_EXAMPLE_MAX;
+		memcpy(f->example, ua, ua_len);
+		f->example[ua_len] = '\0';
+	}
+	if(ev != TP_OBS_NOTHING && f->seen.n[ev] < UINT32_MAX)
 		f->seen.n[ev]++;
 	f->last = now;
 	tp_unlock(&o->lock);

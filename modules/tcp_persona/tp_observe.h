@@ -23,10 +23,14 @@
 
 typedef struct tp_observe tp_observe_t;
 
+/*! bytes of a family's first User-Agent kept (its rule is found by it) */
+#define TP_OBS_EXAMPLE_MAX 255
+
 /*! one family as read out */
 typedef struct tp_obs_family
 {
 	char family[TP_FAMILY_MAX + 1];
+	char example[TP_OBS_EXAMPLE_MAX + 1]; /*!< a User-Agent of it, cut */
 	tp_observed_t seen;
 	time_t first, last; /*!< first and last seen */
 } tp_obs_family_t;
@@ -41,6 +45,14 @@ void tp_observe_destroy(tp_observe_t *o);
  */
 int tp_observe(tp_observe_t *o, const char *family, size_t len,
 		tp_obs_event_t ev, time_t now);
+
+/*! for tp_observe_ua(): the family is seen, nothing is counted */
+#define TP_OBS_NOTHING ((tp_obs_event_t)-1)
+
+/*! tp_observe(), also keeping ua (when not NULL) as the family's example
+ * when it has none; ev may be TP_OBS_NOTHING */
+int tp_observe_ua(tp_observe_t *o, const char *family, size_t len,
+		const char *ua, size_t ua_len, tp_obs_event_t ev, time_t now);
 
 /*! up to n families from the offset-th on (the store's order) into out;
  * \return how many */

@@ -21,7 +21,8 @@ enum
 	TP_PV_UE, /* these four: inside the module's event routes only */
 	TP_PV_AOR,
 	TP_PV_UA,
-	TP_PV_SOURCE
+	TP_PV_SOURCE,
+	TP_PV_FAMILY
 };
 
 static const struct
@@ -29,7 +30,7 @@ static const struct
 	const char *name;
 	int key;
 } tp_pv_keys[] = {{"name", TP_PV_NAME}, {"mode", TP_PV_MODE}, {"ue", TP_PV_UE},
-		{"aor", TP_PV_AOR}, {"ua", TP_PV_UA}, {"source", TP_PV_SOURCE},
+		{"aor", TP_PV_AOR}, {"ua", TP_PV_UA}, {"source", TP_PV_SOURCE}, {"family", TP_PV_FAMILY},
 		{NULL, 0}};
 
 /* one message at a time per process: no need for more than one slot */
@@ -63,7 +64,7 @@ int tp_pv_parse_name(pv_spec_t *sp, str *in)
 	}
 	if(key == 0) {
 		LM_ERR("unknown key in $persona(%.*s) (use name, mode, or in the"
-			   " module's event routes ue, aor, ua, source)\n",
+			   " module's event routes ue, aor, ua, source, family)\n",
 				in->len, in->s);
 		return -1;
 	}
@@ -94,6 +95,9 @@ static int tp_pv_get_event(sip_msg_t *msg, pv_param_t *param, pv_value_t *res,
 			break;
 		case TP_PV_UA:
 			v.s = (char *)d->ua;
+			break;
+		case TP_PV_FAMILY:
+			v.s = (char *)d->family;
 			break;
 		default:
 			v.s = (char *)d->source;

@@ -230,6 +230,9 @@ rpc_export_t tp_rpc_cmds[] = {
 	{"tcp_persona.binding", tp_rpc_binding, tp_rpc_binding_doc, 0},
 	{"tcp_persona.unbind", tp_rpc_unbind, tp_rpc_unbind_doc, 0},
 	{"tcp_persona.nodes", tp_rpc_nodes, tp_rpc_nodes_doc, 0},
+	{"tcp_persona.profile", tp_rpc_profile, tp_rpc_profile_doc, 0},
+	{"tcp_persona.profile_rules", tp_rpc_profile_rules,
+		tp_rpc_profile_rules_doc, RET_ARRAY},
 	{"tcp_persona.stats", tp_rpc_stats, tp_rpc_stats_doc, 0},
 	{0, 0, 0, 0}
 };

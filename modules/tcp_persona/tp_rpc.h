@@ -24,6 +24,11 @@ void tp_rpc_binding(rpc_t *rpc, void *ctx);
 void tp_rpc_unbind(rpc_t *rpc, void *ctx);
 extern const char *tp_rpc_nodes_doc[];
 void tp_rpc_nodes(rpc_t *rpc, void *ctx);
+/*! persona discovery (tp_rpc_profile.c) */
+extern const char *tp_rpc_profile_doc[];
+extern const char *tp_rpc_profile_rules_doc[];
+void tp_rpc_profile(rpc_t *rpc, void *ctx);
+void tp_rpc_profile_rules(rpc_t *rpc, void *ctx);
 /*! adds to th the other nodes' answers to reload request seq, waiting
  * a moment for them */
 void tp_rpc_reload_answers(rpc_t *rpc, void *th, unsigned int seq);

@@ -9,6 +9,7 @@
 
 #include "core/dprint.h"
 
+#include "tp_discover.h"
 #include "tp_hooks.h"
 #include "tp_stats.h"
 
@@ -26,11 +27,27 @@ stat_var *tp_stat_dmq_conflicts;
 stat_var *tp_stat_dmq_dropped;
 stat_var *tp_stat_observe_registers;
 stat_var *tp_stat_observe_requests;
+stat_var *tp_stat_new_families;
 
 /* a gauge read from the binding table when asked */
 static counter_val_t tp_stat_bindings(void)
 {
 	return tp_bindings ? (counter_val_t)tp_bind_count(tp_bindings) : 0;
+}
+
+/* persona discovery's store: families held, and evicted for room */
+static counter_val_t tp_stat_families(void)
+{
+	tp_observe_t *o = tp_discover_store();
+
+	return o ? (counter_val_t)tp_observe_count(o) : 0;
+}
+
+static counter_val_t tp_stat_families_evicted(void)
+{
+	tp_observe_t *o = tp_discover_store();
+
+	return o ? (counter_val_t)tp_observe_evicted(o) : 0;
 }
 
 /* clang-format off */
@@ -55,6 +72,10 @@ static stat_export_t tp_stats[] = {
 	{"dmq_dropped", 0, &tp_stat_dmq_dropped},
 	{"observe_registers", 0, &tp_stat_observe_registers},
 	{"observe_requests", 0, &tp_stat_observe_requests},
+	{"families", STAT_IS_FUNC | STAT_NO_RESET, (stat_var **)tp_stat_families},
+	{"families_evicted", STAT_IS_FUNC | STAT_NO_RESET,
+		(stat_var **)tp_stat_families_evicted},
+	{"new_families", 0, &tp_stat_new_families},
 	{0, 0, 0}
 };
 /* clang-format on */

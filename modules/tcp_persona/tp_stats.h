@@ -52,6 +52,10 @@ extern stat_var *tp_stat_dmq_dropped;
 extern stat_var *tp_stat_observe_registers;
 extern stat_var *tp_stat_observe_requests;
 
+/*! persona discovery: User-Agent families seen for the first time (the
+ * gauges families and families_evicted read its store) */
+extern stat_var *tp_stat_new_families;
+
 /*! counts one in a per-mode counter; modes without one are ignored */
 void tp_stat_mode(stat_var **per_mode, tp_mode_t mode);
 

@@ -39,9 +39,12 @@ for title in "Overview" "Personas on the wire" "Choosing a persona" \
 	"persona_bind()" "persona_enforce()" "\$persona(key)" "RPC Commands" \
 	"tcp_persona.rules" "tcp_persona.match" "tcp_persona.reload" \
 	"tcp_persona.bindings" "tcp_persona.binding" "tcp_persona.unbind" \
-	"tcp_persona.nodes" "tcp_persona.stats" "Statistics" "Prometheus" "Event Routes" \
+	"tcp_persona.nodes" "tcp_persona.profile" "tcp_persona.profile_rules" \
+	"tcp_persona.stats" "Statistics" "Prometheus" "Event Routes" \
 	"event_route[tcp_persona:reuse-unavailable]" \
-	"event_route[tcp_persona:unmatched]" "KEMI" \
+	"event_route[tcp_persona:unmatched]" \
+	"event_route[tcp_persona:new-family]" "KEMI" \
+	"Observe-only rules" "Finding a phone's persona" "discover_families (int)" \
 	"Example P-CSCF configuration" \
 	"Finding the persona of an unknown phone" \
 	"Coexistence with other modules" "Limits and shared memory sizing" \

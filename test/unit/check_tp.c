@@ -32,6 +32,8 @@ int main(void)
 	suite_add_tcase(s, tp_tcase_tomb());
 	suite_add_tcase(s, tp_tcase_suggest());
 	suite_add_tcase(s, tp_tcase_observe());
+	suite_add_tcase(s, tp_tcase_moconn());
+	suite_add_tcase(s, tp_tcase_profile_rule());
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -27,6 +27,8 @@ TCase *tp_tcase_family(void);
 TCase *tp_tcase_tomb(void);
 TCase *tp_tcase_suggest(void);
 TCase *tp_tcase_observe(void);
+TCase *tp_tcase_moconn(void);
+TCase *tp_tcase_profile_rule(void);
 TCase *tp_tcase_bind_model(void);
 
 #endif

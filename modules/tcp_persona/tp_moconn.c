@@ -1,0 +1,145 @@
+/*
+ * tcp_persona - which connection a phone's own dialogs come on
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <string.h>
+
+#include "tp_sys.h"
+#include "tp_moconn.h"
+
+/* evidence older than this is forgotten: a dialog's ACK comes within
+ * seconds, a connection reused for a new dialog within its lifetime */
+#define TP_MOCONN_TTL 600
+
+/* the connection a phone opened, and the last dialog it carried */
+typedef struct tp_moconn_conn
+{
+	int conn;
+	uint64_t callid;
+	time_t at;
+} tp_moconn_conn_t;
+
+/* a dialog that started on a fresh connection, not decided yet */
+typedef struct tp_moconn_dlg
+{
+	uint64_t callid;
+	int start_conn;
+	int decided;
+	uint8_t af;
+	uint8_t ip[16];
+	char family[TP_FAMILY_MAX + 1];
+	time_t at;
+} tp_moconn_dlg_t;
+
+struct tp_moconn
+{
+	tp_lock_t lock;
+	unsigned int mask;
+	tp_moconn_conn_t *conns;
+	tp_moconn_dlg_t *dlgs;
+};
+
+static uint64_t tp_callid_hash(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ULL; /* FNV-1a, 64 bits */
+
+	while(len--)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h ? h : 1; /* 0 marks an empty slot */
+}
+
+tp_moconn_t *tp_moconn_create(unsigned int size_log2)
+{
+	size_t n;
+	tp_moconn_t *m;
+
+	if(size_log2 < 2 || size_log2 > 20)
+		return NULL;
+	n = (size_t)1 << size_log2;
+	m = tp_shm_zalloc(sizeof(*m) + n * sizeof(tp_moconn_conn_t)
+					  + n * sizeof(tp_moconn_dlg_t));
+	if(m == NULL)
+		return NULL;
+	tp_lock_init(&m->lock);
+	m->mask = (unsigned int)(n - 1);
+	m->conns = (tp_moconn_conn_t *)(void *)(m + 1);
+	m->dlgs = (tp_moconn_dlg_t *)(void *)(m->conns + n);
+	return m;
+}
+
+void tp_moconn_destroy(tp_moconn_t *m)
+{
+	if(m) {
+		tp_lock_destroy(&m->lock);
+		tp_shm_free(m);
+	}
+}
+
+static int tp_fresh_at(time_t at, time_t now)
+{
+	return at != 0 && now - at < TP_MOCONN_TTL;
+}
+
+int tp_moconn_initial(tp_moconn_t *m, const char *callid, size_t callid_len,
+		const tp_addr_t *ue, const char *family, int conn, int reg_conn,
+		time_t now)
+{
+	uint64_t h = tp_callid_hash(callid, callid_len);
+	tp_moconn_conn_t *c;
+	tp_moconn_dlg_t *d;
+	int ev = -1;
+
+	if(conn <= 0)
+		return -1;
+	if(conn == reg_conn)
+		return TP_OBS_MO_ON_REG;
+	tp_lock(&m->lock);
+	c = &m->conns[(unsigned int)conn & m->mask];
+	if(c->conn == conn && tp_fresh_at(c->at, now)) {
+		/* the same dialog again is a retransmission */
+		if(c->callid != h)
+			ev = TP_OBS_MO_ON_REUSED;
+	} else {
+		/* a connection not seen before: this dialog tells what it is */
+		d = &m->dlgs[(unsigned int)h & m->mask];
+		memset(d, 0, sizeof(*d));
+		d->callid = h;
+		d->start_conn = conn;
+		d->af = ue->af;
+		memcpy(d->ip, ue->ip, sizeof(d->ip));
+		strncpy(d->family, family, TP_FAMILY_MAX);
+		d->at = now;
+		c->conn = conn;
+	}
+	c->callid = h;
+	c->at = now;
+	tp_unlock(&m->lock);
+	return ev;
+}
+
+int tp_moconn_indialog(tp_moconn_t *m, const char *callid, size_t callid_len,
+		const tp_addr_t *src, int conn, char *family, time_t now)
+{
+	uint64_t h = tp_callid_hash(callid, callid_len);
+	tp_moconn_dlg_t *d;
+	int ev = -1;
+
+	if(conn <= 0)
+		return -1;
+	tp_lock(&m->lock);
+	d = &m->dlgs[(unsigned int)h & m->mask];
+	/* only the phone's own requests: the network's come from elsewhere */
+	if(d->callid == h && !d->decided && tp_fresh_at(d->at, now)
+			&& d->af == src->af && memcmp(d->ip, src->ip, sizeof(d->ip)) == 0) {
+		ev = conn == d->start_conn ? TP_OBS_MO_NEW_DIALOG : TP_OBS_MO_NEW_TX;
+		d->decided = 1;
+		memcpy(family, d->family, TP_FAMILY_MAX + 1);
+	}
+	tp_unlock(&m->lock);
+	return ev;
+}

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Persona discovery on the wire: SIPp phones that behave on MO like the
+# seed's three manufacturers, with mixed versions of one family:
+#   A (two versions of one family, two phones): a new connection per dialog
+#     (sipp -t tn: each call its own connection, INVITE to BYE);
+#   B: a new connection per transaction (ue_call_tx.xml: the ACK and the
+#     BYE each on a new connection);
+#   C: everything on its registration connection (ue_reg_call.xml).
+# The capture says what each phone did; tcp_persona.profile must count the
+# same, suggest dialog, transaction and reuse, and name the rule each family
+# gets today; profile_rules proposes observe-only rules that match; the
+# new-family event runs once per family.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_wire.sh"
+tp_workdir
+
+read -r A1 B C _ <<<"$TP_UE_IPS"
+read -r _ _ _ A2 _ <<<"${TP_FORK_UE_IPS:-127.0.0.81 127.0.0.82 127.0.0.83 127.0.0.85 127.0.0.86}"
+UA_A1="Maker-A/1.2.3 (IMS 5.0)"
+UA_A2="Maker-A/1.4.2b (IMS 5.1)"
+UA_B="Maker-B/7.1 IMS"
+UA_C="Maker-C/2.0.1"
+FAM_A="Maker-A/# (IMS #)"
+FAM_B="Maker-B/# IMS"
+FAM_C="Maker-C/#"
+N_A1=6 N_A2=5 N_B=10 N_C=10
+P=$TP_PROXY_IP
+RULES=$TP_WORK/persona.rules
+export TP_WIRE_RULES=$RULES
+# B's family has a rule, of another mode than it shows
+cp "$TP_IT_DIR/cfg/wire.rules" "$RULES"
+echo "name=maker-b;mode=dialog;ua=^Maker-B/" >>"$RULES"
+
+# mo TAG IP SCENARIO TRANSPORT CALLS UA: MO calls of one phone, one at a
+# time, to the network side (which must answer them)
+mo() {
+	timeout -k 2 90 "$SIPP" "$P:$TP_PROXY_PORT" -t "$4" -i "$2" \
+		-sf "$TP_SIPP_DIR/$3.xml" -s net -m "$5" -l 1 -r 4 \
+		-key user "$(tp_ue_user "$2")" -key contact_port "$TP_UE_PORT" \
+		-key hold 200 -key ua "$6" -key expires 600 -max_socket 100 -nostdin \
+		-trace_screen -screen_file "$TP_WORK/$1.screen" \
+		>"$TP_WORK/$1.out" 2>&1
+}
+# calls_from PHASE N: the network side answers N calls while PHASE runs
+calls() {
+	local n=$1 rc
+	shift
+	tp_net_answer_start "$n"
+	"$@"
+	rc=$?
+	tp_net_answer_wait >/dev/null 2>&1 || rc=1
+	return $rc
+}
+
+if ! tp_wire_start; then
+	tp_fail "kamailio with tcp_persona and tshark start"
+	tp_done
+	exit
+fi
+
+tp_check "phone A1 ($UA_A1) registers" tp_ue_start "$A1" "$UA_A1"
+tp_check "phone A2 ($UA_A2) registers" tp_ue_start "$A2" "$UA_A2"
+tp_check "phone B ($UA_B) registers" tp_ue_start "$B" "$UA_B"
+tp_check "A1: $N_A1 MO calls, each on a new connection" \
+	calls "$N_A1" mo a1 "$A1" ue_call tn "$N_A1" "$UA_A1"
+tp_check "A2: $N_A2 MO calls, each on a new connection" \
+	calls "$N_A2" mo a2 "$A2" ue_call tn "$N_A2" "$UA_A2"
+tp_check "B: $N_B MO calls, a new connection per transaction" \
+	calls "$N_B" mo b "$B" ue_call_tx tn "$N_B" "$UA_B"
+tp_check "C: registers and places $N_C MO calls on that connection" \
+	calls "$N_C" mo c "$C" ue_reg_call t1 "$N_C" "$UA_C"
+tp_check "the capture is written" tp_capture_stop
+tp_ladder --call-ids | sed 's/^/# /'
+
+# what each phone did, from the wire: its own connections (open=ue) and
+# the requests on each
+call="INVITE,100/INVITE,180/INVITE,200/INVITE,ACK,BYE,200/BYE"
+ue_conns() { tp_ladder --only-ue "$1" | tp_ladder_mask | grep ' open=ue '; }
+wire_a=0
+for ip in "$A1" "$A2"; do
+	n=$(ue_conns "$ip" | grep -c " msgs=$call ")
+	wire_a=$((wire_a + n))
+done
+tp_eq "wire: A's phones carried each call, whole, on a connection of its own" \
+	$((N_A1 + N_A2)) "$wire_a"
+lb=$(ue_conns "$B")
+tp_eq "wire: B's INVITE, ACK and BYE each on a connection of their own" \
+	"$N_B $N_B $N_B" \
+	"$(grep -c ' msgs=INVITE,100/INVITE,180/INVITE,200/INVITE ' <<<"$lb") $(grep -c ' msgs=ACK ' <<<"$lb") $(grep -c ' msgs=BYE,200/BYE ' <<<"$lb")"
+lc=$(ue_conns "$C")
+tp_eq "wire: C sent its REGISTERs and every call on one connection" \
+	"1 $N_C" \
+	"$(grep -c . <<<"$lc") $(grep -o "$call" <<<"$lc" | grep -c .)"
+
+# what the module counted
+field() { # field FAMILY KEY
+	tp_kamcmd tcp_persona.profile "$1" | sed -n "s/^\t\t*$2: //p" | head -1
+}
+prof() { # prof FAMILY: the counts and the suggestion
+	local f=$1 k out=""
+	for k in mo_on_registration mo_on_reused mo_new_per_dialog mo_new_per_transaction suggested rule rule_mode disagree; do
+		out+="$k=$(field "$f" "$k") "
+	done
+	echo "${out% }"
+}
+tp_eq "profile: three families" 3 \
+	"$(tp_kamcmd tcp_persona.profile | sed -n 's/^\tfamilies: //p')"
+tp_eq "profile of A's family (both versions): a connection per dialog, as many as on the wire: dialog" \
+	"mo_on_registration=0 mo_on_reused=0 mo_new_per_dialog=$wire_a mo_new_per_transaction=0 suggested=dialog rule= rule_mode= disagree=0" \
+	"$(prof "$FAM_A")"
+tp_eq "profile of B's family: a connection per transaction: transaction; its rule says dialog: they disagree" \
+	"mo_on_registration=0 mo_on_reused=0 mo_new_per_dialog=0 mo_new_per_transaction=$N_B suggested=transaction rule=maker-b rule_mode=dialog disagree=1" \
+	"$(prof "$FAM_B")"
+tp_eq "profile of C's family: its registration connection: reuse" \
+	"mo_on_registration=$N_C mo_on_reused=0 mo_new_per_dialog=0 mo_new_per_transaction=0 suggested=reuse rule= rule_mode= disagree=0" \
+	"$(prof "$FAM_C")"
+tp_eq "profile keeps the first User-Agent of a family as its example" \
+	"$UA_A1" "$(field "$FAM_A" example)"
+tp_eq "profile of an unknown family is an error reply" \
+	"error: 404 - no such family (see tcp_persona.profile)" \
+	"$(tp_kamcmd tcp_persona.profile 'Nobody/#' 2>&1)"
+
+# the proposed rules: A and C (B has a rule), observe-only, and each,
+# loaded, classifies its family's phones
+rules=$(tp_kamcmd tcp_persona.profile_rules | grep '^name=')
+echo "$rules" | sed 's/^/# proposed: /'
+tp_eq "profile_rules proposes observe-only rules for A (dialog) and C (reuse)" \
+	"auto-maker-a-ims;mode=dialog;observe=1 auto-maker-c;mode=reuse;observe=1" \
+	"$(sed 's/^name=//; s/;ua=.*//' <<<"$rules" | sort | paste -sd' ')"
+echo "$rules" >>"$RULES"
+tp_eq "the proposed rules load (reload)" "" \
+	"$(tp_kamcmd tcp_persona.reload 2>&1 | grep -i error)"
+tp_eq "A's versions, C and B now get their rules (dry run)" \
+	"auto-maker-a-ims auto-maker-a-ims auto-maker-c maker-b" \
+	"$(for ua in "$UA_A1" "$UA_A2" "$UA_C" "$UA_B"; do tp_kamcmd tcp_persona.match "$ua" | sed -n 's/^\trule: //p'; done | paste -sd' ')"
+
+# the event: once per family, with the family and the example
+tp_eq "event_route[tcp_persona:new-family] ran once per family" \
+	"family=[$FAM_A] ua=[$UA_A1] source=$A1:* rule= mode=none|family=[$FAM_B] ua=[$UA_B] source=$B:* rule=maker-b mode=dialog|family=[$FAM_C] ua=[$UA_C] source=$C:* rule= mode=none" \
+	"$(grep -o 'EVENT new-family .*' "$TP_WORK/kamailio.log" | sed 's/^EVENT new-family //; s/source=\([0-9.]*\):[0-9]*/source=\1:*/' | paste -sd'|')"
+st() { tp_kamcmd stats.get_statistics tcp_persona: | tr -d '\t' | sed -n "s/^tcp_persona:$1 = //p"; }
+tp_eq "statistics: families, new_families, families_evicted" "3 3 0" \
+	"$(st families) $(st new_families) $(st families_evicted)"
+tp_done

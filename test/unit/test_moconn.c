@@ -1,0 +1,155 @@
+/*
+ * tcp_persona - unit tests: which connection a phone's dialogs come on
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tp_moconn.h"
+#include "tp_observe.h"
+#include "unit.h"
+
+static tp_moconn_t *m;
+static tp_addr_t phone, other;
+
+static void setup(void)
+{
+	m = tp_moconn_create(8);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(tp_addr_parse("10.0.0.5:40000", 14, &phone), 0);
+	ck_assert_int_eq(tp_addr_parse("192.0.2.1:5060", 14, &other), 0);
+}
+
+static void teardown(void)
+{
+	tp_moconn_destroy(m);
+}
+
+static int initial(const char *cid, int conn, int reg, time_t now)
+{
+	return tp_moconn_initial(m, cid, strlen(cid), &phone, "Maker/# IMS", conn,
+			reg, now);
+}
+
+static int next(const char *cid, const tp_addr_t *src, int conn, time_t now)
+{
+	char family[TP_FAMILY_MAX + 1] = "";
+
+	return tp_moconn_indialog(m, cid, strlen(cid), src, conn, family, now);
+}
+
+/* C: everything on the registration connection */
+START_TEST(test_moconn_on_registration)
+{
+	ck_assert_int_eq(initial("c1", 7, 7, 100), TP_OBS_MO_ON_REG);
+	ck_assert_int_eq(next("c1", &phone, 7, 100), -1); /* nothing to decide */
+	ck_assert_int_eq(initial("c2", 7, 7, 101), TP_OBS_MO_ON_REG);
+}
+END_TEST
+
+/* A: a fresh connection, and the dialog's ACK on it */
+START_TEST(test_moconn_new_per_dialog)
+{
+	char family[TP_FAMILY_MAX + 1] = "";
+
+	ck_assert_int_eq(initial("a1", 11, 7, 100), -1);
+	ck_assert_int_eq(initial("a1", 11, 7, 100), -1); /* retransmission */
+	ck_assert_int_eq(tp_moconn_indialog(m, "a1", 2, &phone, 11, family, 101),
+			TP_OBS_MO_NEW_DIALOG);
+	ck_assert_str_eq(family, "Maker/# IMS");
+	ck_assert_int_eq(next("a1", &phone, 11, 102), -1); /* decided: the BYE */
+}
+END_TEST
+
+/* B: the ACK on another fresh connection */
+START_TEST(test_moconn_new_per_transaction)
+{
+	ck_assert_int_eq(initial("b1", 21, 7, 100), -1);
+	ck_assert_int_eq(next("b1", &phone, 22, 101), TP_OBS_MO_NEW_TX);
+	ck_assert_int_eq(next("b1", &phone, 23, 102), -1);
+}
+END_TEST
+
+/* a connection that carried a dialog before carries the next one */
+START_TEST(test_moconn_reused_across_dialogs)
+{
+	ck_assert_int_eq(initial("r1", 31, 7, 100), -1);
+	ck_assert_int_eq(next("r1", &phone, 31, 100), TP_OBS_MO_NEW_DIALOG);
+	ck_assert_int_eq(initial("r2", 31, 7, 110), TP_OBS_MO_ON_REUSED);
+	ck_assert_int_eq(initial("r2", 31, 7, 110), -1); /* retransmission */
+	ck_assert_int_eq(initial("r3", 31, 7, 120), TP_OBS_MO_ON_REUSED);
+	/* r2 and r3 were decided by the connection: their ACKs count nothing */
+	ck_assert_int_eq(next("r2", &phone, 31, 121), -1);
+}
+END_TEST
+
+/* the network side's requests within the dialog decide nothing */
+START_TEST(test_moconn_only_the_phone_decides)
+{
+	ck_assert_int_eq(initial("n1", 41, 7, 100), -1);
+	ck_assert_int_eq(next("n1", &other, 99, 101), -1);
+	ck_assert_int_eq(next("n1", &phone, 41, 102), TP_OBS_MO_NEW_DIALOG);
+}
+END_TEST
+
+/* old evidence is forgotten; a connection id no request came on, and a
+ * request without a connection, show nothing */
+START_TEST(test_moconn_forgets_and_ignores)
+{
+	ck_assert_int_eq(initial("o1", 51, 7, 100), -1);
+	ck_assert_int_eq(next("o1", &phone, 51, 100 + 600), -1);
+	ck_assert_int_eq(initial("o2", 51, 7, 100 + 600), -1); /* fresh again */
+	ck_assert_int_eq(next("o2", &phone, 51, 100 + 601), TP_OBS_MO_NEW_DIALOG);
+	ck_assert_int_eq(initial("o3", 0, 7, 100), -1);
+	ck_assert_int_eq(next("o3", &phone, 0, 100), -1);
+	ck_assert_int_eq(next("never", &phone, 5, 100), -1);
+}
+END_TEST
+
+/* two dialogs in one slot: the later one's evidence wins, the earlier is
+ * lost (never counted as the later one's) */
+START_TEST(test_moconn_collisions_lose_never_mix)
+{
+	tp_moconn_t *small = tp_moconn_create(2);
+	char cid[16], family[TP_FAMILY_MAX + 1];
+	int i, decided = 0, r;
+
+	/* 4 slots, 40 dialogs on fresh connections, then their ACKs */
+	for(i = 0; i < 40; i++) {
+		snprintf(cid, sizeof(cid), "k%d", i);
+		ck_assert_int_eq(tp_moconn_initial(small, cid, strlen(cid), &phone,
+								 "F", 100 + i, 7, 100),
+				-1);
+	}
+	for(i = 0; i < 40; i++) {
+		snprintf(cid, sizeof(cid), "k%d", i);
+		r = tp_moconn_indialog(small, cid, strlen(cid), &phone, 100 + i,
+				family, 101);
+		ck_assert(r == -1 || r == TP_OBS_MO_NEW_DIALOG);
+		decided += r == TP_OBS_MO_NEW_DIALOG;
+	}
+	ck_assert_int_le(decided, 4);
+	ck_assert_int_ge(decided, 1);
+	ck_assert_ptr_null(tp_moconn_create(1));
+	ck_assert_ptr_null(tp_moconn_create(21));
+	tp_moconn_destroy(small);
+}
+END_TEST
+
+TCase *tp_tcase_moconn(void)
+{
+	TCase *tc = tcase_create("moconn");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_moconn_on_registration);
+	tcase_add_test(tc, test_moconn_new_per_dialog);
+	tcase_add_test(tc, test_moconn_new_per_transaction);
+	tcase_add_test(tc, test_moconn_reused_across_dialogs);
+	tcase_add_test(tc, test_moconn_only_the_phone_decides);
+	tcase_add_test(tc, test_moconn_forgets_and_ignores);
+	tcase_add_test(tc, test_moconn_collisions_lose_never_mix);
+	return tc;
+}
