@@ -21,12 +21,14 @@ bench_cfg() {
 #          loaded module moves in the allocators' layout)
 #   (ii-idle) this module loaded, its functions never called (instr.sh:
 #          what its presence costs, apart from its work)
+#   (ii-nodisc) (ii) with persona discovery off (discover_families 0):
+#          what discovery adds to (ii)
 # CONFIGS: their names; UA: the UEs' User-Agent; ARGS: kamailio's -A
 read -r -a CONFIGS <<<"${BENCH_CONFIGS:-i ii iii iv v vi-d vi-t}"
-declare -A UA=([i]=Persona-None/1 [i-ctl]=Persona-None/1 [ii-idle]=Persona-None/1 [ii]=Persona-None/1 [iii]=Persona-Reuse/1
+declare -A UA=([i]=Persona-None/1 [i-ctl]=Persona-None/1 [ii-idle]=Persona-None/1 [ii]=Persona-None/1 [ii-nodisc]=Persona-None/1 [iii]=Persona-Reuse/1
 	[iv]=Persona-Dialog/1 [v]=Persona-Transaction/1 [vi-d]=Persona-None/1
 	[vi-t]=Persona-None/1)
-declare -A ARGS=([i]="" [i-ctl]="-A WITH_UNUSED_MODULE" [ii-idle]="-A WITH_PERSONA_MODULE" [ii]="-A WITH_PERSONA" [iii]="-A WITH_PERSONA"
+declare -A ARGS=([i]="" [i-ctl]="-A WITH_UNUSED_MODULE" [ii-idle]="-A WITH_PERSONA_MODULE" [ii]="-A WITH_PERSONA" [ii-nodisc]="-A WITH_PERSONA -A WITHOUT_DISCOVERY" [iii]="-A WITH_PERSONA"
 	[iv]="-A WITH_PERSONA" [v]="-A WITH_PERSONA"
 	[vi-d]="-A WITH_SCRIPT_CLOSE" [vi-t]="-A WITH_SCRIPT_CLOSE -A WITH_SCRIPT_CLOSE_ACK")
 

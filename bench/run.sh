@@ -21,6 +21,8 @@ if [[ -z ${BENCH_DOC_ONLY:-} ]]; then
 	echo "== 2. binding table (bench/bench_bindings)"
 	"$here/bench_bindings" "$here/data/user_agents.txt" | tee "$out/bindings.txt"
 	"$here/bench_layout" | tee "$out/layout.txt"
+	echo "== 2d. persona discovery per MO dialog (bench/bench_discover)"
+	"$here/bench_discover" "$here/data/user_agents.txt" | tee "$out/discover.txt"
 	echo "== 2c. the timer process at 100,000 UEs (bench/bench_timer)"
 	"$here/bench_timer" | tee "$out/timer.txt"
 	echo "== 2b. shared memory per binding in kamailio (bench/shm.sh)"
@@ -98,6 +100,13 @@ machine() {
 	echo
 	echo '```'
 	cat "$out/layout.txt" 2>/dev/null
+	echo '```'
+	echo
+	echo "Persona discovery's own work per MO dialog (\`bench/bench_discover\`: the pure code"
+	echo "standalone; the in-kamailio part, a copy of the binding, comes on top):"
+	echo
+	echo '```'
+	cat "$out/discover.txt" 2>/dev/null
 	echo '```'
 	echo
 	echo "The timer process at scale (\`bench/bench_timer\`: 100,000 UEs in 2^17 slots, a third reuse):"
