@@ -62,21 +62,6 @@ static size_t heap_used(void)
 	return mi.uordblks + mi.hblkhd;
 }
 
-static void load_uas(const char *path)
-{
-	static char buf[1 << 16];
-	FILE *f = fopen(path, "r");
-
-	while(f && n_uas < 512 && fgets(buf, sizeof(buf), f)) {
-		buf[strcspn(buf, "\n")] = '\0';
-		uas[n_uas++] = strdup(buf);
-	}
-	if(f)
-		fclose(f);
-	if(n_uas == 0)
-		uas[n_uas++] = "SM-S918B-S918BXXU3BWK6 Samsung IMS 6.0";
-}
-
 static int put(uint32_t i, time_t expires)
 {
 	tp_binding_t b;
@@ -172,7 +157,8 @@ int main(int argc, char **argv)
 	uint32_t i;
 	int swept;
 
-	load_uas(argc > 1 ? argv[1] : "data/user_agents.txt");
+	n_uas = bench_load_uas(
+			argc > 1 ? argv[1] : "data/user_agents.txt", uas, 512);
 	before = heap_used();
 	t = tp_bind_create(SLOTS_LOG2);
 	t0 = bench_now();

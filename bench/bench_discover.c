@@ -30,21 +30,6 @@
 static char *uas[4096];
 static int n_uas;
 
-static void load_uas(const char *path)
-{
-	static char buf[1 << 16];
-	FILE *f = fopen(path, "r");
-
-	while(f && n_uas < 4096 && fgets(buf, sizeof(buf), f)) {
-		buf[strcspn(buf, "\n")] = '\0';
-		uas[n_uas++] = strdup(buf);
-	}
-	if(f)
-		fclose(f);
-	if(n_uas == 0)
-		uas[n_uas++] = "SM-S918B-S918BXXU3BWK6 Samsung IMS 6.0";
-}
-
 int main(int argc, char **argv)
 {
 	tp_observe_t *o = tp_observe_create(1024);
@@ -55,7 +40,8 @@ int main(int argc, char **argv)
 	int i, ev, decided = 0, n = argc > 2 ? atoi(argv[2]) : DIALOGS;
 	const char *ua;
 
-	load_uas(argc > 1 ? argv[1] : "data/user_agents.txt");
+	n_uas = bench_load_uas(
+			argc > 1 ? argv[1] : "data/user_agents.txt", uas, 4096);
 	memset(&src, 0, sizeof(src));
 	src.af = 4;
 	src.ip[0] = 10;

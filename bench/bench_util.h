@@ -1,5 +1,6 @@
 /*
- * tcp_persona - benchmark helpers: clock, medians, a seeded PRNG
+ * tcp_persona - benchmark helpers: clock, medians, a seeded PRNG, test
+ * User-Agents
  *
  * Copyright (C) 2026 tcp_persona authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -9,7 +10,9 @@
 #define TP_BENCH_UTIL_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static inline double bench_now(void)
@@ -41,6 +44,25 @@ static inline uint64_t bench_rand(uint64_t *s)
 	*s ^= *s << 25;
 	*s ^= *s >> 27;
 	return *s * 2685821657736338717ull;
+}
+
+/* up to max lines of path into uas (copies); a stock User-Agent when the
+ * file is missing or empty. \return how many */
+static inline int bench_load_uas(const char *path, char **uas, int max)
+{
+	static char buf[1 << 16];
+	FILE *f = fopen(path, "r");
+	int n = 0;
+
+	while(f && n < max && fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		uas[n++] = strdup(buf);
+	}
+	if(f)
+		fclose(f);
+	if(n == 0)
+		uas[n++] = "SM-S918B-S918BXXU3BWK6 Samsung IMS 6.0";
+	return n;
 }
 
 #endif
