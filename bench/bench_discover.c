@@ -35,6 +35,7 @@ int main(int argc, char **argv)
 	tp_observe_t *o = tp_observe_create(1024);
 	tp_moconn_t *m = tp_moconn_create(11);
 	char family[TP_FAMILY_MAX + 1], got[TP_FAMILY_MAX + 1], cid[32];
+	tp_moconn_req_t r;
 	tp_addr_t src;
 	double t0, dt;
 	int i, ev, decided = 0, n = argc > 2 ? atoi(argv[2]) : DIALOGS;
@@ -51,11 +52,18 @@ int main(int argc, char **argv)
 		src.ip[3] = (uint8_t)i;
 		snprintf(cid, sizeof(cid), "%08x-bench@10.0.0.1", (unsigned int)i);
 		tp_ua_family(ua, strlen(ua), family, sizeof(family));
-		ev = tp_moconn_initial(m, cid, strlen(cid), &src, family, 1000 + i,
-				7, 1000);
+		memset(&r, 0, sizeof(r));
+		r.callid = cid;
+		r.callid_len = strlen(cid);
+		r.branch = "z9hG4bK-invite";
+		r.branch_len = 14;
+		r.conn = 1000 + i;
+		ev = tp_moconn_initial(m, &r, &src, family, 7, 1000);
 		tp_observe_ua(o, family, strlen(family), ua, strlen(ua),
 				ev >= 0 ? (tp_obs_event_t)ev : TP_OBS_NOTHING, 1000);
-		ev = tp_moconn_indialog(m, cid, strlen(cid), &src, 1000 + i, got, 1000);
+		r.branch = "z9hG4bK-ack";
+		r.branch_len = 11;
+		ev = tp_moconn_indialog(m, &r, &src, got, 1000);
 		if(ev >= 0) {
 			tp_observe(o, got, strlen(got), (tp_obs_event_t)ev, 1000);
 			decided++;

@@ -179,6 +179,20 @@ int tp_conn_alive_to(int id, const struct ip_addr *ip)
 	return alive;
 }
 
+int tp_conn_opened_here(int id)
+{
+	struct tcp_connection *c;
+	int here = -1;
+
+	if(id == 0)
+		return -1;
+	TCPCONN_LOCK;
+	if((c = TP_TCPCONN_BY_ID(id)) != NULL)
+		here = !(c->flags & F_CONN_PASSIVE);
+	TCPCONN_UNLOCK;
+	return here;
+}
+
 int tp_conn_alive(int id)
 {
 	return tp_conn_alive_to(id, NULL) != 0;

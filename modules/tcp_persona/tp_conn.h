@@ -62,6 +62,10 @@ int tp_conn_claim_tagged(
 /*! \return 1 when connection id exists and is usable, else 0 */
 int tp_conn_alive(int id);
 
+/*! \return 1 when the proxy opened connection id (connect), 0 when the
+ * peer did (accept), -1 when there is no such connection */
+int tp_conn_opened_here(int id);
+
 /*! whether a request for ip may be pinned to connection id: tcp_send()
  * takes a connection by id whatever its peer, so the module checks that
  * the peer is the host the request is routed to (ip NULL: any host).

@@ -12,9 +12,9 @@
 
 #include "core/dprint.h"
 #include "core/mem/shm_mem.h"
-#include "core/parser/parse_to.h"
-#include "core/pt.h"
+#include "core/parser/parse_via.h"
 
+#include "tp_conn.h"
 #include "tp_discover.h"
 #include "tp_hooks.h"
 #include "tp_sipaddr.h"
@@ -25,8 +25,10 @@
 
 int tp_discover_families = 1024;
 
-/* dialogs and connections remembered until they show what they are */
-#define TP_DISCOVER_EVIDENCE_LOG2 11
+/* dialogs and connections remembered until they show what they are:
+ * 16384 slots each (about 2.8 MB); with N dialogs of fresh connections
+ * waiting for their ACK at once, about N/16384 of them are lost */
+#define TP_DISCOVER_EVIDENCE_LOG2 14
 
 static tp_observe_t *tp_store;
 static tp_moconn_t *tp_evidence;
@@ -47,6 +49,12 @@ int tp_discover_init(void)
 	tp_events_minute = shm_malloc(2 * sizeof(int));
 	if(tp_store == NULL || tp_evidence == NULL || tp_events_minute == NULL) {
 		LM_ERR("no shared memory for persona discovery\n");
+		tp_observe_destroy(tp_store);
+		tp_moconn_destroy(tp_evidence);
+		if(tp_events_minute)
+			shm_free(tp_events_minute);
+		tp_store = NULL;
+		tp_evidence = NULL;
 		return -1;
 	}
 	memset(tp_events_minute, 0, 2 * sizeof(int));
@@ -94,16 +102,35 @@ static int tp_on_stream(sip_msg_t *msg)
 	return msg->rcv.proto == PROTO_TCP || msg->rcv.proto == PROTO_TLS;
 }
 
+/* the request as the evidence tables see it */
+static void tp_req_of(sip_msg_t *msg, tp_moconn_req_t *r)
+{
+	struct via_param *br = msg->via1 ? msg->via1->branch : NULL;
+
+	memset(r, 0, sizeof(*r));
+	r->callid = msg->callid->body.s;
+	r->callid_len = (size_t)msg->callid->body.len;
+	if(br && br->value.len > 0) {
+		r->branch = br->value.s;
+		r->branch_len = (size_t)br->value.len;
+	}
+	r->conn = msg->rcv.proto_reserved1;
+}
+
 void tp_discover_initial(sip_msg_t *msg, const tp_binding_t *b)
 {
 	char family[TP_FAMILY_MAX + 1];
 	tp_bind_view_t *v;
+	tp_moconn_req_t r;
 	tp_addr_t src;
-	str cid, ua;
+	str ua;
 	time_t now;
 	int ev;
 
-	if(tp_store == NULL || !tp_on_stream(msg) || msg->callid == NULL)
+	/* a copy of another node's binding knows no registration connection:
+	 * every dialog would look like one on a fresh connection */
+	if(tp_store == NULL || !tp_on_stream(msg) || msg->callid == NULL
+			|| b->reg_conn_id == 0)
 		return;
 	/* the family of the User-Agent the UE registered with */
 	if((v = pkg_malloc(sizeof(*v))) == NULL)
@@ -114,9 +141,13 @@ void tp_discover_initial(sip_msg_t *msg, const tp_binding_t *b)
 		ua.len = (int)strlen(v->ua);
 		tp_ua_family(ua.s, (size_t)ua.len, family, sizeof(family));
 		tp_addr_from_ip(&src, &msg->rcv.src_ip, msg->rcv.src_port);
-		cid = msg->callid->body;
-		ev = tp_moconn_initial(tp_evidence, cid.s, (size_t)cid.len, &src,
-				family, msg->rcv.proto_reserved1, b->reg_conn_id, now);
+		tp_req_of(msg, &r);
+		/* a phone that sends a new dialog on a connection the proxy
+		 * opened toward it reuses it */
+		r.proxy_opened = r.conn != b->reg_conn_id
+						 && tp_conn_opened_here(r.conn) == 1;
+		ev = tp_moconn_initial(tp_evidence, &r, &src, family, b->reg_conn_id,
+				now);
 		/* not decided yet (-1): the family is seen, nothing counted */
 		tp_count(msg, family, &ua,
 				ev >= 0 ? (tp_obs_event_t)ev : TP_OBS_NOTHING, now);
@@ -127,21 +158,22 @@ void tp_discover_initial(sip_msg_t *msg, const tp_binding_t *b)
 void tp_discover_indialog(sip_msg_t *msg)
 {
 	char family[TP_FAMILY_MAX + 1];
+	tp_moconn_req_t r;
 	tp_addr_t src;
-	str cid;
 	time_t now;
 	int ev;
 
+	/* a CANCEL rides the INVITE's connection in every persona */
 	if(tp_store == NULL || !tp_on_stream(msg)
+			|| msg->REQ_METHOD == METHOD_CANCEL
 			|| (msg->callid == NULL
 					&& (parse_headers(msg, HDR_CALLID_F, 0) < 0
 							|| msg->callid == NULL)))
 		return;
 	tp_addr_from_ip(&src, &msg->rcv.src_ip, msg->rcv.src_port);
-	cid = msg->callid->body;
+	tp_req_of(msg, &r);
 	now = time(NULL);
-	ev = tp_moconn_indialog(tp_evidence, cid.s, (size_t)cid.len, &src,
-			msg->rcv.proto_reserved1, family, now);
+	ev = tp_moconn_indialog(tp_evidence, &r, &src, family, now);
 	if(ev >= 0)
 		tp_count(msg, family, NULL, (tp_obs_event_t)ev, now);
 }

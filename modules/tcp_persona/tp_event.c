@@ -198,7 +198,7 @@ void tp_event_new_family(sip_msg_t *msg, const char *family, const str *ua,
 		tp_ruleset_match(rs, ua->s, (size_t)ua->len, &c);
 		snprintf(d->rule, sizeof(d->rule), "%s",
 				c.rule >= 0 ? rs->rules[c.rule].name : "");
-		d->mode = c.mode;
+		d->mode = c.observe ? TP_MODE_NONE : c.mode; /* the mode applied */
 	}
 }
 

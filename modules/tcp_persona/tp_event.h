@@ -63,12 +63,12 @@ void tp_event_reuse_unavailable(
 void tp_event_unmatched(sip_msg_t *msg, const tp_binding_t *b,
 		const tp_addr_t *ue, const str *ua);
 
-/*! the data of the event whose route runs now, else NULL */
 /*! a User-Agent family seen for the first time, from the UE at src: the
  * rule that matches ua now (if any) goes with it */
 void tp_event_new_family(sip_msg_t *msg, const char *family, const str *ua,
 		const tp_addr_t *src);
 
+/*! the data of the event whose route runs now, else NULL */
 const tp_event_data_t *tp_event_current(void);
 
 #endif /* TP_EVENT_H */

@@ -28,6 +28,7 @@ typedef struct tp_moconn_conn
 typedef struct tp_moconn_dlg
 {
 	uint64_t callid;
+	uint64_t branch; /* the INVITE's: a non-2xx ACK has it too */
 	int start_conn;
 	int decided;
 	uint8_t af;
@@ -44,7 +45,7 @@ struct tp_moconn
 	tp_moconn_dlg_t *dlgs;
 };
 
-static uint64_t tp_callid_hash(const char *s, size_t len)
+static uint64_t tp_hash(const char *s, size_t len)
 {
 	uint64_t h = 14695981039346656037ULL; /* FNV-1a, 64 bits */
 
@@ -85,58 +86,64 @@ static int tp_fresh_at(time_t at, time_t now)
 	return at != 0 && now - at < TP_MOCONN_TTL;
 }
 
-int tp_moconn_initial(tp_moconn_t *m, const char *callid, size_t callid_len,
-		const tp_addr_t *ue, const char *family, int conn, int reg_conn,
-		time_t now)
+int tp_moconn_initial(tp_moconn_t *m, const tp_moconn_req_t *r,
+		const tp_addr_t *ue, const char *family, int reg_conn, time_t now)
 {
-	uint64_t h = tp_callid_hash(callid, callid_len);
+	uint64_t h = tp_hash(r->callid, r->callid_len);
+	int conn = r->conn, known, ev = -1;
 	tp_moconn_conn_t *c;
 	tp_moconn_dlg_t *d;
-	int ev = -1;
 
 	if(conn <= 0)
 		return -1;
-	if(conn == reg_conn)
-		return TP_OBS_MO_ON_REG;
 	tp_lock(&m->lock);
 	c = &m->conns[(unsigned int)conn & m->mask];
-	if(c->conn == conn && tp_fresh_at(c->at, now)) {
-		/* the same dialog again is a retransmission */
-		if(c->callid != h)
-			ev = TP_OBS_MO_ON_REUSED;
+	known = c->conn == conn && tp_fresh_at(c->at, now);
+	if(known && c->callid == h) {
+		/* the same dialog again: counted when it came first */
+	} else if(conn == reg_conn) {
+		ev = TP_OBS_MO_ON_REG;
+	} else if(known || r->proxy_opened) {
+		ev = TP_OBS_MO_ON_REUSED;
 	} else {
 		/* a connection not seen before: this dialog tells what it is */
 		d = &m->dlgs[(unsigned int)h & m->mask];
 		memset(d, 0, sizeof(*d));
 		d->callid = h;
+		d->branch = tp_hash(r->branch, r->branch_len);
 		d->start_conn = conn;
 		d->af = ue->af;
 		memcpy(d->ip, ue->ip, sizeof(d->ip));
 		strncpy(d->family, family, TP_FAMILY_MAX);
 		d->at = now;
-		c->conn = conn;
 	}
+	c->conn = conn;
 	c->callid = h;
 	c->at = now;
 	tp_unlock(&m->lock);
 	return ev;
 }
 
-int tp_moconn_indialog(tp_moconn_t *m, const char *callid, size_t callid_len,
-		const tp_addr_t *src, int conn, char *family, time_t now)
+int tp_moconn_indialog(tp_moconn_t *m, const tp_moconn_req_t *r,
+		const tp_addr_t *src, char *family, time_t now)
 {
-	uint64_t h = tp_callid_hash(callid, callid_len);
+	uint64_t h = tp_hash(r->callid, r->callid_len);
+	uint64_t branch = tp_hash(r->branch, r->branch_len);
 	tp_moconn_dlg_t *d;
 	int ev = -1;
 
-	if(conn <= 0)
+	if(r->conn <= 0)
 		return -1;
 	tp_lock(&m->lock);
 	d = &m->dlgs[(unsigned int)h & m->mask];
-	/* only the phone's own requests: the network's come from elsewhere */
+	/* only the phone's own requests (the network's come from elsewhere),
+	 * and not the ACK of a non-2xx answer (it rides the INVITE's
+	 * transaction, so its connection tells nothing) */
 	if(d->callid == h && !d->decided && tp_fresh_at(d->at, now)
-			&& d->af == src->af && memcmp(d->ip, src->ip, sizeof(d->ip)) == 0) {
-		ev = conn == d->start_conn ? TP_OBS_MO_NEW_DIALOG : TP_OBS_MO_NEW_TX;
+			&& d->af == src->af && memcmp(d->ip, src->ip, sizeof(d->ip)) == 0
+			&& (r->branch_len == 0 || branch != d->branch)) {
+		ev = r->conn == d->start_conn ? TP_OBS_MO_NEW_DIALOG
+									  : TP_OBS_MO_NEW_TX;
 		d->decided = 1;
 		memcpy(family, d->family, TP_FAMILY_MAX + 1);
 	}

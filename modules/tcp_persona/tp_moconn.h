@@ -10,12 +10,14 @@
  * PURE (through tp_sys.h): persona discovery's evidence of what a phone
  * does on MO. A dialog the phone starts comes on its registration
  * connection, on a connection that carried another of its dialogs before,
- * or on a fresh one; a fresh one is told apart by the dialog's next
- * request from the phone (the ACK, usually): on the same connection, the
- * phone keeps a connection per dialog; on another, it opens one per
- * transaction. Two small tables in shared memory, one slot per connection
- * id and per Call-ID, overwritten on collision: evidence may be lost, never
- * mixed up (slots keep their whole key).
+ * (or one the proxy opened toward it), or on a fresh one; a fresh one is
+ * told apart by the dialog's next request from the phone (the ACK of a
+ * 2xx, usually): on the same connection, the phone keeps a connection per
+ * dialog; on another, it opens one per transaction. The ACK of a non-2xx
+ * answer (the INVITE's Via branch) says nothing and is not counted. Two
+ * small tables in shared memory, one slot per connection id and per
+ * Call-ID, overwritten on collision: evidence may be lost, not mixed up
+ * (slots keep the connection id and a 64-bit hash of the Call-ID).
  */
 #ifndef TP_MOCONN_H
 #define TP_MOCONN_H
@@ -30,29 +32,41 @@
 
 typedef struct tp_moconn tp_moconn_t;
 
-/*! \return tables of 2^size_log2 slots each (4 to 20), or NULL */
+/*! \return tables of 2^size_log2 slots each (2 to 20), or NULL */
 tp_moconn_t *tp_moconn_create(unsigned int size_log2);
 void tp_moconn_destroy(tp_moconn_t *m);
 
-/*!
- * A dialog-creating request from the phone at ue (its IP counts), of
- * family, on connection conn (its registration's: reg_conn). \return the
- * event it shows (TP_OBS_MO_ON_REG, TP_OBS_MO_ON_REUSED), or -1 when the
- * connection is fresh (decided by the dialog's next request) or the
- * request is a retransmission
- */
-int tp_moconn_initial(tp_moconn_t *m, const char *callid, size_t callid_len,
-		const tp_addr_t *ue, const char *family, int conn, int reg_conn,
-		time_t now);
+/*! what a dialog-creating request came with */
+typedef struct tp_moconn_req
+{
+	const char *callid;
+	size_t callid_len;
+	const char *branch; /*!< its top Via's branch, may be empty */
+	size_t branch_len;
+	int conn;		   /*!< the connection it came on */
+	int proxy_opened;  /*!< the proxy opened that connection */
+} tp_moconn_req_t;
 
 /*!
- * A request within a dialog, from src on conn. If the dialog started on a
- * fresh connection of the phone at src's IP and is not decided yet:
+ * A dialog-creating request from the phone at ue (its IP counts), of
+ * family, whose registration came on reg_conn. \return the event it shows
+ * (TP_OBS_MO_ON_REG, TP_OBS_MO_ON_REUSED), or -1 when the connection is
+ * fresh (decided by the dialog's next request) or the request is the same
+ * dialog's again (a retransmission, or sent anew after a 401 or 491)
+ */
+int tp_moconn_initial(tp_moconn_t *m, const tp_moconn_req_t *r,
+		const tp_addr_t *ue, const char *family, int reg_conn, time_t now);
+
+/*!
+ * A request within a dialog, from src on r->conn (not a CANCEL: the
+ * caller leaves those out). If the dialog started on a fresh connection
+ * of the phone at src's IP, is not decided yet, and the request is not the
+ * ACK of a non-2xx answer (r->branch is not the INVITE's):
  * \return TP_OBS_MO_NEW_DIALOG (same connection) or TP_OBS_MO_NEW_TX
  * (another), with the dialog's family in family (TP_FAMILY_MAX + 1
  * bytes); else -1
  */
-int tp_moconn_indialog(tp_moconn_t *m, const char *callid, size_t callid_len,
-		const tp_addr_t *src, int conn, char *family, time_t now);
+int tp_moconn_indialog(tp_moconn_t *m, const tp_moconn_req_t *r,
+		const tp_addr_t *src, char *family, time_t now);
 
 #endif /* TP_MOCONN_H */

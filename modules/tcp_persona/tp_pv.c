@@ -18,7 +18,7 @@ enum
 {
 	TP_PV_NAME = 1,
 	TP_PV_MODE,
-	TP_PV_UE, /* these four: inside the module's event routes only */
+	TP_PV_UE, /* these five: inside the module's event routes only */
 	TP_PV_AOR,
 	TP_PV_UA,
 	TP_PV_SOURCE,

@@ -65,7 +65,7 @@ static int tp_profile_add(rpc_t *rpc, void *ah, tp_ruleset_t *rs,
 
 	tp_suggest(&f->seen, &s);
 	tp_rule_now(rs, f, &r);
-	if(rpc->struct_add(ah, "{", "family", &fh) < 0
+	if(rpc->array_add(ah, "{", &fh) < 0
 			|| rpc->struct_add(fh, "ssdd", "family", f->family, "example",
 					   f->example, "first_seen_ago", (int)(now - f->first),
 					   "last_seen_ago", (int)(now - f->last))
@@ -127,19 +127,38 @@ void tp_rpc_profile(rpc_t *rpc, void *ctx)
 	}
 	while((n = tp_observe_list(o, off, page, TP_PROFILE_PAGE)) > 0) {
 		for(i = 0; i < n; i++)
-			if(tp_profile_add(rpc, ah, rs, &page[i], now) < 0)
-				break;
+			if(tp_profile_add(rpc, ah, rs, &page[i], now) < 0) {
+				pkg_free(page);
+				rpc->fault(ctx, 500, "internal error creating the reply");
+				return;
+			}
 		off += n;
 	}
 	pkg_free(page);
 }
+
+/* the example in a comment line: a folded User-Agent's line breaks and
+ * other control bytes become '.' (it was matched as stored, before) */
+static void tp_printable(char *s)
+{
+	for(; *s; s++)
+		if((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '.';
+}
+
+/* a family's regex: each '#' may become 41 bytes */
+#define TP_PROFILE_RE_MAX (TP_FAMILY_MAX * 41 + 2)
+/* a proposed rule's line */
+#define TP_PROFILE_LINE_MAX (TP_PROFILE_RE_MAX + TP_NAME_MAX + 64)
+/* rules proposed per call: the names are checked against each other */
+#define TP_PROFILE_RULES_MAX 500
 
 /* a rule for family f, checked: it compiles and matches the family's own
  * User-Agent. \return 0 and the rule's text in line, or -1 */
 static int tp_proposed_rule(const tp_obs_family_t *f, tp_mode_t mode,
 		const char *name, char *line, size_t size)
 {
-	char re[1024], err[256];
+	char re[TP_PROFILE_RE_MAX], err[256];
 	tp_rule_spec_t spec;
 	tp_ruleset_t rs;
 	tp_class_t c;
@@ -159,11 +178,29 @@ static int tp_proposed_rule(const tp_obs_family_t *f, tp_mode_t mode,
 	return ok ? 0 : -1;
 }
 
-/* a name no active rule has and none proposed before (suffix -2, -3...) */
-static void tp_free_name(tp_ruleset_t *rs, const char *family, char *taken,
-		size_t taken_len, char *name)
+/* the names proposed so far in one reply */
+typedef struct tp_taken
 {
-	char base[TP_NAME_MAX + 1], key[TP_NAME_MAX + 3];
+	char (*names)[TP_NAME_MAX + 1];
+	int n;
+} tp_taken_t;
+
+static int tp_taken_has(const tp_taken_t *t, const char *name)
+{
+	int i;
+
+	for(i = 0; i < t->n; i++)
+		if(strcmp(t->names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* a name no active rule has and none proposed before (suffix -2, -3...);
+ * the caller keeps t->n below TP_PROFILE_RULES_MAX */
+static void tp_free_name(
+		tp_ruleset_t *rs, const char *family, tp_taken_t *t, char *name)
+{
+	char base[TP_NAME_MAX + 1];
 	int k;
 
 	tp_family_rule_name(family, base, sizeof(base));
@@ -172,15 +209,11 @@ static void tp_free_name(tp_ruleset_t *rs, const char *family, char *taken,
 			snprintf(name, TP_NAME_MAX + 1, "%s", base);
 		else
 			snprintf(name, TP_NAME_MAX + 1, "%.*s-%d", TP_NAME_MAX - 8, base, k);
-		snprintf(key, sizeof(key), "|%s|", name);
 		if((rs == NULL || tp_ruleset_find(rs, name) < 0)
-				&& strstr(taken, key) == NULL)
+				&& !tp_taken_has(t, name))
 			break;
 	}
-	if(strlen(taken) + strlen(name) + 2 < taken_len) {
-		strcat(taken, name);
-		strcat(taken, "|");
-	}
+	strcpy(t->names[t->n++], name);
 }
 
 const char *tp_rpc_profile_rules_doc[] = {
@@ -195,8 +228,9 @@ void tp_rpc_profile_rules(rpc_t *rpc, void *ctx)
 	tp_obs_family_t *page;
 	tp_profile_rule_now_t r;
 	tp_suggestion_t s;
-	char line[1400], name[TP_NAME_MAX + 1], *taken;
-	unsigned int off = 0, n, i, proposed = 0;
+	tp_taken_t taken;
+	char *line, name[TP_NAME_MAX + 1], example[TP_OBS_EXAMPLE_MAX + 1];
+	unsigned int off = 0, n, i, proposed = 0, more = 0;
 
 	if(o == NULL) {
 		rpc->fault(ctx, 400, "discover_families is 0: discovery is off");
@@ -205,14 +239,19 @@ void tp_rpc_profile_rules(rpc_t *rpc, void *ctx)
 	if(tp_rpc_extra(rpc, ctx, "no parameter expected"))
 		return;
 	page = pkg_malloc(TP_PROFILE_PAGE * sizeof(*page));
-	taken = pkg_malloc(16384);
-	if(page == NULL || taken == NULL) {
+	taken.names = pkg_malloc(TP_PROFILE_RULES_MAX * sizeof(*taken.names));
+	taken.n = 0;
+	line = pkg_malloc(TP_PROFILE_LINE_MAX);
+	if(page == NULL || taken.names == NULL || line == NULL) {
 		if(page)
 			pkg_free(page);
+		if(taken.names)
+			pkg_free(taken.names);
+		if(line)
+			pkg_free(line);
 		rpc->fault(ctx, 500, "no memory");
 		return;
 	}
-	strcpy(taken, "|");
 	rpc->rpl_printf(ctx, "# tcp_persona.profile_rules: families with at least"
 						 " %d originating dialogs seen and no rule;"
 						 " observe-only, review before use",
@@ -223,10 +262,17 @@ void tp_rpc_profile_rules(rpc_t *rpc, void *ctx)
 			tp_rule_now(rs, &page[i], &r);
 			if(!s.suggested || r.name[0])
 				continue;
-			tp_free_name(rs, page[i].family, taken, 16384, name);
+			if(taken.n == TP_PROFILE_RULES_MAX) {
+				more++;
+				continue;
+			}
+			tp_free_name(rs, page[i].family, &taken, name);
+			memcpy(example, page[i].example, sizeof(example));
+			tp_printable(example);
 			rpc->rpl_printf(ctx, "# %s (e.g. %s): %s, confidence %u%%",
-					page[i].family, page[i].example, s.why, s.confidence);
-			if(tp_proposed_rule(&page[i], s.mode, name, line, sizeof(line))
+					page[i].family, example, s.why, s.confidence);
+			if(tp_proposed_rule(
+					   &page[i], s.mode, name, line, TP_PROFILE_LINE_MAX)
 					< 0)
 				rpc->rpl_printf(ctx, "#   no regex found that matches its"
 									 " User-Agent: write the rule by hand");
@@ -237,6 +283,11 @@ void tp_rpc_profile_rules(rpc_t *rpc, void *ctx)
 		off += n;
 	}
 	rpc->rpl_printf(ctx, "# %u rules proposed", proposed);
+	if(more)
+		rpc->rpl_printf(ctx, "# %u more families: add these rules and run"
+							 " it again",
+				more);
 	pkg_free(page);
-	pkg_free(taken);
+	pkg_free(taken.names);
+	pkg_free(line);
 }

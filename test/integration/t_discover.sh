@@ -23,7 +23,7 @@ UA_C="Maker-C/2.0.1"
 FAM_A="Maker-A/# (IMS #)"
 FAM_B="Maker-B/# IMS"
 FAM_C="Maker-C/#"
-N_A1=6 N_A2=5 N_B=10 N_C=10
+N_A1=6 N_A2=5 N_B=10 N_C=10 N_REFUSED=3
 P=$TP_PROXY_IP
 RULES=$TP_WORK/persona.rules
 export TP_WIRE_RULES=$RULES
@@ -69,6 +69,13 @@ tp_check "B: $N_B MO calls, a new connection per transaction" \
 	calls "$N_B" mo b "$B" ue_call_tx tn "$N_B" "$UA_B"
 tp_check "C: registers and places $N_C MO calls on that connection" \
 	calls "$N_C" mo c "$C" ue_reg_call t1 "$N_C" "$UA_C"
+# refused calls: the ACK of the 486 rides the INVITE's connection (and,
+# with the INVITE's Route, reaches persona_enforce()): it must not count
+# B's refused calls as calls on a connection per dialog
+export TP_NET_ANSWER=net_answer_486
+tp_check "B: $N_REFUSED MO calls refused by the network (486)" \
+	calls "$N_REFUSED" mo b486 "$B" ue_call_486 tn "$N_REFUSED" "$UA_B"
+unset TP_NET_ANSWER
 tp_check "the capture is written" tp_capture_stop
 tp_ladder --call-ids | sed 's/^/# /'
 
@@ -87,6 +94,8 @@ lb=$(ue_conns "$B")
 tp_eq "wire: B's INVITE, ACK and BYE each on a connection of their own" \
 	"$N_B $N_B $N_B" \
 	"$(grep -c ' msgs=INVITE,100/INVITE,180/INVITE,200/INVITE ' <<<"$lb") $(grep -c ' msgs=ACK ' <<<"$lb") $(grep -c ' msgs=BYE,200/BYE ' <<<"$lb")"
+tp_eq "wire: B's refused calls, the 486's ACK on the INVITE's connection" \
+	"$N_REFUSED" "$(grep -Ec ' msgs=INVITE,(100/INVITE,)?486/INVITE,ACK ' <<<"$lb")"
 lc=$(ue_conns "$C")
 tp_eq "wire: C sent its REGISTERs and every call on one connection" \
 	"1 $N_C" \

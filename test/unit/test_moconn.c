@@ -28,17 +28,39 @@ static void teardown(void)
 	tp_moconn_destroy(m);
 }
 
-static int initial(const char *cid, int conn, int reg, time_t now)
+/* a request: Call-ID, Via branch, connection */
+static tp_moconn_req_t req(const char *cid, const char *branch, int conn)
 {
-	return tp_moconn_initial(m, cid, strlen(cid), &phone, "Maker/# IMS", conn,
-			reg, now);
+	tp_moconn_req_t r;
+
+	memset(&r, 0, sizeof(r));
+	r.callid = cid;
+	r.callid_len = strlen(cid);
+	r.branch = branch;
+	r.branch_len = strlen(branch);
+	r.conn = conn;
+	return r;
 }
 
+/* the INVITE of dialog cid (its branch "inv-" cid) */
+static int initial(const char *cid, int conn, int reg, time_t now)
+{
+	char br[64];
+	tp_moconn_req_t r;
+
+	snprintf(br, sizeof(br), "inv-%s", cid);
+	r = req(cid, br, conn);
+	return tp_moconn_initial(m, &r, &phone, "Maker/# IMS", reg, now);
+}
+
+/* a later request of dialog cid with a branch of its own (the ACK of a
+ * 2xx, a BYE) */
 static int next(const char *cid, const tp_addr_t *src, int conn, time_t now)
 {
 	char family[TP_FAMILY_MAX + 1] = "";
+	tp_moconn_req_t r = req(cid, "z9hG4bK-later", conn);
 
-	return tp_moconn_indialog(m, cid, strlen(cid), src, conn, family, now);
+	return tp_moconn_indialog(m, &r, src, family, now);
 }
 
 /* C: everything on the registration connection */
@@ -47,6 +69,8 @@ START_TEST(test_moconn_on_registration)
 	ck_assert_int_eq(initial("c1", 7, 7, 100), TP_OBS_MO_ON_REG);
 	ck_assert_int_eq(next("c1", &phone, 7, 100), -1); /* nothing to decide */
 	ck_assert_int_eq(initial("c2", 7, 7, 101), TP_OBS_MO_ON_REG);
+	/* sent anew after a 401, same Call-ID: counted once */
+	ck_assert_int_eq(initial("c2", 7, 7, 102), -1);
 }
 END_TEST
 
@@ -54,10 +78,11 @@ END_TEST
 START_TEST(test_moconn_new_per_dialog)
 {
 	char family[TP_FAMILY_MAX + 1] = "";
+	tp_moconn_req_t ack = req("a1", "z9hG4bK-ack", 11);
 
 	ck_assert_int_eq(initial("a1", 11, 7, 100), -1);
 	ck_assert_int_eq(initial("a1", 11, 7, 100), -1); /* retransmission */
-	ck_assert_int_eq(tp_moconn_indialog(m, "a1", 2, &phone, 11, family, 101),
+	ck_assert_int_eq(tp_moconn_indialog(m, &ack, &phone, family, 101),
 			TP_OBS_MO_NEW_DIALOG);
 	ck_assert_str_eq(family, "Maker/# IMS");
 	ck_assert_int_eq(next("a1", &phone, 11, 102), -1); /* decided: the BYE */
@@ -83,6 +108,35 @@ START_TEST(test_moconn_reused_across_dialogs)
 	ck_assert_int_eq(initial("r3", 31, 7, 120), TP_OBS_MO_ON_REUSED);
 	/* r2 and r3 were decided by the connection: their ACKs count nothing */
 	ck_assert_int_eq(next("r2", &phone, 31, 121), -1);
+}
+END_TEST
+
+/* the ACK of a non-2xx answer has the INVITE's branch: it rides the
+ * INVITE's transaction and decides nothing */
+START_TEST(test_moconn_non_2xx_ack_decides_nothing)
+{
+	char family[TP_FAMILY_MAX + 1];
+	tp_moconn_req_t ack = req("x1", "inv-x1", 61);
+
+	ck_assert_int_eq(initial("x1", 61, 7, 100), -1);
+	ck_assert_int_eq(tp_moconn_indialog(m, &ack, &phone, family, 101), -1);
+	ack.conn = 62; /* even on another connection */
+	ck_assert_int_eq(tp_moconn_indialog(m, &ack, &phone, family, 101), -1);
+	/* the dialog is still open to a 2xx's ACK */
+	ck_assert_int_eq(next("x1", &phone, 62, 102), TP_OBS_MO_NEW_TX);
+}
+END_TEST
+
+/* a new dialog on a connection the proxy opened toward the phone */
+START_TEST(test_moconn_proxy_connection_is_reused)
+{
+	tp_moconn_req_t r = req("p1", "inv-p1", 71);
+
+	r.proxy_opened = 1;
+	ck_assert_int_eq(tp_moconn_initial(m, &r, &phone, "F", 7, 100),
+			TP_OBS_MO_ON_REUSED);
+	ck_assert_int_eq(tp_moconn_initial(m, &r, &phone, "F", 7, 100), -1);
+	ck_assert_int_eq(next("p1", &phone, 71, 101), -1); /* decided already */
 }
 END_TEST
 
@@ -118,16 +172,17 @@ START_TEST(test_moconn_collisions_lose_never_mix)
 	int i, decided = 0, r;
 
 	/* 4 slots, 40 dialogs on fresh connections, then their ACKs */
+	tp_moconn_req_t q;
+
 	for(i = 0; i < 40; i++) {
 		snprintf(cid, sizeof(cid), "k%d", i);
-		ck_assert_int_eq(tp_moconn_initial(small, cid, strlen(cid), &phone,
-								 "F", 100 + i, 7, 100),
-				-1);
+		q = req(cid, "inv", 100 + i);
+		ck_assert_int_eq(tp_moconn_initial(small, &q, &phone, "F", 7, 100), -1);
 	}
 	for(i = 0; i < 40; i++) {
 		snprintf(cid, sizeof(cid), "k%d", i);
-		r = tp_moconn_indialog(small, cid, strlen(cid), &phone, 100 + i,
-				family, 101);
+		q = req(cid, "ack", 100 + i);
+		r = tp_moconn_indialog(small, &q, &phone, family, 101);
 		ck_assert(r == -1 || r == TP_OBS_MO_NEW_DIALOG);
 		decided += r == TP_OBS_MO_NEW_DIALOG;
 	}
@@ -149,6 +204,8 @@ TCase *tp_tcase_moconn(void)
 	tcase_add_test(tc, test_moconn_new_per_transaction);
 	tcase_add_test(tc, test_moconn_reused_across_dialogs);
 	tcase_add_test(tc, test_moconn_only_the_phone_decides);
+	tcase_add_test(tc, test_moconn_non_2xx_ack_decides_nothing);
+	tcase_add_test(tc, test_moconn_proxy_connection_is_reused);
 	tcase_add_test(tc, test_moconn_forgets_and_ignores);
 	tcase_add_test(tc, test_moconn_collisions_lose_never_mix);
 	return tc;
