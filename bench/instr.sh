@@ -35,7 +35,7 @@ HOLD=${BENCH_HOLD:-30}
 BENCH_OUT=${BENCH_OUT:-/dev/null}
 # the module's entry points: script functions, tm/dialog/core callbacks,
 # its timer
-MODULE_FNS="w_persona_bind w_persona_enforce tp_discover_initial tp_discover_indialog tp_on_tx
+MODULE_FNS="w_persona_bind w_persona_enforce tp_discover_initial tp_discover_indialog tp_mt_answer tp_mt_done tp_on_tx
 tp_post_script tp_on_tcp_closed tp_reg_tm_out tp_on_dlg_created tp_on_dlg_end tp_tick"
 
 tp_workdir

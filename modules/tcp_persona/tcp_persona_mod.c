@@ -92,6 +92,7 @@ static param_export_t params[] = {
 	{"unmatched_interval", PARAM_INT, &tp_unmatched_interval},
 	{"enable_dmq",   PARAM_INT, &tp_dmq_enable},
 	{"discover_families", PARAM_INT, &tp_discover_families},
+	{"discover_mt_sample", PARAM_INT, &tp_discover_mt_sample},
 	{0, 0, 0}
 };
 

@@ -9,8 +9,9 @@
 /*! \file
  * Watches the dialogs bound UEs start (persona_enforce() calls in) and
  * counts, per User-Agent family, which connection each came on
- * (tp_moconn.h); the counts (tp_observe.h) feed tcp_persona.profile and
- * its suggestions (tp_suggest.h). A family seen for the first time raises
+ * (tp_moconn.h), and how INVITEs sent to bound UEs ended (a sample); the
+ * counts (tp_observe.h) feed tcp_persona.profile and its suggestions
+ * (tp_suggest.h). A family seen for the first time raises
  * event_route[tcp_persona:new-family], at most TP_DISCOVER_EVENTS_MIN
  * times a minute.
  */
@@ -24,6 +25,9 @@
 
 /*! modparam discover_families: families kept, 0 turns discovery off */
 extern int tp_discover_families;
+/*! modparam discover_mt_sample: one MT INVITE in this many (per process)
+ * has its outcome counted, 0: none */
+extern int tp_discover_mt_sample;
 
 #define TP_DISCOVER_EVENTS_MIN 10
 
@@ -38,5 +42,11 @@ void tp_discover_initial(sip_msg_t *msg, const tp_binding_t *b);
 
 /*! a request within a dialog (an ACK, a CANCEL too), from anyone */
 void tp_discover_indialog(sip_msg_t *msg);
+
+/*! an initial INVITE from the request route with a branch to a bound UE:
+ * when sampled, the outcome of each branch to a bound UE is counted when
+ * the final reply goes upstream (answered or not, on the UE's
+ * registration connection or another) */
+void tp_discover_mt(sip_msg_t *msg);
 
 #endif /* TP_DISCOVER_H */

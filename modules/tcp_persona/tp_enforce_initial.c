@@ -12,6 +12,7 @@
 #include "core/dprint.h"
 #include "core/dset.h"
 
+#include "tp_discover.h"
 #include "tp_dlg.h"
 #include "tp_enforce.h"
 #include "tp_enforce_initial.h"
@@ -22,6 +23,7 @@
 typedef struct tp_targets
 {
 	int bound;		/* branches to UEs with a persona */
+	int any_ue;		/* branches to bound UEs, persona none too */
 	int kept;		/* branches left to send */
 	int any_dialog; /* one goes to a UE of persona dialog */
 	tp_binding_t first;
@@ -35,7 +37,12 @@ static int tp_target(sip_msg_t *msg, str *hop, tp_targets_t *tg)
 	tp_addr_t a;
 	int alive;
 
-	if(tp_enf_uri_hop(msg, hop, &a, &b) < 0 || b.mode == TP_MODE_NONE) {
+	if(tp_enf_uri_hop(msg, hop, &a, &b) < 0) {
+		tg->kept++;
+		return 1;
+	}
+	tg->any_ue = 1;
+	if(b.mode == TP_MODE_NONE) {
 		tg->kept++;
 		return 1;
 	}
@@ -100,6 +107,8 @@ int tp_enforce_initial(sip_msg_t *msg)
 	if(ruri_get_forking_state())
 		ruri_kept = tp_target(msg, GET_NEXT_HOP(msg), &tg);
 	tp_targets_of_dset(msg, &tg);
+	if(tg.any_ue)
+		tp_discover_mt(msg); /* how it ends, for persona discovery */
 	if(tg.bound == 0)
 		return TP_ENF_NOTHING;
 	tp_pv_set(msg, tg.first.rule, tg.first.mode);

@@ -20,11 +20,12 @@
 #include "tp_profile_rule.h"
 #include "tp_rpc.h"
 
-/* the counters, by their names in the reply: the originating ones (the
- * terminating outcomes are not observed yet, so not shown) */
-#define TP_OBS_SHOWN (TP_OBS_MO_NEW_TX + 1)
+/* the counters, by their names in the reply */
+#define TP_OBS_SHOWN TP_OBS_EVENTS
 static const char *tp_obs_names[TP_OBS_SHOWN] = {"mo_on_registration",
-		"mo_on_reused", "mo_new_per_dialog", "mo_new_per_transaction"};
+		"mo_on_reused", "mo_new_per_dialog", "mo_new_per_transaction",
+		"mt_registration_ok", "mt_registration_failed", "mt_new_ok",
+		"mt_new_failed"};
 
 /* families read a page at a time: the store's lock is held per page */
 #define TP_PROFILE_PAGE 32

@@ -9,7 +9,11 @@
 # The capture says what each phone did; tcp_persona.profile must count the
 # same, suggest dialog, transaction and reuse, and name the rule each family
 # gets today; profile_rules proposes observe-only rules that match; the
-# new-family event runs once per family.
+# new-family event runs once per family. MT: INVITEs to a phone of each
+# kind, answered on a connection the proxy opened (A1, stock), refused
+# (D1: nothing listens on its Contact), never answered (D2), answered on
+# the registration connection (R, persona reuse): the profile counts each
+# outcome by connection kind, as the capture shows them.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_wire.sh"
 tp_workdir
@@ -23,7 +27,14 @@ UA_C="Maker-C/2.0.1"
 FAM_A="Maker-A/# (IMS #)"
 FAM_B="Maker-B/# IMS"
 FAM_C="Maker-C/#"
-N_A1=6 N_A2=5 N_B=10 N_C=10 N_REFUSED=3
+N_A1=6 N_A2=5 N_B=10 N_C=10 N_REFUSED=3 N_MT=3
+read -r _ _ _ _ D1 <<<"${TP_FORK_UE_IPS:-127.0.0.81 127.0.0.82 127.0.0.83 127.0.0.85 127.0.0.86}"
+D2=${TP_REFUSE_IP:-127.0.0.84}
+UA_R="Persona-Reuse/1.0" # wire.rules: reuse
+FAM_R="Persona-Reuse/#"
+UA_D1="Maker-D/1.0 IMS"
+UA_D2="Maker-D/1.1 IMS"
+FAM_D="Maker-D/# IMS"
 P=$TP_PROXY_IP
 RULES=$TP_WORK/persona.rules
 export TP_WIRE_RULES=$RULES
@@ -52,7 +63,14 @@ calls() {
 	return $rc
 }
 
-if ! tp_wire_start; then
+# the caller expecting a final answer CODE: net_call_480.xml with CODE
+expecting() {
+	sed "s/response=\"480\"/response=\"$1\"/" "$TP_SIPP_DIR/net_call_480.xml" \
+		>"$TP_WORK/net_call_$1.xml"
+	echo "$TP_WORK/net_call_$1.xml"
+}
+
+if ! tp_wire_start -A DISCOVER_MT_SAMPLE=1; then
 	tp_fail "kamailio with tcp_persona and tshark start"
 	tp_done
 	exit
@@ -76,6 +94,22 @@ export TP_NET_ANSWER=net_answer_486
 tp_check "B: $N_REFUSED MO calls refused by the network (486)" \
 	calls "$N_REFUSED" mo b486 "$B" ue_call_486 tn "$N_REFUSED" "$UA_B"
 unset TP_NET_ANSWER
+
+# MT outcomes
+tp_check "$N_MT MT calls to A1 (persona none: stock), answered" \
+	tp_net_call net_call "$(tp_ue_user "$A1")" -m "$N_MT" -l 1 -r 4
+tp_check "phone D1 ($UA_D1) registers" tp_ue_start "$D1" "$UA_D1"
+tp_ue_stop "$D1"
+tp_check "an MT call to D1, nothing listening on its Contact: refused" \
+	tp_net_call "$(expecting 477)" "$(tp_ue_user "$D1")"
+TP_UE_MODE=mute tp_check "phone D2 ($UA_D2, answers nothing) registers" \
+	tp_ue_start "$D2" "$UA_D2"
+tp_check "an MT call to D2: tm's 408" \
+	tp_net_call "$(expecting 408)" "$(tp_ue_user "$D2")"
+tp_check "phone R ($UA_R, persona reuse) registers on D1's address" \
+	tp_ue_start "$D1" "$UA_R"
+tp_check "an MT call to R, on its registration connection" \
+	tp_net_call net_call "$(tp_ue_user "$D1")"
 tp_check "the capture is written" tp_capture_stop
 tp_ladder --call-ids | sed 's/^/# /'
 
@@ -107,12 +141,12 @@ field() { # field FAMILY KEY
 }
 prof() { # prof FAMILY: the counts and the suggestion
 	local f=$1 k out=""
-	for k in mo_on_registration mo_on_reused mo_new_per_dialog mo_new_per_transaction suggested rule rule_mode disagree; do
+	for k in mo_on_registration mo_on_reused mo_new_per_dialog mo_new_per_transaction ${MT_KEYS:-} suggested rule rule_mode disagree; do
 		out+="$k=$(field "$f" "$k") "
 	done
 	echo "${out% }"
 }
-tp_eq "profile: three families" 3 \
+tp_eq "profile: five families" 5 \
 	"$(tp_kamcmd tcp_persona.profile | sed -n 's/^\tfamilies: //p')"
 tp_eq "profile of A's family (both versions): a connection per dialog, as many as on the wire: dialog" \
 	"mo_on_registration=0 mo_on_reused=0 mo_new_per_dialog=$wire_a mo_new_per_transaction=0 suggested=dialog rule= rule_mode= disagree=0" \
@@ -123,6 +157,26 @@ tp_eq "profile of B's family: a connection per transaction: transaction; its rul
 tp_eq "profile of C's family: its registration connection: reuse" \
 	"mo_on_registration=$N_C mo_on_reused=0 mo_new_per_dialog=0 mo_new_per_transaction=0 suggested=reuse rule= rule_mode= disagree=0" \
 	"$(prof "$FAM_C")"
+# MT outcomes, against the wire: answered INVITEs on connections the
+# proxy opened to A1, and on R's registration connection
+pconn() { tp_ladder --only-ue "$1" | tp_ladder_mask | grep ' open=proxy '; }
+wire_a_mt=$(pconn "$A1" | grep -o '200/INVITE' | grep -c .)
+wire_r_mt=$(tp_ladder --only-ue "$D1" | tp_ladder_mask | grep ' open=ue ' | grep -o '200/INVITE' | grep -c .)
+tp_eq "wire: the MT INVITEs to A1 answered on proxy connections, to R on its registration connection" \
+	"$N_MT 1" "$wire_a_mt $wire_r_mt"
+tp_eq "wire: D2's INVITE went unanswered on a proxy connection" \
+	1 "$(pconn "$D2" | grep -c ' msgs=INVITE ')"
+MT_KEYS="mt_registration_ok mt_registration_failed mt_new_ok mt_new_failed"
+tp_eq "profile of A's family: its MT INVITEs answered on new connections" \
+	"mo_on_registration=0 mo_on_reused=0 mo_new_per_dialog=$wire_a mo_new_per_transaction=0 mt_registration_ok=0 mt_registration_failed=0 mt_new_ok=$wire_a_mt mt_new_failed=0 suggested=dialog rule= rule_mode= disagree=0" \
+	"$(prof "$FAM_A")"
+tp_eq "profile of D's family (two versions): refused and unanswered on new connections, nothing on MO: no suggestion" \
+	"mo_on_registration=0 mo_on_reused=0 mo_new_per_dialog=0 mo_new_per_transaction=0 mt_registration_ok=0 mt_registration_failed=0 mt_new_ok=0 mt_new_failed=2 suggested= rule= rule_mode= disagree=0" \
+	"$(prof "$FAM_D")"
+tp_eq "profile of R's family: answered on its registration connection" \
+	"mo_on_registration=0 mo_on_reused=0 mo_new_per_dialog=0 mo_new_per_transaction=0 mt_registration_ok=$wire_r_mt mt_registration_failed=0 mt_new_ok=0 mt_new_failed=0 suggested= rule=persona-reuse rule_mode=reuse disagree=0" \
+	"$(prof "$FAM_R")"
+unset MT_KEYS
 tp_eq "profile keeps the first User-Agent of a family as its example" \
 	"$UA_A1" "$(field "$FAM_A" example)"
 tp_eq "profile of an unknown family is an error reply" \
@@ -148,6 +202,6 @@ tp_eq "event_route[tcp_persona:new-family] ran once per family" \
 	"family=[$FAM_A] ua=[$UA_A1] source=$A1:* rule= mode=none|family=[$FAM_B] ua=[$UA_B] source=$B:* rule=maker-b mode=dialog|family=[$FAM_C] ua=[$UA_C] source=$C:* rule= mode=none" \
 	"$(grep -o 'EVENT new-family .*' "$TP_WORK/kamailio.log" | sed 's/^EVENT new-family //; s/source=\([0-9.]*\):[0-9]*/source=\1:*/' | paste -sd'|')"
 st() { tp_kamcmd stats.get_statistics tcp_persona: | tr -d '\t' | sed -n "s/^tcp_persona:$1 = //p"; }
-tp_eq "statistics: families, new_families, families_evicted" "3 3 0" \
+tp_eq "statistics: families, new_families, families_evicted (D and R first seen on MT)" "5 5 0" \
 	"$(st families) $(st new_families) $(st families_evicted)"
 tp_done

@@ -45,6 +45,7 @@ for title in "Overview" "Personas on the wire" "Choosing a persona" \
 	"event_route[tcp_persona:unmatched]" \
 	"event_route[tcp_persona:new-family]" "KEMI" \
 	"Observe-only rules" "Finding a phone's persona" "discover_families (int)" \
+	"discover_mt_sample (int)" \
 	"Example P-CSCF configuration" \
 	"Finding the persona of an unknown phone" \
 	"Coexistence with other modules" "Limits and shared memory sizing" \
