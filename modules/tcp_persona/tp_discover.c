@@ -29,7 +29,7 @@ int tp_discover_families = 1024;
 int tp_discover_mt_sample = 16;
 
 /* dialogs and connections remembered until they show what they are:
- * 16384 slots each (about 2.8 MB); with N dialogs of fresh connections
+ * 16384 slots each (about 4.6 MB); with N dialogs of fresh connections
  * waiting for their ACK at once, about N/16384 of them are lost */
 #define TP_DISCOVER_EVIDENCE_LOG2 14
 
@@ -183,6 +183,7 @@ void tp_discover_indialog(sip_msg_t *msg)
 		return;
 	tp_addr_from_ip(&src, &msg->rcv.src_ip, msg->rcv.src_port);
 	tp_req_of(msg, &r);
+	r.bye = msg->REQ_METHOD == METHOD_BYE;
 	now = time(NULL);
 	ev = tp_moconn_indialog(tp_evidence, &r, &src, family, now);
 	if(ev >= 0)
@@ -297,4 +298,17 @@ void tp_discover_mt(sip_msg_t *msg)
 	}
 	if(tp_tmb.register_tmcb(msg, 0, TMCB_RESPONSE_IN, tp_mt_answer, w, 0) <= 0)
 		LM_WARN("cannot follow the answers: only tm's own failures count\n");
+}
+
+void tp_discover_closed(int conn, int by_phone)
+{
+	char family[TP_FAMILY_MAX + 1];
+	time_t now = time(NULL);
+	int ev;
+
+	if(tp_store == NULL)
+		return;
+	ev = tp_moconn_closed(tp_evidence, conn, by_phone, family, now);
+	if(ev >= 0)
+		tp_count(NULL, family, NULL, (tp_obs_event_t)ev, now);
 }

@@ -49,4 +49,8 @@ void tp_discover_indialog(sip_msg_t *msg);
  * registration connection or another) */
 void tp_discover_mt(sip_msg_t *msg);
 
+/*! connection conn closed (in tcp_main: shared memory only), by the
+ * phone (FIN or RST) or, by_phone 0, by the proxy for idleness */
+void tp_discover_closed(int conn, int by_phone);
+
 #endif /* TP_DISCOVER_H */

@@ -21,6 +21,7 @@
 
 #include "tp_conn.h"
 #include "tp_fresh.h"
+#include "tp_discover.h"
 #include "tp_hooks.h"
 #include "tp_leg.h"
 #include "tp_send.h"
@@ -583,6 +584,9 @@ static int tp_on_tcp_closed(sr_event_param_t *evp)
 {
 	tcp_closed_event_info_t *tev = (tcp_closed_event_info_t *)evp->data;
 
+	if(tev && tev->con) /* who closed a phone's connection, after what */
+		tp_discover_closed(
+				tev->con->id, tev->reason != TCP_CLOSED_TIMEOUT);
 	if(tev == NULL || tev->con == NULL
 			|| tp_owned_del(tp_owned_conns, tev->con->id, NULL) < 0)
 		return 0; /* not ours, or the module was done with it */

@@ -16,11 +16,14 @@
  * seconds, a connection reused for a new dialog within its lifetime */
 #define TP_MOCONN_TTL 600
 
-/* the connection a phone opened, and the last dialog it carried */
+/* the connection a phone opened, the last dialog it carried, and what
+ * came last on it (a BYE ends a dialog) */
 typedef struct tp_moconn_conn
 {
 	int conn;
+	int last_bye;
 	uint64_t callid;
+	char family[TP_FAMILY_MAX + 1];
 	time_t at;
 } tp_moconn_conn_t;
 
@@ -86,6 +89,21 @@ static int tp_fresh_at(time_t at, time_t now)
 	return at != 0 && now - at < TP_MOCONN_TTL;
 }
 
+/* conn's slot says a request of dialog h of family came on it (the lock
+ * held) */
+static void tp_conn_mark(tp_moconn_conn_t *c, int conn, uint64_t h,
+		const char *family, int bye, time_t now)
+{
+	if(c->conn != conn || strncmp(c->family, family, TP_FAMILY_MAX) != 0) {
+		c->conn = conn;
+		strncpy(c->family, family, TP_FAMILY_MAX);
+		c->family[TP_FAMILY_MAX] = '\0';
+	}
+	c->callid = h;
+	c->last_bye = bye;
+	c->at = now;
+}
+
 int tp_moconn_initial(tp_moconn_t *m, const tp_moconn_req_t *r,
 		const tp_addr_t *ue, const char *family, int reg_conn, time_t now)
 {
@@ -101,25 +119,28 @@ int tp_moconn_initial(tp_moconn_t *m, const tp_moconn_req_t *r,
 	known = c->conn == conn && tp_fresh_at(c->at, now);
 	if(known && c->callid == h) {
 		/* the same dialog again: counted when it came first */
-	} else if(conn == reg_conn) {
-		ev = TP_OBS_MO_ON_REG;
-	} else if(known || r->proxy_opened) {
-		ev = TP_OBS_MO_ON_REUSED;
-	} else {
-		/* a connection not seen before: this dialog tells what it is */
-		d = &m->dlgs[(unsigned int)h & m->mask];
-		memset(d, 0, sizeof(*d));
-		d->callid = h;
-		d->branch = tp_hash(r->branch, r->branch_len);
-		d->start_conn = conn;
-		d->af = ue->af;
-		memcpy(d->ip, ue->ip, sizeof(d->ip));
-		strncpy(d->family, family, TP_FAMILY_MAX);
-		d->at = now;
+		tp_conn_mark(c, conn, h, family, 0, now);
+		tp_unlock(&m->lock);
+		return -1;
 	}
-	c->conn = conn;
-	c->callid = h;
-	c->at = now;
+	if(conn == reg_conn)
+		ev = TP_OBS_MO_ON_REG;
+	else if(known || r->proxy_opened)
+		ev = TP_OBS_MO_ON_REUSED;
+	/* the dialog: a fresh connection's is decided by its next request;
+	 * the others are decided, kept so that their requests mark the
+	 * connections they come on */
+	d = &m->dlgs[(unsigned int)h & m->mask];
+	memset(d, 0, sizeof(*d));
+	d->callid = h;
+	d->branch = tp_hash(r->branch, r->branch_len);
+	d->start_conn = conn;
+	d->decided = ev >= 0;
+	d->af = ue->af;
+	memcpy(d->ip, ue->ip, sizeof(d->ip));
+	strncpy(d->family, family, TP_FAMILY_MAX);
+	d->at = now;
+	tp_conn_mark(c, conn, h, family, 0, now);
 	tp_unlock(&m->lock);
 	return ev;
 }
@@ -136,16 +157,45 @@ int tp_moconn_indialog(tp_moconn_t *m, const tp_moconn_req_t *r,
 		return -1;
 	tp_lock(&m->lock);
 	d = &m->dlgs[(unsigned int)h & m->mask];
-	/* only the phone's own requests (the network's come from elsewhere),
-	 * and not the ACK of a non-2xx answer (it rides the INVITE's
-	 * transaction, so its connection tells nothing) */
-	if(d->callid == h && !d->decided && tp_fresh_at(d->at, now)
-			&& d->af == src->af && memcmp(d->ip, src->ip, sizeof(d->ip)) == 0
-			&& (r->branch_len == 0 || branch != d->branch)) {
+	/* only the phone's own requests: the network's come from elsewhere */
+	if(d->callid != h || !tp_fresh_at(d->at, now) || d->af != src->af
+			|| memcmp(d->ip, src->ip, sizeof(d->ip)) != 0) {
+		tp_unlock(&m->lock);
+		return -1;
+	}
+	tp_conn_mark(&m->conns[(unsigned int)r->conn & m->mask], r->conn, h,
+			d->family, r->bye, now);
+	/* not the ACK of a non-2xx answer: it rides the INVITE's
+	 * transaction, so its connection tells nothing */
+	if(!d->decided && (r->branch_len == 0 || branch != d->branch)) {
 		ev = r->conn == d->start_conn ? TP_OBS_MO_NEW_DIALOG
 									  : TP_OBS_MO_NEW_TX;
 		d->decided = 1;
 		memcpy(family, d->family, TP_FAMILY_MAX + 1);
+	}
+	tp_unlock(&m->lock);
+	return ev;
+}
+
+int tp_moconn_closed(
+		tp_moconn_t *m, int conn, int by_phone, char *family, time_t now)
+{
+	tp_moconn_conn_t *c;
+	int ev = -1;
+
+	if(conn <= 0)
+		return -1;
+	tp_lock(&m->lock);
+	c = &m->conns[(unsigned int)conn & m->mask];
+	if(c->conn == conn && tp_fresh_at(c->at, now) && c->family[0]) {
+		if(!by_phone)
+			ev = TP_OBS_CLOSE_PROXY_IDLE;
+		else if(now - c->at >= TP_MOCONN_IDLE_SECS)
+			ev = TP_OBS_CLOSE_PHONE_IDLE;
+		else
+			ev = c->last_bye ? TP_OBS_CLOSE_PHONE_DIALOG : TP_OBS_CLOSE_PHONE_TX;
+		memcpy(family, c->family, TP_FAMILY_MAX + 1);
+		c->conn = 0; /* closed: its id is not reused, its slot may be */
 	}
 	tp_unlock(&m->lock);
 	return ev;

@@ -32,6 +32,10 @@
 
 typedef struct tp_moconn tp_moconn_t;
 
+/*! a close that follows activity by less than this (seconds) follows it;
+ * a later one is a close of an idle connection */
+#define TP_MOCONN_IDLE_SECS 2
+
 /*! \return tables of 2^size_log2 slots each (2 to 20), or NULL */
 tp_moconn_t *tp_moconn_create(unsigned int size_log2);
 void tp_moconn_destroy(tp_moconn_t *m);
@@ -45,6 +49,7 @@ typedef struct tp_moconn_req
 	size_t branch_len;
 	int conn;		   /*!< the connection it came on */
 	int proxy_opened;  /*!< the proxy opened that connection */
+	int bye;		   /*!< it is a BYE: the dialog ends */
 } tp_moconn_req_t;
 
 /*!
@@ -59,7 +64,9 @@ int tp_moconn_initial(tp_moconn_t *m, const tp_moconn_req_t *r,
 
 /*!
  * A request within a dialog, from src on r->conn (not a CANCEL: the
- * caller leaves those out). If the dialog started on a fresh connection
+ * caller leaves those out; bye: it is a BYE). A request of a dialog the
+ * phone started marks its connection (tp_moconn_closed()). If the dialog
+ * started on a fresh connection
  * of the phone at src's IP, is not decided yet, and the request is not the
  * ACK of a non-2xx answer (r->branch is not the INVITE's):
  * \return TP_OBS_MO_NEW_DIALOG (same connection) or TP_OBS_MO_NEW_TX
@@ -68,5 +75,15 @@ int tp_moconn_initial(tp_moconn_t *m, const tp_moconn_req_t *r,
  */
 int tp_moconn_indialog(tp_moconn_t *m, const tp_moconn_req_t *r,
 		const tp_addr_t *src, char *family, time_t now);
+
+/*!
+ * Connection conn closed, by the phone (by_phone: it sent FIN or RST)
+ * or by the proxy for idleness. If the phone had opened it for its own
+ * dialogs (a dialog-creating request came on it, or a request of such a
+ * dialog): \return TP_OBS_CLOSE_* by what came last on it, with its
+ * family in family (TP_FAMILY_MAX + 1 bytes); else -1
+ */
+int tp_moconn_closed(
+		tp_moconn_t *m, int conn, int by_phone, char *family, time_t now);
 
 #endif /* TP_MOCONN_H */

@@ -25,7 +25,9 @@
 static const char *tp_obs_names[TP_OBS_SHOWN] = {"mo_on_registration",
 		"mo_on_reused", "mo_new_per_dialog", "mo_new_per_transaction",
 		"mt_registration_ok", "mt_registration_failed", "mt_new_ok",
-		"mt_new_failed"};
+		"mt_new_failed", "closed_by_phone_after_transaction",
+		"closed_by_phone_after_dialog", "closed_by_phone_idle",
+		"closed_by_proxy_idle"};
 
 /* families read a page at a time: the store's lock is held per page */
 #define TP_PROFILE_PAGE 32

@@ -34,6 +34,14 @@ typedef enum tp_obs_event {
 	TP_OBS_MT_REG_FAIL,		 /* ... 408, reset, refused */
 	TP_OBS_MT_NEW_OK,		 /* on a connection the proxy opened */
 	TP_OBS_MT_NEW_FAIL,
+	/* a connection the phone opened for its own dialogs, closed: by the
+	 * phone right after a transaction, right after its dialog's end (a
+	 * BYE), or after it idled; or by the proxy, idle (shown, not used by
+	 * the suggestion) */
+	TP_OBS_CLOSE_PHONE_TX,
+	TP_OBS_CLOSE_PHONE_DIALOG,
+	TP_OBS_CLOSE_PHONE_IDLE,
+	TP_OBS_CLOSE_PROXY_IDLE,
 	TP_OBS_EVENTS
 } tp_obs_event_t;
 

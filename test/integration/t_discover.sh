@@ -13,7 +13,8 @@
 # kind, answered on a connection the proxy opened (A1, stock), refused
 # (D1: nothing listens on its Contact), never answered (D2), answered on
 # the registration connection (R, persona reuse): the profile counts each
-# outcome by connection kind, as the capture shows them.
+# outcome by connection kind, as the capture shows them. Closes: who
+# closed each connection a phone opened for its dialogs, and after what.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_wire.sh"
 tp_workdir
@@ -177,6 +178,30 @@ tp_eq "profile of R's family: answered on its registration connection" \
 	"mo_on_registration=0 mo_on_reused=0 mo_new_per_dialog=0 mo_new_per_transaction=0 mt_registration_ok=$wire_r_mt mt_registration_failed=0 mt_new_ok=0 mt_new_failed=0 suggested= rule=persona-reuse rule_mode=reuse disagree=0" \
 	"$(prof "$FAM_R")"
 unset MT_KEYS
+# closes, against the wire: the phones' own connections (not the main
+# sipps' REGISTER connections of A and B), each closed by the phone (FIN)
+mo_conns() { # mo_conns IP...: the phones' MO connections
+	local ip
+	for ip in "$@"; do ue_conns "$ip"; done | grep -v ' msgs=REGISTER,200/REGISTER calls'
+}
+a_dlg=$(mo_conns "$A1" "$A2" | grep -c "msgs=$call .*close=FIN-ue")
+b_all=$(mo_conns "$B")
+b_tx=$(grep -v 'BYE' <<<"$b_all" | grep -c 'close=FIN-ue')
+b_dlg=$(grep 'BYE,200/BYE' <<<"$b_all" | grep -c 'close=FIN-ue')
+c_dlg=$(ue_conns "$C" | grep -c "$call calls=.* close=FIN-ue")
+tp_eq "wire: A's, B's and C's connections, closed by the phones (after a dialog: A, B's BYE ones, C; after a transaction: B's others)" \
+	"$wire_a $N_B $((N_B * 2 + N_REFUSED)) 1" "$a_dlg $b_dlg $b_tx $c_dlg"
+CK="closed_by_phone_after_transaction closed_by_phone_after_dialog closed_by_phone_idle closed_by_proxy_idle"
+closes() { local k out=""; for k in $CK; do out+="$k=$(field "$1" "$k") "; done; echo "${out% }"; }
+tp_eq "profile of A's family: its connections closed by the phones after each dialog" \
+	"closed_by_phone_after_transaction=0 closed_by_phone_after_dialog=$a_dlg closed_by_phone_idle=0 closed_by_proxy_idle=0" \
+	"$(closes "$FAM_A")"
+tp_eq "profile of B's family: after each transaction, the BYE's after the dialog" \
+	"closed_by_phone_after_transaction=$b_tx closed_by_phone_after_dialog=$b_dlg closed_by_phone_idle=0 closed_by_proxy_idle=0" \
+	"$(closes "$FAM_B")"
+tp_eq "profile of C's family: its one connection, closed after its last dialog" \
+	"closed_by_phone_after_transaction=0 closed_by_phone_after_dialog=$c_dlg closed_by_phone_idle=0 closed_by_proxy_idle=0" \
+	"$(closes "$FAM_C")"
 tp_eq "profile keeps the first User-Agent of a family as its example" \
 	"$UA_A1" "$(field "$FAM_A" example)"
 tp_eq "profile of an unknown family is an error reply" \

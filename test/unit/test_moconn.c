@@ -140,6 +140,72 @@ START_TEST(test_moconn_proxy_connection_is_reused)
 }
 END_TEST
 
+/* a BYE (or another request) of the phone's dialog on connection conn */
+static int req_on(const char *cid, int conn, int bye, time_t now)
+{
+	char family[TP_FAMILY_MAX + 1];
+	tp_moconn_req_t r = req(cid, "z9hG4bK-x", conn);
+
+	r.bye = bye;
+	return tp_moconn_indialog(m, &r, &phone, family, now);
+}
+
+/* who closed the phone's connections, after what */
+START_TEST(test_moconn_closes)
+{
+	char family[TP_FAMILY_MAX + 1] = "";
+
+	/* A: a connection per dialog, closed by the phone after the BYE */
+	ck_assert_int_eq(initial("a", 81, 7, 100), -1);
+	ck_assert_int_eq(req_on("a", 81, 0, 100), TP_OBS_MO_NEW_DIALOG);
+	ck_assert_int_eq(req_on("a", 81, 1, 101), -1);
+	ck_assert_int_eq(tp_moconn_closed(m, 81, 1, family, 101),
+			TP_OBS_CLOSE_PHONE_DIALOG);
+	ck_assert_str_eq(family, "Maker/# IMS");
+	ck_assert_int_eq(tp_moconn_closed(m, 81, 1, family, 101), -1); /* once */
+	/* B: the INVITE's and the ACK's connections after their transaction,
+	 * the BYE's after the dialog */
+	ck_assert_int_eq(initial("b", 91, 7, 200), -1);
+	ck_assert_int_eq(tp_moconn_closed(m, 91, 1, family, 200),
+			TP_OBS_CLOSE_PHONE_TX);
+	ck_assert_int_eq(req_on("b", 92, 0, 201), TP_OBS_MO_NEW_TX);
+	ck_assert_int_eq(tp_moconn_closed(m, 92, 1, family, 201),
+			TP_OBS_CLOSE_PHONE_TX);
+	ck_assert_int_eq(req_on("b", 93, 1, 202), -1);
+	ck_assert_int_eq(tp_moconn_closed(m, 93, 1, family, 203),
+			TP_OBS_CLOSE_PHONE_DIALOG);
+	/* C: its registration connection marked by its dialogs too */
+	ck_assert_int_eq(initial("c", 7, 7, 300), TP_OBS_MO_ON_REG);
+	ck_assert_int_eq(req_on("c", 7, 1, 301), -1);
+	ck_assert_int_eq(tp_moconn_closed(m, 7, 1, family, 301),
+			TP_OBS_CLOSE_PHONE_DIALOG);
+	/* idle: the phone after TP_MOCONN_IDLE_SECS, or the proxy */
+	ck_assert_int_eq(initial("i", 95, 7, 400), -1);
+	ck_assert_int_eq(tp_moconn_closed(m, 95, 1, family,
+							 400 + TP_MOCONN_IDLE_SECS),
+			TP_OBS_CLOSE_PHONE_IDLE);
+	ck_assert_int_eq(initial("j", 96, 7, 500), -1);
+	ck_assert_int_eq(tp_moconn_closed(m, 96, 0, family, 530),
+			TP_OBS_CLOSE_PROXY_IDLE);
+	/* a connection no dialog of a phone came on */
+	ck_assert_int_eq(tp_moconn_closed(m, 97, 1, family, 530), -1);
+	ck_assert_int_eq(tp_moconn_closed(m, 0, 1, family, 530), -1);
+}
+END_TEST
+
+/* the network side's requests within the dialog mark nothing */
+START_TEST(test_moconn_network_marks_nothing)
+{
+	char family[TP_FAMILY_MAX + 1];
+	tp_moconn_req_t bye = req("n", "z9hG4bK-net", 55);
+
+	bye.bye = 1;
+	ck_assert_int_eq(initial("n", 54, 7, 100), -1);
+	ck_assert_int_eq(tp_moconn_indialog(m, &bye, &other, family, 101), -1);
+	ck_assert_int_eq(tp_moconn_closed(m, 55, 1, family, 101), -1);
+}
+END_TEST
+
 /* the network side's requests within the dialog decide nothing */
 START_TEST(test_moconn_only_the_phone_decides)
 {
@@ -206,6 +272,8 @@ TCase *tp_tcase_moconn(void)
 	tcase_add_test(tc, test_moconn_only_the_phone_decides);
 	tcase_add_test(tc, test_moconn_non_2xx_ack_decides_nothing);
 	tcase_add_test(tc, test_moconn_proxy_connection_is_reused);
+	tcase_add_test(tc, test_moconn_closes);
+	tcase_add_test(tc, test_moconn_network_marks_nothing);
 	tcase_add_test(tc, test_moconn_forgets_and_ignores);
 	tcase_add_test(tc, test_moconn_collisions_lose_never_mix);
 	return tc;
