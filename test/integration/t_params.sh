@@ -41,15 +41,20 @@ stops '"ua_max_len", 8193' 'invalid "ua_max_len" value: 8193, must be 16 to 8192
 stops '"hash_size", 3' 'invalid "hash_size" value: 3, must be 4 to 24'
 stops '"hash_size", 25' 'invalid "hash_size" value: 25, must be 4 to 24'
 stops '"unmatched_interval", -1' 'invalid "unmatched_interval" value: -1, must be 0 to 86400'
+stops '"discover_families", 65537' 'invalid "discover_families" value: 65537, must be 0 to 65536'
+stops '"discover_mt_sample", -1' 'invalid "discover_mt_sample" value: -1, must be 0 to 1000000'
 
 if tp_kamailio_start "$(mkcfg '"cache_size", 0' '"match_limit", 1000' \
 	'"depth_limit", 1000' '"ua_max_len", 64' '"hash_size", 4' \
-	'"rule", "name=a;mode=dialog;ua=^SM-"')"; then
+	'"discover_families", 0' '"rule", "name=a;mode=dialog;ua=^SM-"')"; then
 	tp_pass "starts with the cache off and low limits"
 	tp_check "the startup line reports the cache off" \
 		grep -q "cache 0 User-Agents" "$TP_WORK/kamailio.log"
 	tp_eq "and classifies" "rule: a" \
 		"$(tp_kamcmd tcp_persona.match 'SM-S911B Samsung IMS' | sed -n 's/^\t//p' | head -1)"
+	tp_eq "discover_families 0: the profile commands say discovery is off" \
+		"error: 400 - discover_families is 0: discovery is off|error: 400 - discover_families is 0: discovery is off" \
+		"$(tp_kamcmd tcp_persona.profile 2>&1 | paste -sd' ')|$(tp_kamcmd tcp_persona.profile_rules 2>&1 | paste -sd' ')"
 else
 	tp_fail "starts with the cache off and low limits"
 fi
