@@ -22,7 +22,6 @@
 #include "bench_util.h"
 
 #define N_UES 100000
-#define SLOTS_LOG2 17
 #define SECONDS 120
 
 static tp_bind_table_t *t;
@@ -77,12 +76,12 @@ int main(void)
 	double v;
 	uint32_t i;
 
-	t = tp_bind_create(SLOTS_LOG2);
+	t = tp_bind_create(N_UES);
 	for(i = 0; i < N_UES; i++)
 		put(i);
 	run(1, 0); /* warm */
-	printf("timer, %d bound UEs (%d reuse), hash_size %d, %d ticks:\n", N_UES,
-			(N_UES + 2) / 3, SLOTS_LOG2, SECONDS);
+	printf("timer, %d bound UEs (%d reuse), a table of %u, %d ticks:\n",
+			N_UES, (N_UES + 2) / 3, tp_bind_capacity(t), SECONDS);
 	v = run(1, 0);
 	printf("  keepalive, whole table each second: %.3f%% of a core, %lu lock"
 		   " takes/s\n",

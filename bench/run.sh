@@ -88,8 +88,8 @@ machine() {
 	echo
 	echo "## 2. Binding table"
 	echo
-	echo "\`bench/bench_bindings\`: the module's tp_bind.c built standalone (calloc for shm_malloc, a"
-	echo "4-byte spin lock like gen_lock_t), 1,000,000 UEs in 2^20 slots (modparam hash_size 20)."
+	echo "\`bench/bench_bindings\`: the module's tp_bind*.c built standalone (calloc for shm_malloc, a"
+	echo "4-byte spin lock like gen_lock_t), 1,000,000 UEs in a table of 1,000,000 (max_bindings)."
 	echo
 	echo '```'
 	cat "$out/bindings.txt"
@@ -109,7 +109,7 @@ machine() {
 	cat "$out/discover.txt" 2>/dev/null
 	echo '```'
 	echo
-	echo "The timer process at scale (\`bench/bench_timer\`: 100,000 UEs in 2^17 slots, a third reuse):"
+	echo "The timer process at scale (\`bench/bench_timer\`: 100,000 UEs in a table of 100,000, a third reuse):"
 	echo
 	echo '```'
 	cat "$out/timer.txt"

@@ -33,6 +33,7 @@
 #include "core/rpc_lookup.h"
 
 #include "tp_dmq.h"
+#include "tp_bind.h"
 #include "tp_cache.h"
 #include "tp_classify.h"
 #include "tp_conn.h"
@@ -57,8 +58,8 @@ static int tp_ua_max_len = TP_UA_MAX_LEN_DEFAULT;
 static int tp_match_limit = TP_MATCH_LIMIT_DEFAULT;
 static int tp_depth_limit = TP_DEPTH_LIMIT_DEFAULT;
 static int tp_cache_size = TP_CACHE_SIZE_DEFAULT;
-/* log2 of the binding table's slots: about one UE per slot is best */
-static int tp_hash_size = 14;
+/* log2 of the binding table's slots; 0: the table holds max_bindings */
+static int tp_hash_size = 0;
 
 static int mod_init(void);
 static int child_init(int rank);
@@ -126,6 +127,28 @@ static int tp_check_range(const char *name, int v, int lo, int hi)
 	return 0;
 }
 
+/* hash_size 0 sizes the table by max_bindings; set, it is the table's
+ * size, and a max_bindings above what it holds cannot be reached */
+static int tp_check_hash_size(void)
+{
+	unsigned int cap;
+
+	if(tp_hash_size == 0)
+		return 0;
+	if(tp_hash_size < 4 || tp_hash_size > 24) {
+		LM_ERR("invalid \"hash_size\" value: %d, must be 0 (the table sized"
+			   " by max_bindings) or 4 to 24\n",
+				tp_hash_size);
+		return -1;
+	}
+	cap = tp_bind_capacity_for(tp_hash_size, tp_max_bindings, 0);
+	if(tp_max_bindings == 0 || (unsigned int)tp_max_bindings > cap)
+		LM_WARN("hash_size %d: the binding table holds %u UEs, fewer than"
+				" max_bindings %d allows\n",
+				tp_hash_size, cap, tp_max_bindings);
+	return 0;
+}
+
 static int mod_init(void)
 {
 	tp_ruleset_t *rs = tp_active_rules();
@@ -136,7 +159,7 @@ static int mod_init(void)
 			|| tp_check_range("match_limit", tp_match_limit, 100, 100000000) < 0
 			|| tp_check_range("depth_limit", tp_depth_limit, 100, 10000000) < 0
 			|| tp_check_range("cache_size", tp_cache_size, 0, 1048576) < 0
-			|| tp_check_range("hash_size", tp_hash_size, 4, 24) < 0
+			|| tp_check_hash_size() < 0
 			|| tp_check_range("max_bindings", tp_max_bindings, 0, 100000000) < 0
 			|| tp_check_range(
 					   "unmatched_interval", tp_unmatched_interval, 0, 86400)
@@ -149,7 +172,8 @@ static int mod_init(void)
 	if(tp_classify_init(tp_cache_size, tp_ua_max_len) < 0)
 		return -1;
 	if(tp_reload_init() < 0 || tp_stats_init() < 0
-			|| tp_hooks_init((unsigned int)tp_hash_size) < 0
+			|| tp_hooks_init(tp_bind_capacity_for(tp_hash_size, tp_max_bindings,
+					   TP_MAX_BINDINGS_DEFAULT)) < 0
 			|| tp_register_init() < 0
 			|| tp_dlg_init() < 0 || tp_ims_init() < 0 || tp_event_init() < 0
 			|| tp_timer_init() < 0 || tp_dmq_init() < 0

@@ -8,13 +8,13 @@
  */
 
 /*! \file
- * PURE (through tp_sys.h): a hash table in shared memory that binds a UE's
+ * PURE (through tp_sys.h): a table in shared memory that binds a UE's
  * contact address, and the source address of its REGISTER, to its persona
  * for as long as the registration lives. Terminating requests find the UE
  * by their destination, originating ones by their source (or, on a new
- * connection, by their Contact). Slots are chosen by IP and port: UEs that
- * share an IP (a NAT) do not share a chain. Lookups copy the binding out:
- * no pointer into the table escapes its lock.
+ * connection, by their Contact). A lookup by contact reads one slot, with
+ * no lock taken (tp_bind_store.h); the table holds a fixed number of UEs.
+ * Lookups copy the binding out: no pointer into the table escapes.
  */
 
 #ifndef TP_BIND_H
@@ -55,20 +55,30 @@ typedef struct tp_bind_view
 /*! where a walk over the table stands */
 typedef struct tp_bind_cursor
 {
-	unsigned int slot;
-	unsigned int pos; /*!< live UEs of the slot already seen */
+	unsigned int slot; /*!< the home slot walked */
+	unsigned int pos;  /*!< 1: last is the contact of that home given last */
+	tp_addr_t last;
 } tp_bind_cursor_t;
 
 typedef struct tp_bind_table tp_bind_table_t;
 
-/*! \return a table with 2^size_log2 slots (at about one UE per slot a
- * lookup reads one slot), or NULL */
-tp_bind_table_t *tp_bind_create(unsigned int size_log2);
+/*! \return a table that holds up to cap UEs (1 to 100,000,000), or NULL */
+tp_bind_table_t *tp_bind_create(unsigned int cap);
+
+/*! the UEs a table holds: 3/4 of 2^hash_size slots when hash_size is set
+ * (not 0), else max_bindings, else (0: no limit) dflt */
+unsigned int tp_bind_capacity_for(
+		int hash_size, int max_bindings, unsigned int dflt);
+
+/*! the UEs the table can hold */
+unsigned int tp_bind_capacity(tp_bind_table_t *t);
 void tp_bind_destroy(tp_bind_table_t *t);
 
 /*!
  * Binds b (keyed by b->contact) or refreshes the binding of that contact.
- * ua is kept for re-classification. \return 0, or -1 (no memory)
+ * ua is kept for re-classification. \return 0, -1 (no memory, or the
+ * table full), or -2 (the table keeps TP_BIND_NAMES rule names already
+ * and b->rule is not one of them: logged)
  */
 int tp_bind_put(tp_bind_table_t *t, const tp_binding_t *b, const char *ua,
 		size_t ua_len);
@@ -106,7 +116,8 @@ int tp_bind_del_if(tp_bind_table_t *t, const tp_addr_t *contact,
 
 /*!
  * The UE a request is sent to: a binding whose contact, else whose source,
- * is dst. \return 1 and *out, or -1
+ * is dst. \return 1 and *out, or -1. The request lookups (get_*) leave
+ * out->aor empty: the AoR is out of line (tp_bind_find reads it).
  */
 int tp_bind_get_dst(tp_bind_table_t *t, const tp_addr_t *dst, time_t now,
 		tp_binding_t *out);
@@ -149,10 +160,14 @@ int tp_bind_has(tp_bind_table_t *t, const tp_addr_t *contact);
 int tp_bind_find(tp_bind_table_t *t, const tp_addr_t *addr, time_t now,
 		tp_bind_view_t *out);
 
+/*! tp_bind_find, by source first (as tp_bind_get_src) */
+int tp_bind_find_src(tp_bind_table_t *t, const tp_addr_t *addr, time_t now,
+		tp_bind_view_t *out);
+
 /*!
  * Copies the next (up to n) live UEs from *cur into out and moves *cur on;
- * with out NULL it only skips them. UEs that register during a walk may be
- * seen twice or not at all. \return how many, 0 at the end
+ * with out NULL it only skips them. A UE bound all along is seen exactly
+ * once; one that registers during the walk may be missed. \return how many, 0 at the end
  */
 unsigned int tp_bind_next(tp_bind_table_t *t, time_t now, tp_bind_cursor_t *cur,
 		tp_bind_view_t *out, unsigned int n);
@@ -175,10 +190,10 @@ unsigned int tp_bind_reclassify(tp_bind_table_t *t, time_t now,
 int tp_bind_sweep(tp_bind_table_t *t, time_t now);
 
 /*! tp_bind_sweep, also raising *max_hold_ns to the longest time it held
- * one slot's lock (for the benchmark) */
+ * the table's lock at once (for the benchmark) */
 int tp_bind_sweep_timed(tp_bind_table_t *t, time_t now, uint64_t *max_hold_ns);
 
-/*! number of UEs bound (contact keys) */
+/*! number of UEs bound (contacts, live or not yet swept) */
 unsigned int tp_bind_count(tp_bind_table_t *t);
 
 #endif /* TP_BIND_H */

@@ -198,7 +198,7 @@ static void tp_dmq_dump(const str *uri)
 {
 	tp_bind_view_t *v = pkg_malloc(sizeof(*v) * TP_DMQ_VIEWS);
 	tp_repl_buf_t out = {tp_dump_msg, 0, sizeof(tp_dump_msg)};
-	tp_bind_cursor_t cur = {0, 0};
+	tp_bind_cursor_t cur = {0};
 	char origin[TP_NODE_NAME_MAX + 1];
 	time_t now = time(NULL);
 	size_t ua_len, empty;

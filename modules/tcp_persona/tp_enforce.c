@@ -108,24 +108,39 @@ static void tp_arm_end(sip_msg_t *msg, const tp_binding_t *b)
 	tp_hooks_arm(msg, &a);
 }
 
-/* the event shows the User-Agent, which only the table has */
-void tp_enf_reuse_gone(sip_msg_t *msg, const tp_binding_t *b)
+/* a bound UE's AoR and User-Agent, for a log line of that level or an
+ * event: a request's lookup leaves them out (they are out of line in the
+ * table, read under its lock). \return a view to pkg_free, or NULL (not
+ * wanted, or no memory) */
+static tp_bind_view_t *tp_enf_view(
+		const tp_binding_t *b, int level, int event_wanted)
 {
 	tp_bind_view_t *v;
+
+	if(!is_printable(level) && !event_wanted)
+		return NULL;
+	v = pkg_malloc(sizeof(*v));
+
+	if(v && tp_bind_find(tp_bindings, &b->contact, time(NULL), v) < 0) {
+		v->b.aor[0] = '\0';
+		v->ua[0] = '\0';
+	}
+	return v;
+}
+
+void tp_enf_reuse_gone(sip_msg_t *msg, const tp_binding_t *b)
+{
+	tp_bind_view_t *v = tp_enf_view(
+			b, L_NOTICE, tp_event_wanted(TP_EV_REUSE_UNAVAILABLE));
 	char where[64];
 	str cid = tp_enf_callid(msg);
 
 	LM_NOTICE("reuse UE %s (AoR %s): registration connection %d is"
 			  " gone, not opening one for [%.*s]\n",
-			tp_addr_str(&b->contact, where, sizeof(where)), b->aor,
-			b->reg_conn_id, cid.len, cid.s);
+			tp_addr_str(&b->contact, where, sizeof(where)),
+			v ? v->b.aor : "?", b->reg_conn_id, cid.len, cid.s);
 	update_stat(tp_stat_reuse_refused, 1);
-	if(!tp_event_wanted(TP_EV_REUSE_UNAVAILABLE))
-		return;
-	v = pkg_malloc(sizeof(*v));
-	if(v && tp_bind_find(tp_bindings, &b->contact, time(NULL), v) < 0)
-		v->ua[0] = '\0';
-	tp_event_reuse_unavailable(msg, b, v ? v->ua : "");
+	tp_event_reuse_unavailable(msg, b, v ? v->b.aor : "", v ? v->ua : "");
 	if(v)
 		pkg_free(v);
 }
@@ -133,6 +148,7 @@ void tp_enf_reuse_gone(sip_msg_t *msg, const tp_binding_t *b)
 void tp_enf_reuse_elsewhere(
 		sip_msg_t *msg, const tp_binding_t *b, const tp_addr_t *hop)
 {
+	tp_bind_view_t *v = tp_enf_view(b, L_WARN, 0);
 	char where[64], src[64];
 	str cid = tp_enf_callid(msg);
 
@@ -140,8 +156,11 @@ void tp_enf_reuse_elsewhere(
 	 * request goes to: its connection is not that UE's */
 	LM_WARN("reuse UE %s (AoR %s): registration connection %d goes to %s,"
 			" not to the request's host; [%.*s] gets stock handling\n",
-			tp_addr_str(hop, where, sizeof(where)), b->aor, b->reg_conn_id,
-			tp_addr_str(&b->source, src, sizeof(src)), cid.len, cid.s);
+			tp_addr_str(hop, where, sizeof(where)), v ? v->b.aor : "?",
+			b->reg_conn_id, tp_addr_str(&b->source, src, sizeof(src)),
+			cid.len, cid.s);
+	if(v)
+		pkg_free(v);
 }
 
 /* a request within a dialog of a reuse UE */

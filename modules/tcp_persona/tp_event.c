@@ -145,8 +145,8 @@ static void tp_copy_printable(char *dst, size_t size, const char *s, size_t n)
 	dst[n] = '\0';
 }
 
-void tp_event_reuse_unavailable(
-		sip_msg_t *msg, const tp_binding_t *b, const char *ua)
+void tp_event_reuse_unavailable(sip_msg_t *msg, const tp_binding_t *b,
+		const char *aor, const char *ua)
 {
 	tp_event_data_t *d;
 
@@ -155,7 +155,7 @@ void tp_event_reuse_unavailable(
 	d = tp_event_slot(msg, TP_EV_REUSE_UNAVAILABLE);
 	tp_addr_str(&b->contact, d->ue, sizeof(d->ue));
 	tp_addr_str(&b->source, d->source, sizeof(d->source));
-	strcpy(d->aor, b->aor);
+	snprintf(d->aor, sizeof(d->aor), "%s", aor);
 	tp_copy_printable(d->ua, sizeof(d->ua), ua, strlen(ua));
 	strcpy(d->rule, b->rule);
 	d->mode = b->mode;

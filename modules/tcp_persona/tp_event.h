@@ -55,9 +55,10 @@ int tp_event_init(void);
 /*! 1 when an event route or the event callback takes events of kind k */
 int tp_event_wanted(tp_event_kind_t k);
 
-/*! the binding of a reuse UE that could not be reached by msg */
-void tp_event_reuse_unavailable(
-		sip_msg_t *msg, const tp_binding_t *b, const char *ua);
+/*! the binding of a reuse UE that could not be reached by msg, with its
+ * AoR and User-Agent (a request's lookup leaves them out) */
+void tp_event_reuse_unavailable(sip_msg_t *msg, const tp_binding_t *b,
+		const char *aor, const char *ua);
 
 /*! a REGISTER whose User-Agent matched no rule; ue: its first contact */
 void tp_event_unmatched(sip_msg_t *msg, const tp_binding_t *b,

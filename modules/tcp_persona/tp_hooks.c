@@ -622,7 +622,7 @@ static int tp_hooks_callbacks(void)
 	return 0;
 }
 
-int tp_hooks_init(unsigned int bind_slots_log2)
+int tp_hooks_init(unsigned int bind_capacity)
 {
 	if(tp_need("tm") < 0 || tp_need("rr") < 0)
 		return -1;
@@ -634,7 +634,7 @@ int tp_hooks_init(unsigned int bind_slots_log2)
 		LM_ERR("cannot bind the tm API\n");
 		return -1;
 	}
-	tp_bindings = tp_bind_create(bind_slots_log2);
+	tp_bindings = tp_bind_create(bind_capacity);
 	tp_calls = tp_track_create(TP_CALL_SLOTS_LOG2);
 	tp_owned_conns = tp_owned_create(TP_OWNED_SLOTS_LOG2);
 	tp_attempt_seq = shm_mallocxz(sizeof(*tp_attempt_seq));

@@ -61,7 +61,7 @@ extern struct tm_binds tp_tmb;
 
 /*! loads tm, creates the tables, registers the tm, script, send and TCP
  * closed-event callbacks; \return 0, or -1 with the reason logged */
-int tp_hooks_init(unsigned int bind_slots_log2);
+int tp_hooks_init(unsigned int bind_capacity);
 
 /*! a number for a new attempt (INVITE) of a dialog, never 0 */
 unsigned int tp_attempt_new(void);

@@ -96,6 +96,8 @@ const char *tp_no_room(void)
 	if(tp_max_bindings > 0
 			&& tp_bind_count(tp_bindings) >= (unsigned int)tp_max_bindings)
 		return "max_bindings reached";
+	if(tp_bind_count(tp_bindings) >= tp_bind_capacity(tp_bindings))
+		return "the binding table is full (hash_size)";
 	if(shm_available() < shm_mem_size / 20)
 		return "less than 5% of shared memory free";
 	return NULL;
@@ -276,13 +278,16 @@ static int tp_unbind_if_aor(const tp_addr_t *contact, const char *aor)
 /* "Contact: *" accepted: the UE that sent it, found by its source */
 static void tp_unbind_source(const tp_regpend_t *p)
 {
-	tp_binding_t old;
+	tp_bind_view_t *v = pkg_malloc(sizeof(*v));
 
-	if(tp_bind_get_src(tp_bindings, &p->base.source, time(NULL), &old) > 0
-			&& tp_addr_eq(&old.source, &p->base.source)
-			&& strcmp(old.aor, p->base.aor) == 0
-			&& tp_bind_del(tp_bindings, &old.contact) > 0)
-		tp_dmq_del(&old.contact, &old.source, old.expires);
+	if(v == NULL)
+		return;
+	if(tp_bind_find_src(tp_bindings, &p->base.source, time(NULL), v) > 0
+			&& tp_addr_eq(&v->b.source, &p->base.source)
+			&& strcmp(v->b.aor, p->base.aor) == 0
+			&& tp_bind_del(tp_bindings, &v->b.contact) > 0)
+		tp_dmq_del(&v->b.contact, &v->b.source, v->b.expires);
+	pkg_free(v);
 }
 
 static void tp_bind_one(const tp_regpend_t *p, int i, unsigned int secs)
@@ -290,6 +295,7 @@ static void tp_bind_one(const tp_regpend_t *p, int i, unsigned int secs)
 	tp_binding_t b = p->base;
 	const char *why;
 	char where[64];
+	int r;
 
 	b.contact = p->contact[i];
 	b.expires = time(NULL) + secs;
@@ -297,9 +303,16 @@ static void tp_bind_one(const tp_regpend_t *p, int i, unsigned int secs)
 		tp_refused(why, &b.contact, b.aor);
 		return;
 	}
-	if(tp_bind_put(tp_bindings, &b, p->ua, p->ua_len) < 0) {
-		LM_ERR("no shared memory to bind %s (AoR %s)\n",
-				tp_addr_str(&b.contact, where, sizeof(where)), b.aor);
+	if((r = tp_bind_put(tp_bindings, &b, p->ua, p->ua_len)) < 0) {
+		/* another process took the table's last room meanwhile; -2:
+		 * its rule name could not be kept (logged) */
+		if(r == -2)
+			return;
+		if((why = tp_no_room()) != NULL)
+			tp_refused(why, &b.contact, b.aor);
+		else
+			LM_ERR("no shared memory to bind %s (AoR %s)\n",
+					tp_addr_str(&b.contact, where, sizeof(where)), b.aor);
 		return;
 	}
 	tp_dmq_put(&b, p->ua, p->ua_len);

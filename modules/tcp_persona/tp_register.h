@@ -26,7 +26,8 @@
 
 /*! default of modparam max_bindings */
 #define TP_MAX_BINDINGS_DEFAULT 100000
-/*! modparam max_bindings: UEs bound at most (0: no limit but shm's) */
+/*! modparam max_bindings: UEs bound at most, the binding table's size
+ * unless hash_size sets it (0: no limit but the table's) */
 extern int tp_max_bindings;
 
 /*! Contacts of one REGISTER the module follows (more are not bound) */

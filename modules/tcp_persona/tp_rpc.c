@@ -198,8 +198,9 @@ static void tp_rpc_stats(rpc_t *rpc, void *ctx)
 		rpc->fault(ctx, 500, "internal error creating the reply");
 		return;
 	}
-	rpc->struct_add(th, "dddddddd", "bindings",
-			tp_bindings ? (int)tp_bind_count(tp_bindings) : 0, "rules",
+	rpc->struct_add(th, "ddddddddd", "bindings",
+			tp_bindings ? (int)tp_bind_count(tp_bindings) : 0, "capacity",
+			tp_bindings ? (int)tp_bind_capacity(tp_bindings) : 0, "rules",
 			rs ? rs->count : 0, "generation", (int)tp_reload_generation(),
 			"register_none", tp_stat_val(tp_stat_register[TP_MODE_NONE]),
 			"register_reuse", tp_stat_val(tp_stat_register[TP_MODE_REUSE]),

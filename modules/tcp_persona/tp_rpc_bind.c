@@ -90,7 +90,7 @@ void tp_rpc_bindings(rpc_t *rpc, void *ctx)
 {
 	str p[2] = {STR_NULL, STR_NULL};
 	int n, k, offset = 0, limit = TP_LIST_DEFAULT, shown = 0;
-	tp_bind_cursor_t cur = {0, 0};
+	tp_bind_cursor_t cur = {0};
 	tp_bind_view_t *v;
 	time_t now = time(NULL);
 	void *th, *ah, *bh;

@@ -48,4 +48,23 @@ tp_check "kamailio still serves: a call to bound UE $UE2" \
 tp_check "the capture is written" tp_capture_stop
 tp_eq "the bound UE's call rode on a proxy-opened connection closed by the proxy" 1 \
 	"$(tp_ladder --only-ue "$UE2" | grep -c ' open=proxy .*close=FIN-proxy')"
+
+# the table itself full: hash_size 4 holds 12 UEs, max_bindings 0 sets no
+# other limit; the same flood binds 12 and refuses the rest
+tp_stop_all
+if ! tp_wire_start -A HASH_SIZE=4 -A MAX_BINDINGS=0; then
+	tp_fail "kamailio with tcp_persona (hash_size 4) starts"
+	tp_done
+	exit
+fi
+tp_check "startup warns that hash_size 4 holds 12 UEs" \
+	grep -q "hash_size 4: the binding table holds 12 UEs" "$TP_WORK/kamailio.log"
+tp_eq "the status shows the capacity" 12 "$(field capacity)"
+timeout -k 2 60 "$SIPP" "$TP_PROXY_IP:$TP_PROXY_PORT" -t t1 -i "$UE3" -p 5095 \
+	-sf "$TP_ROOT/bench/sipp/register_many.xml" -inf "$TP_WORK/ues.csv" \
+	-m 300 -r 300 -l 100 -nostdin >"$TP_WORK/flood2.out" 2>&1
+tp_eq "the flood's 300 REGISTERs all got their 200 OK" 0 "$?"
+tp_eq "12 bound, 288 refused" "12 288" "$(field bindings) $(field bindings_refused)"
+tp_check "the refusal is logged with its reason" \
+	grep -q "the binding table is full (hash_size)" "$TP_WORK/kamailio.log"
 tp_done

@@ -129,7 +129,7 @@ tp_eq "stats.get_statistics tcp_persona: after the scenario" \
 	"tcp_persona:bindings = 2 tcp_persona:bindings_refused = 0 tcp_persona:conn_closed_dialog = 1 tcp_persona:conn_closed_transaction = 2 tcp_persona:conn_opened_dialog = 1 tcp_persona:conn_opened_transaction = 2 tcp_persona:dmq_conflicts = 0 tcp_persona:dmq_dropped = 0 tcp_persona:dmq_received = 0 tcp_persona:dmq_sent = 0 tcp_persona:dmq_sync_batches = 0 tcp_persona:families = 2 tcp_persona:families_evicted = 0 tcp_persona:new_families = 2 tcp_persona:observe_registers = 0 tcp_persona:observe_requests = 0 tcp_persona:owned_lost = 0 tcp_persona:register_dialog = 1 tcp_persona:register_none = 0 tcp_persona:register_reuse = 1 tcp_persona:register_transaction = 1 tcp_persona:reuse_refused = 0 tcp_persona:unmatched = 0" \
 	"$stats"
 tp_eq "tcp_persona.stats says the same" \
-	"bindings=2 rules=4 generation=0 register_none=0 register_reuse=1 register_dialog=1 register_transaction=1 unmatched=0 conn_opened_dialog=1 conn_opened_transaction=2 conn_closed_dialog=1 conn_closed_transaction=2 reuse_refused=0 owned_lost=0 switch_failed=0 bindings_refused=0" \
+	"bindings=2 capacity=100000 rules=4 generation=0 register_none=0 register_reuse=1 register_dialog=1 register_transaction=1 unmatched=0 conn_opened_dialog=1 conn_opened_transaction=2 conn_closed_dialog=1 conn_closed_transaction=2 reuse_refused=0 owned_lost=0 switch_failed=0 bindings_refused=0" \
 	"$(flat tcp_persona.stats)"
 prom=$(python3 -c 'import sys, urllib.request
 print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \

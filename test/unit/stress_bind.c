@@ -83,8 +83,9 @@ static void *writer(void *arg)
 				memset(&b, 0, sizeof(b));
 				b.contact = c;
 				b.source = source_of(k, &s);
-				b.mode = (tp_mode_t)(tp_fx_rand(&s) % 4);
-				b.reg_conn_id = (int)(tp_fx_rand(&s) % 1000) + 1;
+				/* each field tells of the others: a torn read shows */
+				b.reg_conn_id = (int)(k * 1000 + tp_fx_rand(&s) % 1000) + 1;
+				b.mode = (tp_mode_t)(b.reg_conn_id % 4);
 				b.expires = now + 1 + (time_t)(tp_fx_rand(&s) % 60);
 				snprintf(b.rule, sizeof(b.rule), "rule-%u", k % 7);
 				snprintf(b.aor, sizeof(b.aor), "sip:ue%u@ims%u", k, k % 3);
@@ -94,10 +95,31 @@ static void *writer(void *arg)
 	return NULL;
 }
 
+static int torn;
+
+/* a binding read while writers change it is one a writer wrote: its
+ * connection names its contact, its mode and rule follow (re-classified
+ * ones excepted: those have the classifier's mode and rule) */
+static void check_whole(int found, const tp_binding_t *b)
+{
+	unsigned int k = (unsigned int)(b->reg_conn_id - 1) / 1000;
+	tp_addr_t c = contact_of(k);
+	char rule[16];
+
+	if(found < 0)
+		return;
+	snprintf(rule, sizeof(rule), "rule-%u", k % 7);
+	if(k >= N_UES || !tp_addr_eq(&b->contact, &c)
+			|| (strcmp(b->rule, rule) == 0
+					&& b->mode != (tp_mode_t)(b->reg_conn_id % 4))
+			|| (b->rule[0] != 'r'))
+		__atomic_add_fetch(&torn, 1, __ATOMIC_RELAXED);
+}
+
 static void *reader(void *arg)
 {
 	uint64_t s = 0x12345 + (uintptr_t)arg;
-	tp_bind_cursor_t cur = {0, 0};
+	tp_bind_cursor_t cur = {0};
 	tp_bind_view_t v[4];
 	tp_binding_t out;
 	tp_addr_t a, c;
@@ -107,10 +129,10 @@ static void *reader(void *arg)
 		k = (unsigned int)(tp_fx_rand(&s) % N_UES);
 		c = contact_of(k);
 		a = source_of(k, &s);
-		tp_bind_get_dst(t, &c, 1000, &out);
-		tp_bind_get_dst(t, &a, 1000, &out);
-		tp_bind_get_src(t, &a, 1000, &out);
-		tp_bind_get_by_contact_from(t, &c, &a, 1000, &out);
+		check_whole(tp_bind_get_dst(t, &c, 1000, &out), &out);
+		check_whole(tp_bind_get_dst(t, &a, 1000, &out), &out);
+		check_whole(tp_bind_get_src(t, &a, 1000, &out), &out);
+		check_whole(tp_bind_get_by_contact_from(t, &c, &a, 1000, &out), &out);
 		tp_bind_has(t, &c);
 		tp_bind_find(t, &a, 1000, &v[0]);
 		if(tp_bind_next(t, 1000, &cur, v, 4) == 0)
@@ -120,15 +142,97 @@ static void *reader(void *arg)
 	return NULL;
 }
 
+/* phase 2: UE A registered from source S after UE B did; while A
+ * refreshes over and over, a lookup by S must answer A every time (the
+ * source's entry names B for a moment inside each refresh) */
+static tp_bind_table_t *t2;
+static int wrong_newest;
+
+static void put_ue(tp_bind_table_t *tb, uint8_t host, int conn)
+{
+	tp_binding_t b;
+
+	memset(&b, 0, sizeof(b));
+	b.contact = tp_fx_addr(host, 5060);
+	b.source = tp_fx_addr(9, 40000); /* an SBC's one connection */
+	b.contact.ip[3] = 9;			 /* same IP as the source */
+	b.contact.port = (uint16_t)(5060 + host);
+	b.mode = TP_MODE_REUSE;
+	b.reg_conn_id = conn;
+	b.expires = 5000;
+	snprintf(b.rule, sizeof(b.rule), "rule-%d", conn);
+	tp_bind_put(tb, &b, "UA", 2);
+}
+
+static void *refresher(void *arg)
+{
+	(void)arg;
+	while(!__atomic_load_n(&stop, __ATOMIC_RELAXED))
+		put_ue(t2, 1, 1);
+	return NULL;
+}
+
+static void *newest_reader(void *arg)
+{
+	tp_addr_t s = tp_fx_addr(9, 40000);
+	tp_binding_t out;
+
+	(void)arg;
+	s.ip[3] = 9;
+	while(!__atomic_load_n(&stop, __ATOMIC_RELAXED))
+		if(tp_bind_get_src(t2, &s, 1000, &out) < 0 || out.reg_conn_id != 1)
+			__atomic_add_fetch(&wrong_newest, 1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+static int newest_holds(void)
+{
+	pthread_t th[3];
+	int i;
+
+	if((t2 = tp_bind_create(16)) == NULL)
+		return 0;
+	put_ue(t2, 2, 2); /* B */
+	put_ue(t2, 1, 1); /* A, the newest */
+	__atomic_store_n(&stop, 0, __ATOMIC_RELAXED);
+	for(i = 0; i < 3; i++)
+		pthread_create(&th[i], NULL, i == 0 ? refresher : newest_reader, NULL);
+	sleep(1);
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+	for(i = 0; i < 3; i++)
+		pthread_join(th[i], NULL);
+	printf("stress_bind: the newest UE of a source while it refreshes: %d"
+		   " wrong answers\n",
+			wrong_newest);
+	tp_bind_destroy(t2);
+	return wrong_newest == 0;
+}
+
+/* after the storm, every UE is found by its contact, and its source
+ * answers with a UE registered from there */
+static int indexed(const tp_bind_view_t *v)
+{
+	tp_binding_t out;
+
+	if(tp_bind_get_dst(t, &v->b.contact, 0, &out) < 0
+			|| out.reg_conn_id != v->b.reg_conn_id)
+		return 0;
+	if(tp_bind_get_src(t, &v->b.source, 0, &out) < 0)
+		return 0;
+	return tp_addr_eq(&out.source, &v->b.source)
+		   || tp_addr_eq(&out.contact, &v->b.source);
+}
+
 int main(void)
 {
 	const char *env = getenv("STRESS_SECONDS");
 	int secs = env ? atoi(env) : 2, i;
-	tp_bind_cursor_t cur = {0, 0};
-	unsigned int walked = 0, n;
+	tp_bind_cursor_t cur = {0};
+	unsigned int walked = 0, lost = 0, n;
+	static tp_bind_view_t v[1];
 	pthread_t th[4];
 
-	if((t = tp_bind_create(6)) == NULL)
+	if((t = tp_bind_create(N_UES)) == NULL)
 		return 1;
 	for(i = 0; i < 4; i++)
 		pthread_create(&th[i], NULL, i < 2 ? writer : reader, (void *)(uintptr_t)i);
@@ -138,12 +242,17 @@ int main(void)
 		pthread_join(th[i], NULL);
 	/* every UE bound once: the count and a walk agree (expired ones are
 	 * still counted until swept) */
-	while((n = tp_bind_next(t, 0, &cur, NULL, 64)) > 0)
+	while((n = tp_bind_next(t, 0, &cur, v, 1)) > 0) {
 		walked += n;
-	printf("stress_bind: %u UEs bound, %u walked after %d s of 2 writers and 2 readers\n",
-			tp_bind_count(t), walked, secs);
-	if(walked != tp_bind_count(t))
+		lost += !indexed(&v[0]);
+	}
+	printf("stress_bind: %u UEs bound, %u walked after %d s of 2 writers and"
+		   " 2 readers; %d torn reads, %u UEs not found by contact or source\n",
+			tp_bind_count(t), walked, secs, torn, lost);
+	if(walked != tp_bind_count(t) || torn || lost)
 		return 1;
 	tp_bind_destroy(t);
+	if(!newest_holds())
+		return 1;
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tp_bind.h"
@@ -16,7 +17,7 @@ static tp_bind_table_t *t;
 
 static void setup(void)
 {
-	t = tp_bind_create(4);
+	t = tp_bind_create(1024);
 	ck_assert_ptr_nonnull(t);
 }
 
@@ -54,6 +55,7 @@ static void bind_ue(const char *cip, unsigned int cport, const char *sip,
 
 START_TEST(test_bind_dst_and_src_lookups)
 {
+	tp_bind_view_t *v;
 	tp_binding_t out;
 	tp_addr_t a, c;
 
@@ -62,8 +64,17 @@ START_TEST(test_bind_dst_and_src_lookups)
 	ck_assert_int_eq(tp_bind_get_dst(t, &a, 10, &out), 1);
 	ck_assert_int_eq(out.mode, TP_MODE_DIALOG);
 	ck_assert_int_eq(out.reg_conn_id, 7);
-	ck_assert_str_eq(out.aor, "sip:ue7@ims");
+	ck_assert_str_eq(out.rule, "rule-7");
+	/* a request's lookup reads the slot only: the AoR is out of line */
+	ck_assert_str_eq(out.aor, "");
+	v = malloc(sizeof(*v));
+	ck_assert_int_eq(tp_bind_find(t, &a, 10, v), 1);
+	ck_assert_str_eq(v->b.aor, "sip:ue7@ims");
+	ck_assert_str_eq(v->ua, "UA");
 	a = addr("127.0.0.81", 40001);
+	ck_assert_int_eq(tp_bind_find_src(t, &a, 10, v), 1);
+	ck_assert_str_eq(v->b.aor, "sip:ue7@ims");
+	free(v);
 	ck_assert_int_eq(tp_bind_get_dst(t, &a, 10, &out), 1);
 	ck_assert_int_eq(tp_bind_get_src(t, &a, 10, &out), 1);
 	/* a UE's new connection from another port is not its source; its
@@ -301,9 +312,9 @@ static void count_reuse(int conn_id, unsigned int secs, void *arg)
 	(*(int *)arg)++;
 }
 
-START_TEST(test_bind_each_reuse_in_batches)
+START_TEST(test_bind_full_table)
 {
-	tp_bind_table_t *one = tp_bind_create(0); /* one slot, long chain */
+	tp_bind_table_t *one = tp_bind_create(150); /* full */
 	tp_binding_t b;
 	int i, calls = 0;
 
@@ -315,9 +326,99 @@ START_TEST(test_bind_each_reuse_in_batches)
 		b.expires = 100;
 		ck_assert_int_eq(tp_bind_put(one, &b, "", 0), 0);
 	}
+	/* full: a new UE is refused, one bound is refreshed */
+	b.contact = addr("127.0.0.82", 1000);
+	ck_assert_int_eq(tp_bind_put(one, &b, "", 0), -1);
+	ck_assert_int_eq(tp_bind_has(one, &b.contact), 0);
+	b.contact = addr("127.0.0.81", 1000);
+	b.reg_conn_id = 1;
+	ck_assert_int_eq(tp_bind_put(one, &b, "", 0), 0);
+	ck_assert_uint_eq(tp_bind_count(one), 150);
+	ck_assert_uint_eq(tp_bind_capacity(one), 150);
 	tp_bind_each_reuse(one, 1, count_reuse, &calls);
 	ck_assert_int_eq(calls, 150);
+	/* one gone, room for one */
+	ck_assert_int_eq(tp_bind_del(one, &b.contact), 1);
+	b.contact = addr("127.0.0.82", 1000);
+	ck_assert_int_eq(tp_bind_put(one, &b, "", 0), 0);
 	tp_bind_destroy(one);
+}
+END_TEST
+
+/* rule names are kept for the table's life, 1024 of them: a UE of a
+ * 1025th name is refused, those of known names are still bound */
+START_TEST(test_bind_rule_names_bounded)
+{
+	tp_bind_table_t *tb = tp_bind_create(2000);
+	tp_binding_t b, out;
+	int i;
+
+	memset(&b, 0, sizeof(b));
+	b.mode = TP_MODE_DIALOG;
+	b.expires = 100;
+	for(i = 0; i < 1025; i++) {
+		b.contact = addr("10.1.0.1", 1000 + i);
+		snprintf(b.rule, sizeof(b.rule), "name-%d", i);
+		ck_assert_int_eq(tp_bind_put(tb, &b, "", 0), i < 1024 ? 0 : -2);
+	}
+	ck_assert_uint_eq(tp_bind_count(tb), 1024);
+	snprintf(b.rule, sizeof(b.rule), "name-7");
+	ck_assert_int_eq(tp_bind_put(tb, &b, "", 0), 0);
+	ck_assert_int_eq(tp_bind_get_dst(tb, &b.contact, 10, &out), 1);
+	ck_assert_str_eq(out.rule, "name-7");
+	b.rule[0] = '\0'; /* no rule: no name needed */
+	b.contact = addr("10.1.0.2", 1000);
+	ck_assert_int_eq(tp_bind_put(tb, &b, "", 0), 0);
+	ck_assert_int_eq(tp_bind_get_dst(tb, &b.contact, 10, &out), 1);
+	ck_assert_str_eq(out.rule, "");
+	tp_bind_destroy(tb);
+}
+END_TEST
+
+/* the table's size: hash_size's slots at 3/4, else max_bindings */
+START_TEST(test_bind_capacity_for)
+{
+	ck_assert_uint_eq(tp_bind_capacity_for(4, 100000, 7), 12);
+	ck_assert_uint_eq(tp_bind_capacity_for(17, 0, 7), 98304);
+	ck_assert_uint_eq(tp_bind_capacity_for(0, 500, 7), 500);
+	ck_assert_uint_eq(tp_bind_capacity_for(0, 0, 7), 7);
+	ck_assert_ptr_null(tp_bind_create(0));
+	ck_assert_ptr_null(tp_bind_create(100000001));
+}
+END_TEST
+
+/* a full table, paged one UE at a time while each UE returned is then
+ * removed (a DMQ sync walking while the sweep runs): removals move later
+ * UEs back past the walk's position, yet every UE is returned once */
+START_TEST(test_bind_next_while_removing)
+{
+	tp_bind_table_t *tb = tp_bind_create(600);
+	static int seen[601];
+	tp_bind_cursor_t cur = {0};
+	tp_bind_view_t *v = malloc(sizeof(*v));
+	tp_binding_t b;
+	int i, total = 0;
+
+	memset(seen, 0, sizeof(seen));
+	for(i = 0; i < 600; i++) {
+		memset(&b, 0, sizeof(b));
+		b.contact = addr("10.2.0.1", 1000 + i);
+		b.contact.ip[2] = (uint8_t)(i % 7);
+		b.reg_conn_id = i + 1;
+		b.expires = 100;
+		ck_assert_int_eq(tp_bind_put(tb, &b, "", 0), 0);
+	}
+	while(tp_bind_next(tb, 1, &cur, v, 1) == 1) {
+		seen[v->b.reg_conn_id]++;
+		total++;
+		ck_assert_int_eq(tp_bind_del(tb, &v->b.contact), 1);
+		ck_assert_int_le(total, 600);
+	}
+	for(i = 1; i <= 600; i++)
+		ck_assert_msg(seen[i] == 1, "UE %d returned %d times", i, seen[i]);
+	ck_assert_uint_eq(tp_bind_count(tb), 0);
+	free(v);
+	tp_bind_destroy(tb);
 }
 END_TEST
 
@@ -331,8 +432,8 @@ static void mark_reuse(int conn_id, unsigned int secs, void *arg)
  * visited exactly once, whatever the parts' count against the slots' */
 START_TEST(test_bind_each_reuse_parts)
 {
-	tp_bind_table_t *tb = tp_bind_create(6); /* 64 slots */
-	static int seen[1001];
+	tp_bind_table_t *tb = tp_bind_create(1000); /* full */
+	static int seen[1001], gone[1001];
 	unsigned int parts[] = {1, 3, 7, 64, 100}, k, p;
 	tp_binding_t b;
 	int i;
@@ -353,6 +454,32 @@ START_TEST(test_bind_each_reuse_parts)
 			tp_bind_each_reuse_part(tb, 1, p, parts[k], mark_reuse, seen);
 		for(i = 1; i <= 1000; i++)
 			ck_assert_int_eq(seen[i], 1);
+	}
+	/* removals between the parts' walks move UEs back across the parts'
+	 * bounds: every UE bound all round is still visited exactly once */
+	for(k = 0; k < sizeof(parts) / sizeof(parts[0]); k++) {
+		memset(seen, 0, sizeof(seen));
+		for(p = 0; p < parts[k]; p++) {
+			tp_bind_each_reuse_part(tb, 1, p, parts[k], mark_reuse, seen);
+			for(i = 0; i < 5; i++) { /* remove 5, bind them again */
+				memset(&b, 0, sizeof(b));
+				b.contact = addr("127.0.0.81", 0);
+				b.contact.port = (uint16_t)(1000 + (p * 131 + i * 17 + k) % 1000);
+				b.contact.ip[2] = (uint8_t)((b.contact.port - 1000) >> 8);
+				b.contact.ip[3] = (uint8_t)(b.contact.port - 1000);
+				if(tp_bind_del(tb, &b.contact) > 0) {
+					gone[b.contact.port - 1000 + 1] = 1;
+					b.mode = TP_MODE_REUSE;
+					b.reg_conn_id = b.contact.port - 1000 + 1;
+					b.expires = 100;
+					ck_assert_int_eq(tp_bind_put(tb, &b, "", 0), 0);
+				}
+			}
+		}
+		for(i = 1; i <= 1000; i++)
+			ck_assert_msg(gone[i] || seen[i] == 1, "parts %u: UE %d seen %d"
+					" times", parts[k], i, seen[i]);
+		memset(gone, 0, sizeof(gone));
 	}
 	/* a part out of range visits nothing */
 	memset(seen, 0, sizeof(seen));
@@ -378,7 +505,10 @@ TCase *tp_tcase_bind(void)
 	tcase_add_test(tc, test_bind_addr_str);
 	tcase_add_test(tc, test_bind_each_reuse);
 	tcase_add_test(tc, test_bind_each_reuse_skips_observed);
-	tcase_add_test(tc, test_bind_each_reuse_in_batches);
+	tcase_add_test(tc, test_bind_full_table);
+	tcase_add_test(tc, test_bind_next_while_removing);
+	tcase_add_test(tc, test_bind_rule_names_bounded);
+	tcase_add_test(tc, test_bind_capacity_for);
 	tcase_add_test(tc, test_bind_each_reuse_parts);
 	return tc;
 }

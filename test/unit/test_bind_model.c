@@ -105,7 +105,7 @@ static void expect(int got, const tp_binding_t *out, int k, const char *what,
 
 START_TEST(test_bind_against_model)
 {
-	tp_bind_table_t *t = tp_bind_create(4);
+	tp_bind_table_t *t = tp_bind_create(N_CONTACTS); /* can be full */
 	tp_binding_t b, out;
 	tp_addr_t a, c;
 	time_t now = 100;

@@ -224,7 +224,7 @@ END_TEST
 /* a replica does not replace a registration that expires later */
 START_TEST(test_bind_put_newer)
 {
-	tp_bind_table_t *t = tp_bind_create(4);
+	tp_bind_table_t *t = tp_bind_create(16);
 	tp_binding_t mine = binding("10.0.0.1:5060", NULL), theirs = mine, got;
 
 	mine.reg_conn_id = 7;
@@ -256,7 +256,7 @@ END_TEST
  * not one from another source, not one made since (expiring later) */
 START_TEST(test_bind_del_if_until)
 {
-	tp_bind_table_t *t = tp_bind_create(4);
+	tp_bind_table_t *t = tp_bind_create(16);
 	tp_binding_t b = binding("10.0.0.1:5060", "10.0.0.9:7000");
 	tp_addr_t other;
 	time_t was = 0;
@@ -324,7 +324,7 @@ END_TEST
  * node's shorter one does not */
 START_TEST(test_bind_put_newer_same_node)
 {
-	tp_bind_table_t *t = tp_bind_create(4);
+	tp_bind_table_t *t = tp_bind_create(16);
 	tp_binding_t b = binding("10.0.0.1:5060", NULL), got;
 
 	b.node = 2;

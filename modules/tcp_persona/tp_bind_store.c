@@ -1,0 +1,444 @@
+/*
+ * tcp_persona - the binding table's storage: slots read without a lock
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <string.h>
+
+#include "tp_bind_store.h"
+
+/* Every access to a slot or a source entry that a lock-free reader may
+ * make at the same time is an atomic one: readers load with acquire (a
+ * slot's closing sequence number is read after its fields), writers store
+ * with release (the fields after the opening, odd, number). No fences:
+ * ThreadSanitizer follows these. */
+
+static uint32_t tp_mix(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x85ebca6bu;
+	x ^= x >> 13;
+	x *= 0xc2b2ae35u;
+	return x ^ (x >> 16);
+}
+
+/* an index in [0, n) from a hash's high bits: any n, no division */
+static uint32_t tp_reduce(uint32_t h, uint32_t n)
+{
+	return (uint32_t)(((uint64_t)h * n) >> 32);
+}
+
+static uint32_t tp_home(const tp_bind_table_t *t, const tp_addr_t *a)
+{
+	return tp_reduce(tp_mix(tp_addr_hash(a)), t->slots);
+}
+
+uint32_t tp_store_home(tp_bind_table_t *t, const tp_addr_t *contact)
+{
+	return tp_home(t, contact);
+}
+
+/* a source's hash: its index entry's fingerprint, and its home */
+static uint32_t tp_src_hash(const tp_addr_t *a)
+{
+	return tp_mix(tp_addr_hash(a) + 0x9e3779b9u);
+}
+
+static uint32_t tp_next(const tp_bind_table_t *t, uint32_t i)
+{
+	return i + 1 == t->slots ? 0 : i + 1;
+}
+
+/* whether h lies in (i, j], going round the end */
+static int tp_between(uint32_t i, uint32_t h, uint32_t j)
+{
+	return i <= j ? (i < h && h <= j) : (i < h || h <= j);
+}
+
+tp_bind_table_t *tp_store_create(uint32_t cap)
+{
+	tp_bind_table_t *t;
+
+	if(cap == 0 || cap > 100000000u)
+		return NULL;
+	if((t = tp_shm_zalloc(sizeof(*t))) == NULL)
+		return NULL;
+	t->cap = cap;
+	t->slots = cap + cap / 3 + 2; /* at most 3/4 full, one always empty */
+	t->s = tp_shm_zalloc((size_t)t->slots * sizeof(tp_bind_slot_t));
+	t->by_src = tp_shm_zalloc((size_t)t->slots * sizeof(uint64_t));
+	t->names = tp_shm_zalloc(TP_BIND_NAMES * sizeof(*t->names));
+	t->strs = tp_intern_create(10);
+	if(t->s == NULL || t->by_src == NULL || t->names == NULL
+			|| t->strs == NULL) {
+		tp_store_destroy(t);
+		return NULL;
+	}
+	tp_lock_init(&t->lock);
+	return t;
+}
+
+void tp_store_destroy(tp_bind_table_t *t)
+{
+	if(t->strs)
+		tp_intern_destroy(t->strs);
+	if(t->s)
+		tp_shm_free(t->s);
+	if(t->by_src)
+		tp_shm_free(t->by_src);
+	if(t->names)
+		tp_shm_free(t->names);
+	tp_lock_destroy(&t->lock);
+	tp_shm_free(t);
+}
+
+int tp_store_read(tp_bind_table_t *t, uint32_t i, tp_bind_slot_t *c)
+{
+	const tp_bind_slot_t *s = &t->s[i];
+	uint32_t q = __atomic_load_n(&s->u.seq, __ATOMIC_ACQUIRE);
+	int k;
+
+	if(q & 1)
+		return 0;
+	c->u.seq = q;
+	c->u.expires = __atomic_load_n(&s->u.expires, __ATOMIC_ACQUIRE);
+	for(k = 1; k < 6; k++)
+		c->w[k] = __atomic_load_n(&s->w[k], __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&s->u.seq, __ATOMIC_ACQUIRE) == q;
+}
+
+/* writes v's fields over slot i (under the lock) */
+static void tp_slot_write(tp_bind_table_t *t, uint32_t i, const tp_bind_slot_t *v)
+{
+	tp_bind_slot_t *s = &t->s[i];
+	uint32_t q = __atomic_load_n(&s->u.seq, __ATOMIC_RELAXED);
+	int k;
+
+	__atomic_store_n(&s->u.seq, q + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->u.expires, v->u.expires, __ATOMIC_RELEASE);
+	for(k = 1; k < 6; k++)
+		__atomic_store_n(&s->w[k], v->w[k], __ATOMIC_RELEASE);
+	__atomic_store_n(&s->u.seq, q + 2, __ATOMIC_RELEASE);
+}
+
+/* around a change that may make a reader's probe go wrong (kind: a slot
+ * moved back, a source's entry or list changed); nested ones count once */
+static void tp_moves_begin(tp_bind_table_t *t, int kind)
+{
+	if(t->moves_depth[kind]++ == 0)
+		__atomic_store_n(
+				&t->moves[kind], t->moves[kind] + 1, __ATOMIC_RELAXED);
+}
+
+static void tp_moves_end(tp_bind_table_t *t, int kind)
+{
+	if(--t->moves_depth[kind] == 0)
+		__atomic_store_n(
+				&t->moves[kind], t->moves[kind] + 1, __ATOMIC_RELEASE);
+}
+
+static uint32_t tp_moves_now(tp_bind_table_t *t, int kind)
+{
+	return __atomic_load_n(&t->moves[kind], __ATOMIC_ACQUIRE);
+}
+
+/* whether no change of that kind ran since the count was m */
+static int tp_still(tp_bind_table_t *t, int kind, uint32_t m)
+{
+	return !(m & 1) && tp_moves_now(t, kind) == m;
+}
+
+int tp_store_probe(tp_bind_table_t *t, const tp_addr_t *contact,
+		tp_bind_slot_t *c)
+{
+	uint32_t m = tp_moves_now(t, TP_MOVES_SLOTS), i, n;
+
+	i = tp_home(t, contact);
+	for(n = 0; n < t->slots; n++, i = tp_next(t, i)) {
+		if(!tp_store_read(t, i, c))
+			return TP_STORE_RETRY;
+		if(c->u.contact.af == 0)
+			break;
+		if(tp_addr_eq(&c->u.contact, contact))
+			return (int)i;
+	}
+	/* a miss holds only if no UE moved back past the probe meanwhile */
+	return tp_still(t, TP_MOVES_SLOTS, m) ? -1 : TP_STORE_RETRY;
+}
+
+int tp_store_source_ip_is(const tp_bind_slot_t *c, const tp_addr_t *src)
+{
+	const tp_bind_cold_t *cold = c->u.cold;
+
+	if(!(c->u.flags & TP_F_SRC_IP))
+		return tp_addr_ip_eq(&c->u.contact, src);
+	return cold->src_af == src->af
+		   && memcmp(cold->tail, src->ip, src->af == 4 ? 4 : 16) == 0;
+}
+
+int tp_store_source_is(const tp_bind_slot_t *c, const tp_addr_t *src)
+{
+	return c->u.src_port == src->port && tp_store_source_ip_is(c, src);
+}
+
+void tp_store_source(const tp_bind_slot_t *c, tp_addr_t *src)
+{
+	if(c->u.flags & TP_F_SRC_IP) {
+		memset(src, 0, sizeof(*src));
+		src->af = c->u.cold->src_af;
+		memcpy(src->ip, c->u.cold->tail, 16);
+	} else {
+		*src = c->u.contact;
+	}
+	src->port = c->u.src_port;
+}
+
+int tp_store_probe_src(tp_bind_table_t *t, const tp_addr_t *src,
+		tp_bind_slot_t *c, int locked)
+{
+	uint32_t m = tp_moves_now(t, TP_MOVES_SLOTS), h, i, k, n;
+	uint32_t ms = tp_moves_now(t, TP_MOVES_SRC);
+	int found = -1;
+	uint64_t v;
+
+	h = tp_src_hash(src);
+	i = tp_reduce(h, t->slots);
+	for(n = 0; n < t->slots; n++, i = tp_next(t, i)) {
+		if((v = __atomic_load_n(&t->by_src[i], __ATOMIC_ACQUIRE)) == 0)
+			break;
+		if((uint32_t)(v >> 32) != h || (k = (uint32_t)v - 1) >= t->slots)
+			continue;
+		if(!tp_store_read(t, k, c))
+			return TP_STORE_RETRY;
+		if(c->u.contact.af == 0 || !(c->u.flags & TP_F_BY_SRC))
+			continue; /* moved or gone meanwhile */
+		if((c->u.flags & TP_F_SRC_IP) && !locked)
+			return TP_STORE_LOCKED;
+		if(tp_store_source_is(c, src)) {
+			found = (int)k;
+			break;
+		}
+	}
+	/* a hit too: the entry may have named another UE of the source for
+	 * a moment (a refresh), or a slot another UE moved into */
+	return tp_still(t, TP_MOVES_SLOTS, m) && tp_still(t, TP_MOVES_SRC, ms)
+				   ? found
+				   : TP_STORE_RETRY;
+}
+
+int tp_store_src_older(tp_bind_table_t *t, const tp_bind_slot_t *c,
+		tp_bind_slot_t *older)
+{
+	uint32_t k = c->u.cold->src_older;
+
+	if(k == 0)
+		return -1;
+	tp_store_read(t, k - 1, older); /* under the lock: always whole */
+	return (int)(k - 1);
+}
+
+/* ---- writers ---- */
+
+int tp_store_name_no(tp_bind_table_t *t, const char *name)
+{
+	uint32_t k, n = t->n_names;
+
+	if(name[0] == '\0')
+		return 0;
+	for(k = 0; k < n; k++)
+		if(strcmp(t->names[k], name) == 0)
+			return (int)k + 1;
+	if(n == TP_BIND_NAMES)
+		return -1;
+	strncpy(t->names[n], name, TP_NAME_MAX);
+	__atomic_store_n(&t->n_names, n + 1, __ATOMIC_RELEASE);
+	return (int)n + 1;
+}
+
+const char *tp_store_name(tp_bind_table_t *t, uint16_t rule_no)
+{
+	if(rule_no == 0 || rule_no > __atomic_load_n(&t->n_names, __ATOMIC_ACQUIRE))
+		return "";
+	return t->names[rule_no - 1];
+}
+
+static tp_bind_cold_t *tp_cold_of(tp_bind_table_t *t, uint32_t slot_plus_1)
+{
+	return t->s[slot_plus_1 - 1].u.cold;
+}
+
+/* the source index's entry for src whose head is slot + 1 == val (any
+ * head when val is 0); \return its position, or -1 (*empty: where one
+ * would go) */
+static int tp_src_pos(tp_bind_table_t *t, const tp_addr_t *src, uint32_t val,
+		uint32_t *empty)
+{
+	uint32_t h = tp_src_hash(src), i = tp_reduce(h, t->slots), n;
+	tp_bind_slot_t c;
+	uint64_t v;
+
+	for(n = 0; n < t->slots; n++, i = tp_next(t, i)) {
+		if((v = t->by_src[i]) == 0)
+			break;
+		if((uint32_t)(v >> 32) != h)
+			continue;
+		if(val ? (uint32_t)v == val
+			   : (tp_store_read(t, (uint32_t)v - 1, &c)
+					   && tp_store_source_is(&c, src)))
+			return (int)i;
+	}
+	if(empty)
+		*empty = i;
+	return -1;
+}
+
+static void tp_src_store(tp_bind_table_t *t, uint32_t pos,
+		const tp_addr_t *src, uint32_t slot_plus_1)
+{
+	uint64_t v = ((uint64_t)tp_src_hash(src) << 32) | slot_plus_1;
+
+	__atomic_store_n(&t->by_src[pos], slot_plus_1 ? v : 0, __ATOMIC_RELEASE);
+}
+
+/* empties the source entry at pos, moving the entries after it back */
+static void tp_src_del(tp_bind_table_t *t, uint32_t i)
+{
+	uint32_t j;
+	uint64_t v;
+
+	tp_moves_begin(t, TP_MOVES_SRC);
+	for(j = tp_next(t, i); (v = t->by_src[j]) != 0; j = tp_next(t, j)) {
+		if(tp_between(i, tp_reduce((uint32_t)(v >> 32), t->slots), j))
+			continue; /* its home is after the hole: it stays */
+		__atomic_store_n(&t->by_src[i], v, __ATOMIC_RELEASE);
+		i = j;
+	}
+	__atomic_store_n(&t->by_src[i], 0, __ATOMIC_RELEASE);
+	tp_moves_end(t, TP_MOVES_SRC);
+}
+
+/* slot i becomes the newest of its source's list */
+static void tp_src_link(tp_bind_table_t *t, uint32_t i)
+{
+	tp_bind_slot_t *s = &t->s[i];
+	tp_bind_cold_t *cold = s->u.cold;
+	uint32_t empty = 0;
+	tp_addr_t src;
+	int pos;
+
+	if(!(s->u.flags & TP_F_BY_SRC))
+		return;
+	tp_store_source(s, &src);
+	cold->src_newer = 0;
+	cold->src_older = 0;
+	if((pos = tp_src_pos(t, &src, 0, &empty)) >= 0) {
+		cold->src_older = (uint32_t)t->by_src[pos];
+		tp_cold_of(t, cold->src_older)->src_newer = i + 1;
+	}
+	tp_src_store(t, pos >= 0 ? (uint32_t)pos : empty, &src, i + 1);
+}
+
+/* slot i leaves its source's list */
+static void tp_src_unlink(tp_bind_table_t *t, uint32_t i)
+{
+	tp_bind_slot_t *s = &t->s[i];
+	tp_bind_cold_t *cold = s->u.cold;
+	tp_addr_t src;
+	int pos;
+
+	if(!(s->u.flags & TP_F_BY_SRC))
+		return;
+	if(cold->src_older)
+		tp_cold_of(t, cold->src_older)->src_newer = cold->src_newer;
+	if(cold->src_newer) {
+		tp_cold_of(t, cold->src_newer)->src_older = cold->src_older;
+	} else { /* the newest: the index now names the one before it */
+		tp_store_source(s, &src);
+		if((pos = tp_src_pos(t, &src, i + 1, NULL)) >= 0) {
+			if(cold->src_older)
+				tp_src_store(t, (uint32_t)pos, &src, cold->src_older);
+			else
+				tp_src_del(t, (uint32_t)pos);
+		}
+	}
+	cold->src_newer = cold->src_older = 0;
+}
+
+/* the UE of slot `from` was copied to slot `to`: its list follows */
+static void tp_src_moved(tp_bind_table_t *t, uint32_t from, uint32_t to)
+{
+	tp_bind_slot_t *s = &t->s[to];
+	tp_bind_cold_t *cold = s->u.cold;
+	tp_addr_t src;
+	int pos;
+
+	if(!(s->u.flags & TP_F_BY_SRC))
+		return;
+	if(cold->src_older)
+		tp_cold_of(t, cold->src_older)->src_newer = to + 1;
+	if(cold->src_newer) {
+		tp_cold_of(t, cold->src_newer)->src_older = to + 1;
+	} else {
+		tp_store_source(s, &src);
+		if((pos = tp_src_pos(t, &src, from + 1, NULL)) >= 0)
+			tp_src_store(t, (uint32_t)pos, &src, to + 1);
+	}
+}
+
+int tp_store_put(tp_bind_table_t *t, const tp_bind_slot_t *v)
+{
+	tp_bind_slot_t c;
+	int i = tp_store_probe(t, &v->u.contact, &c);
+
+	if(i < 0 && t->count >= t->cap)
+		return -1;
+	/* a source's list may change: a reader by source may go wrong
+	 * meanwhile (inserts and rewrites cannot make one by contact miss) */
+	tp_moves_begin(t, TP_MOVES_SRC);
+	if(i >= 0) {
+		tp_src_unlink(t, (uint32_t)i);
+	} else {
+		for(i = (int)tp_home(t, &v->u.contact); t->s[i].u.contact.af;
+				i = (int)tp_next(t, (uint32_t)i))
+			;
+		__atomic_store_n(&t->count, t->count + 1, __ATOMIC_RELAXED);
+	}
+	tp_slot_write(t, (uint32_t)i, v);
+	tp_src_link(t, (uint32_t)i);
+	tp_moves_end(t, TP_MOVES_SRC);
+	return 0;
+}
+
+void tp_store_rewrite(tp_bind_table_t *t, uint32_t i, const tp_bind_slot_t *v)
+{
+	tp_slot_write(t, i, v);
+}
+
+void tp_store_remove(tp_bind_table_t *t, uint32_t i)
+{
+	static const tp_bind_slot_t empty;
+	tp_bind_slot_t v;
+	uint32_t j;
+
+	tp_moves_begin(t, TP_MOVES_SLOTS);
+	tp_moves_begin(t, TP_MOVES_SRC);
+	tp_src_unlink(t, i);
+	for(j = tp_next(t, i);; j = tp_next(t, j)) {
+		v = t->s[j];
+		if(v.u.contact.af == 0)
+			break;
+		if(tp_between(i, tp_home(t, &v.u.contact), j))
+			continue; /* its home is after the hole: it stays */
+		tp_slot_write(t, i, &v);
+		tp_src_moved(t, j, i);
+		i = j;
+	}
+	tp_slot_write(t, i, &empty);
+	tp_moves_end(t, TP_MOVES_SRC);
+	tp_moves_end(t, TP_MOVES_SLOTS);
+	__atomic_store_n(&t->count, t->count - 1, __ATOMIC_RELAXED);
+}

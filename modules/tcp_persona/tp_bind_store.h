@@ -1,0 +1,171 @@
+/*
+ * tcp_persona - the binding table's storage: slots read without a lock
+ *
+ * Copyright (C) 2026 tcp_persona authors
+ *
+ * This file is part of tcp_persona, a module for Kamailio.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*! \file
+ * PURE, internal to tp_bind*.c. Open addressing: a UE's slot holds its
+ * Contact (the key) and everything a request's lookup reads, 48 bytes, so
+ * a lookup is one read from memory. Readers take no lock: each slot has a
+ * sequence number, odd while a writer changes it, and table-wide ones
+ * count removals that move slots back (linear probing without
+ * tombstones) and changes of a source's list. A probe by contact that
+ * hits needs no more; one that misses holds only if no slot moved
+ * meanwhile, a probe by source only if neither count changed: else it is
+ * retried. Writers hold the table's one
+ * lock. What only walks, the RPC and REGISTERs read (User-Agent, AoR, a
+ * source IP that is not the Contact's) is out of line, read under the
+ * lock only. A second, smaller array finds the UE registered last from a
+ * source address; the UEs of one source are listed through their
+ * out-of-line parts.
+ */
+
+#ifndef TP_BIND_STORE_H
+#define TP_BIND_STORE_H
+
+#include <stdint.h>
+
+#include "tp_sys.h"
+#include "tp_addr.h"
+#include "tp_intern.h"
+#include "tp_rules.h"
+
+#define TP_F_OBSERVE 1 /* its rule is observe-only */
+#define TP_F_PASS 2	   /* re-classified in the pass of this parity */
+#define TP_F_SRC_IP 4  /* the source IP is not the Contact's: out of line */
+#define TP_F_BY_SRC 8  /* the source is not the Contact: in the source index */
+
+/* what only the lock's holders read */
+typedef struct tp_bind_cold
+{
+	tp_istr_t *ua;
+	tp_istr_t *domain; /* the AoR from its last '@' on, or NULL */
+	uint32_t src_older; /* slot + 1 of the UE registered from the same
+						 * source before this one, 0: none */
+	uint32_t src_newer; /* ... after it, 0: this one is the newest */
+	uint8_t src_af;
+	uint8_t aor_len; /* bytes of the AoR before the domain */
+	char tail[];	 /* [16 bytes of source IP] [AoR head] */
+} tp_bind_cold_t;
+
+/* a UE's slot; af 0 in contact: empty */
+typedef struct tp_bind_ue
+{
+	uint32_t seq; /* odd while a writer changes the slot */
+	uint32_t expires;
+	tp_addr_t contact;
+	uint8_t mode;
+	uint8_t flags;
+	uint8_t node; /* the P-CSCF it came from, 0: this one */
+	uint8_t spare;
+	uint16_t src_port;
+	uint16_t rule_no; /* 0: no rule, else the table's name rule_no - 1 */
+	int32_t reg_conn_id;
+	tp_bind_cold_t *cold;
+} tp_bind_ue_t;
+
+/* words 1..5 are copied as 8-byte atomics, word 0 as seq and expires */
+typedef union tp_bind_slot
+{
+	tp_bind_ue_t u;
+	uint64_t w[6];
+} tp_bind_slot_t;
+
+#define TP_BIND_NAMES 1024 /* rule names a table keeps (never forgotten) */
+
+struct tp_bind_table
+{
+	/* read by every lookup, written only at creation */
+	tp_bind_slot_t *s;
+	uint64_t *by_src; /* (fingerprint << 32) | (slot + 1), 0: empty */
+	char (*names)[TP_NAME_MAX + 1];
+	tp_intern_t *strs;
+	uint32_t slots; /* of both arrays */
+	uint32_t cap;	/* UEs it may hold: 3/4 of the slots */
+	/* changes that can make a probe go wrong, counted (odd while one
+	 * runs): [TP_MOVES_SLOTS] a removal moving slots back, [TP_MOVES_SRC]
+	 * a source's entry or list changing. A line of their own */
+	uint32_t moves[2] __attribute__((aligned(64)));
+	/* the writers' */
+	tp_lock_t lock __attribute__((aligned(64)));
+	uint32_t count;
+	uint32_t moves_depth[2]; /* nested changes that count as one */
+	uint32_t n_names;
+	uint8_t pass; /* parity of the last re-classification */
+};
+
+typedef struct tp_bind_table tp_bind_table_t;
+
+#define TP_MOVES_SLOTS 0
+#define TP_MOVES_SRC 1
+
+/* the lookups' retry result: a writer moved slots meanwhile */
+#define TP_STORE_RETRY (-2)
+/* an optimistic lookup found a UE it cannot read without the lock */
+#define TP_STORE_LOCKED (-3)
+
+/*! \return a table for cap UEs, or NULL */
+tp_bind_table_t *tp_store_create(uint32_t cap);
+
+/*! a consistent copy of slot i; \return 1, or 0 when a writer is at it */
+int tp_store_read(tp_bind_table_t *t, uint32_t i, tp_bind_slot_t *c);
+
+/*! the slot of contact: \return its index (with its copy in *c), -1
+ * absent, TP_STORE_RETRY. Without the lock, or with it (never retries) */
+int tp_store_probe(tp_bind_table_t *t, const tp_addr_t *contact,
+		tp_bind_slot_t *c);
+
+/*! the slot of the UE registered last from src (the head of its list);
+ * \return as tp_store_probe, or TP_STORE_LOCKED when the source IP is
+ * out of line and the caller does not hold the lock (locked 0) */
+int tp_store_probe_src(tp_bind_table_t *t, const tp_addr_t *src,
+		tp_bind_slot_t *c, int locked);
+
+/*! whether c's UE registered from src (the lock held when its source IP
+ * is out of line) */
+int tp_store_source_is(const tp_bind_slot_t *c, const tp_addr_t *src);
+
+/*! whether c's UE registered from src's IP (likewise) */
+int tp_store_source_ip_is(const tp_bind_slot_t *c, const tp_addr_t *src);
+
+/*! c's source address (likewise) */
+void tp_store_source(const tp_bind_slot_t *c, tp_addr_t *src);
+
+/* ---- writers: with the table's lock held ---- */
+
+/*! the number of rule name (1-based), added if new; 0 for ""; -1 when
+ * the table keeps TP_BIND_NAMES names already */
+int tp_store_name_no(tp_bind_table_t *t, const char *name);
+
+/*! the name of rule_no, "" for 0 or one unknown (no lock needed) */
+const char *tp_store_name(tp_bind_table_t *t, uint16_t rule_no);
+
+/*! writes v (seq ignored) to the slot of v's contact, new or not, and
+ * lists it in its source's list; \return 0, or -1 when the table is full */
+int tp_store_put(tp_bind_table_t *t, const tp_bind_slot_t *v);
+
+/*! writes v over slot i, which holds v's contact: same source (the
+ * lists are not touched), new fields */
+void tp_store_rewrite(tp_bind_table_t *t, uint32_t i, const tp_bind_slot_t *v);
+
+/*! empties slot i, taking it out of its source's list (its cold part is
+ * the caller's to free) */
+void tp_store_remove(tp_bind_table_t *t, uint32_t i);
+
+/*! the UEs registered from c's source, newest first: the one after c's
+ * (its slot, with its copy in *older), -1 at the end */
+int tp_store_src_older(tp_bind_table_t *t, const tp_bind_slot_t *c,
+		tp_bind_slot_t *older);
+
+/*! the slot a UE of contact is looked for from (where it sits, or
+ * after: linear probing) */
+uint32_t tp_store_home(tp_bind_table_t *t, const tp_addr_t *contact);
+
+/*! frees the arrays (the cold parts are the caller's) */
+void tp_store_destroy(tp_bind_table_t *t);
+
+#endif /* TP_BIND_STORE_H */
