@@ -42,8 +42,7 @@ void tp_bind_cold_free(tp_bind_table_t *t, tp_bind_cold_t *cold)
 {
 	if(cold == NULL)
 		return;
-	tp_intern_put(t->strs, cold->ua);
-	tp_intern_put(t->strs, cold->domain);
+	tp_intern_put(t->strs, cold->names);
 	tp_shm_free(cold);
 }
 
@@ -64,12 +63,30 @@ static int tp_source_ip_differs(const tp_binding_t *b)
 	return b->source.af && !tp_addr_ip_eq(&b->source, &b->contact);
 }
 
+/* the domain and User-Agent, interned together */
+static tp_istr_t *tp_names_get(tp_bind_table_t *t, const char *dom,
+		size_t dom_len, const char *ua, size_t ua_len)
+{
+	char *s = tp_malloc(1 + dom_len + ua_len);
+	tp_istr_t *names;
+
+	if(s == NULL)
+		return NULL;
+	s[0] = (char)(uint8_t)dom_len;
+	memcpy(s + 1, dom, dom_len);
+	memcpy(s + 1 + dom_len, ua, ua_len);
+	names = tp_intern_get(t->strs, s, 1 + dom_len + ua_len);
+	tp_free(s);
+	return names;
+}
+
 /* the out-of-line part of b: User-Agent, AoR, a source IP of its own */
 static tp_bind_cold_t *tp_cold_new(tp_bind_table_t *t, const tp_binding_t *b,
 		const char *ua, size_t ua_len)
 {
 	const char *at = strrchr(b->aor, '@');
 	size_t head = at ? (size_t)(at - b->aor) : strlen(b->aor);
+	size_t dom = at ? strlen(at) : 0; /* at most TP_AOR_MAX */
 	int src_ip = tp_source_ip_differs(b);
 	tp_bind_cold_t *cold;
 
@@ -84,10 +101,10 @@ static tp_bind_cold_t *tp_cold_new(tp_bind_table_t *t, const tp_binding_t *b,
 		memcpy(cold->tail, b->source.ip, 16);
 	cold->aor_len = (uint8_t)head;
 	memcpy(cold->tail + (src_ip ? 16 : 0), b->aor, head);
-	cold->ua = tp_intern_get(t->strs, ua ? ua : "", ua ? ua_len : 0);
-	cold->domain = at ? tp_intern_get(t->strs, at, strlen(at)) : NULL;
-	if(cold->ua == NULL || (at && cold->domain == NULL)) {
-		tp_bind_cold_free(t, cold);
+	cold->names =
+			tp_names_get(t, at ? at : "", dom, ua ? ua : "", ua ? ua_len : 0);
+	if(cold->names == NULL) {
+		tp_shm_free(cold);
 		return NULL;
 	}
 	return cold;
@@ -98,7 +115,11 @@ static void tp_slot_from(const tp_binding_t *b, tp_bind_cold_t *cold,
 		int rule_no, tp_bind_slot_t *v)
 {
 	memset(v, 0, sizeof(*v));
-	v->u.contact = b->contact;
+	/* field by field: the slot's key is compared a word at a time, its
+	 * padding and unused IP bytes zero */
+	v->u.contact.af = b->contact.af;
+	v->u.contact.port = b->contact.port;
+	memcpy(v->u.contact.ip, b->contact.ip, b->contact.af == 4 ? 4 : 16);
 	v->u.expires = (uint32_t)b->expires;
 	v->u.mode = (uint8_t)b->mode;
 	v->u.node = b->node;
@@ -136,27 +157,29 @@ int tp_bind_fill(tp_bind_table_t *t, const tp_bind_slot_t *c, tp_binding_t *b,
 static void tp_aor_fill(const tp_bind_slot_t *c, char *aor)
 {
 	const tp_bind_cold_t *cold = c->u.cold;
-	size_t head = cold->aor_len, dom = cold->domain ? cold->domain->len : 0;
+	size_t head = cold->aor_len, dom;
+	const char *domain = tp_cold_domain(cold, &dom);
 
 	memcpy(aor, cold->tail + ((c->u.flags & TP_F_SRC_IP) ? 16 : 0), head);
 	if(head + dom > TP_AOR_MAX)
 		dom = TP_AOR_MAX - head;
 	if(dom)
-		memcpy(aor + head, cold->domain->s, dom);
+		memcpy(aor + head, domain, dom);
 	aor[head + dom] = '\0';
 }
 
 void tp_bind_view_fill(
 		tp_bind_table_t *t, const tp_bind_slot_t *c, tp_bind_view_t *v)
 {
-	const tp_istr_t *ua = c->u.cold->ua;
-	size_t n = ua->len < TP_BIND_UA_SHOW ? ua->len : TP_BIND_UA_SHOW;
+	size_t len, n;
+	const char *ua = tp_cold_ua(c->u.cold, &len);
 
+	n = len < TP_BIND_UA_SHOW ? len : TP_BIND_UA_SHOW;
 	tp_bind_fill(t, c, &v->b, 1);
 	tp_aor_fill(c, v->b.aor);
-	memcpy(v->ua, ua->s, n);
+	memcpy(v->ua, ua, n);
 	v->ua[n] = '\0';
-	v->ua_len = ua->len;
+	v->ua_len = len;
 }
 
 /* what a removal or a replacement asks of the UE it finds */
@@ -193,7 +216,7 @@ static int tp_set(tp_bind_table_t *t, const tp_binding_t *b, const char *ua,
 	if((fresh = tp_cold_new(t, b, ua, ua_len)) == NULL)
 		return -1;
 	tp_lock(&t->lock);
-	i = tp_store_probe(t, &b->contact, &c);
+	i = tp_store_probe(t, &b->contact, &c, NULL);
 	if(i >= 0 && !tp_take_ok(&c, w)) {
 		ret = 0;
 	} else if((rule_no = tp_store_name_no(t, b->rule)) < 0) {
@@ -249,7 +272,7 @@ static int tp_remove(tp_bind_table_t *t, const tp_addr_t *contact,
 	int i, ret = -1;
 
 	tp_lock(&t->lock);
-	if((i = tp_store_probe(t, contact, &c)) >= 0 && tp_take_ok(&c, w)) {
+	if((i = tp_store_probe(t, contact, &c, NULL)) >= 0 && tp_take_ok(&c, w)) {
 		old = c.u.cold;
 		if(expires)
 			*expires = (time_t)c.u.expires;
@@ -290,7 +313,7 @@ typedef enum tp_get_how
 	TP_GET_HAS			 /* by contact, live or not */
 } tp_get_how_t;
 
-static int tp_live(const tp_bind_slot_t *c, time_t now)
+static inline int tp_live(const tp_bind_slot_t *c, time_t now)
 {
 	return c->u.expires > (uint32_t)now;
 }
@@ -311,27 +334,29 @@ static int tp_by_source(tp_bind_table_t *t, const tp_addr_t *a, time_t now,
 	return i;
 }
 
-static int tp_by_contact(tp_bind_table_t *t, const tp_addr_t *a, time_t now,
-		tp_bind_slot_t *c)
+/* the live UE whose contact is a: its slot in *c, or -1 (*no_src, if not
+ * NULL: and none registered from a either) */
+static inline int tp_by_contact(tp_bind_table_t *t, const tp_addr_t *a,
+		time_t now, tp_bind_slot_t *c, int *no_src)
 {
-	int i = tp_store_probe(t, a, c);
+	int i = tp_store_probe(t, a, c, no_src);
 
 	return i >= 0 && !tp_live(c, now) ? -1 : i;
 }
 
 /* one try of a lookup: \return a slot (its copy in *c), -1,
  * TP_STORE_RETRY or TP_STORE_LOCKED */
-static int tp_get_once(tp_bind_table_t *t, const tp_addr_t *a,
+static inline int tp_get_once(tp_bind_table_t *t, const tp_addr_t *a,
 		const tp_addr_t *src, time_t now, tp_get_how_t how, tp_bind_slot_t *c,
 		int locked)
 {
-	int i;
+	int i, no_src;
 
 	switch(how) {
 		case TP_GET_HAS:
-			return tp_store_probe(t, a, c);
+			return tp_store_probe(t, a, c, NULL);
 		case TP_GET_CONTACT_FROM:
-			if((i = tp_by_contact(t, a, now, c)) < 0)
+			if((i = tp_by_contact(t, a, now, c, NULL)) < 0)
 				return i;
 			if((c->u.flags & TP_F_SRC_IP) && !locked)
 				return TP_STORE_LOCKED;
@@ -339,9 +364,11 @@ static int tp_get_once(tp_bind_table_t *t, const tp_addr_t *a,
 		case TP_GET_SRC:
 			if((i = tp_by_source(t, a, now, c, locked)) != -1)
 				return i;
-			return tp_by_contact(t, a, now, c);
+			return tp_by_contact(t, a, now, c, NULL);
 		default:
-			if((i = tp_by_contact(t, a, now, c)) != -1)
+			/* the slot where a lookup by contact starts says whether
+			 * any UE registered from there: most misses stop here */
+			if((i = tp_by_contact(t, a, now, c, &no_src)) != -1 || no_src)
 				return i;
 			return tp_by_source(t, a, now, c, locked);
 	}
@@ -349,7 +376,7 @@ static int tp_get_once(tp_bind_table_t *t, const tp_addr_t *a,
 
 /* a lookup into *c, with the lock held (locked 1) or not; \return the
  * slot, or -1 */
-static int tp_bind_lookup(tp_bind_table_t *t, const tp_addr_t *a,
+static inline int tp_bind_lookup(tp_bind_table_t *t, const tp_addr_t *a,
 		const tp_addr_t *src, time_t now, tp_get_how_t how, tp_bind_slot_t *c,
 		int locked)
 {

@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
+#include <stddef.h>
 #include <string.h>
 
 #include "tp_bind_store.h"
@@ -17,24 +18,86 @@
  * with release (the fields after the opening, odd, number). No fences:
  * ThreadSanitizer follows these. */
 
-static uint32_t tp_mix(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x85ebca6bu;
-	x ^= x >> 13;
-	x *= 0xc2b2ae35u;
-	return x ^ (x >> 16);
-}
-
 /* an index in [0, n) from a hash's high bits: any n, no division */
 static uint32_t tp_reduce(uint32_t h, uint32_t n)
 {
 	return (uint32_t)(((uint64_t)h * n) >> 32);
 }
 
+/* an address as the slot's key words 1..3 hold it (padding and the bytes
+ * an IPv4 address leaves zero), masked: compared and hashed a word at a
+ * time */
+typedef struct tp_key
+{
+	uint64_t w[3];
+} tp_key_t;
+
+/* which bits of words 1..3 are the key; which of word 1 is the af */
+static tp_key_t tp_key_mask;
+static uint64_t tp_af_mask;
+
+static void tp_key_masks(void)
+{
+	tp_bind_slot_t m;
+
+	memset(&m, 0, sizeof(m));
+	m.u.contact.af = 0xff;
+	tp_af_mask = m.w[1];
+	m.u.contact.port = 0xffff;
+	memset(m.u.contact.ip, 0xff, sizeof(m.u.contact.ip));
+	memcpy(tp_key_mask.w, &m.w[1], sizeof(tp_key_mask.w));
+}
+
+/* the contact starts word 1: the key words are the address's bytes */
+typedef union tp_key_bytes
+{
+	tp_addr_t a;
+	uint64_t w[3];
+} tp_key_bytes_t;
+
+_Static_assert(offsetof(tp_bind_ue_t, contact) == 8
+					   && sizeof(tp_addr_t) <= 3 * sizeof(uint64_t),
+		"the contact is the slot's words 1..3");
+
+static void tp_key_of(const tp_addr_t *a, tp_key_t *k)
+{
+	tp_key_bytes_t u = {.w = {0, 0, 0}};
+
+	u.a.af = a->af;
+	u.a.port = a->port;
+	memcpy(u.a.ip, a->ip, a->af == 4 ? 4 : 16);
+	memcpy(k->w, u.w, sizeof(k->w));
+}
+
+static uint32_t tp_key_hash(const tp_key_t *k, uint64_t seed)
+{
+	uint64_t h = seed ^ (k->w[0] * 0x9e3779b97f4a7c15ull)
+				 ^ (k->w[1] * 0xc2b2ae3d27d4eb4full)
+				 ^ (k->w[2] * 0x165667b19e3779f9ull);
+
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+/* whether slot s's words 1..3 (loaded by the caller) are key k */
+static int tp_key_at(const tp_key_t *k, uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	return w1 == k->w[0] && w2 == k->w[1] && (w3 & tp_key_mask.w[2]) == k->w[2];
+}
+
+static uint32_t tp_home_of(const tp_bind_table_t *t, const tp_key_t *k)
+{
+	return tp_reduce(tp_key_hash(k, 0), t->slots);
+}
+
 static uint32_t tp_home(const tp_bind_table_t *t, const tp_addr_t *a)
 {
-	return tp_reduce(tp_mix(tp_addr_hash(a)), t->slots);
+	tp_key_t k;
+
+	tp_key_of(a, &k);
+	return tp_home_of(t, &k);
 }
 
 uint32_t tp_store_home(tp_bind_table_t *t, const tp_addr_t *contact)
@@ -45,7 +108,10 @@ uint32_t tp_store_home(tp_bind_table_t *t, const tp_addr_t *contact)
 /* a source's hash: its index entry's fingerprint, and its home */
 static uint32_t tp_src_hash(const tp_addr_t *a)
 {
-	return tp_mix(tp_addr_hash(a) + 0x9e3779b9u);
+	tp_key_t k;
+
+	tp_key_of(a, &k);
+	return tp_key_hash(&k, 0x5bd1e9955bd1e995ull);
 }
 
 static uint32_t tp_next(const tp_bind_table_t *t, uint32_t i)
@@ -67,6 +133,7 @@ tp_bind_table_t *tp_store_create(uint32_t cap)
 		return NULL;
 	if((t = tp_shm_zalloc(sizeof(*t))) == NULL)
 		return NULL;
+	tp_key_masks();
 	t->cap = cap;
 	t->slots = cap + cap / 3 + 2; /* at most 3/4 full, one always empty */
 	t->s = tp_shm_zalloc((size_t)t->slots * sizeof(tp_bind_slot_t));
@@ -152,21 +219,51 @@ static int tp_still(tp_bind_table_t *t, int kind, uint32_t m)
 	return !(m & 1) && tp_moves_now(t, kind) == m;
 }
 
+/* the src_here byte of a slot's word 3 */
+static uint8_t tp_src_here_of(uint64_t w3)
+{
+	tp_bind_slot_t s;
+
+	s.w[3] = w3;
+	return s.u.src_here;
+}
+
 int tp_store_probe(tp_bind_table_t *t, const tp_addr_t *contact,
-		tp_bind_slot_t *c)
+		tp_bind_slot_t *c, int *no_src)
 {
 	uint32_t m = tp_moves_now(t, TP_MOVES_SLOTS), i, n;
+	uint32_t ms = tp_moves_now(t, TP_MOVES_SRC);
+	const tp_bind_slot_t *s;
+	uint64_t w1, w3;
+	uint8_t here = 1;
+	tp_key_t k;
 
-	i = tp_home(t, contact);
+	if(no_src)
+		*no_src = 0;
+	tp_key_of(contact, &k);
+	i = tp_home_of(t, &k);
+	/* the key words alone until they match; a key read while a writer
+	 * changes it may not match: a miss is checked below */
 	for(n = 0; n < t->slots; n++, i = tp_next(t, i)) {
-		if(!tp_store_read(t, i, c))
-			return TP_STORE_RETRY;
-		if(c->u.contact.af == 0)
-			break;
-		if(tp_addr_eq(&c->u.contact, contact))
+		s = &t->s[i];
+		w1 = __atomic_load_n(&s->w[1], __ATOMIC_ACQUIRE);
+		w3 = __atomic_load_n(&s->w[3], __ATOMIC_ACQUIRE);
+		if(n == 0)
+			here = tp_src_here_of(w3);
+		if(tp_key_at(&k, w1, __atomic_load_n(&s->w[2], __ATOMIC_ACQUIRE),
+				   w3)) {
+			if(!tp_store_read(t, i, c)
+					|| !tp_key_at(&k, c->w[1], c->w[2], c->w[3]))
+				return TP_STORE_RETRY;
 			return (int)i;
+		}
+		if((w1 & tp_af_mask) == 0)
+			break;
 	}
-	/* a miss holds only if no UE moved back past the probe meanwhile */
+	/* a miss holds only if no UE moved back past the probe meanwhile; no
+	 * source here holds only if no source's list changed */
+	if(no_src)
+		*no_src = here == 0 && tp_still(t, TP_MOVES_SRC, ms);
 	return tp_still(t, TP_MOVES_SLOTS, m) ? -1 : TP_STORE_RETRY;
 }
 
@@ -321,6 +418,19 @@ static void tp_src_del(tp_bind_table_t *t, uint32_t i)
 	tp_moves_end(t, TP_MOVES_SRC);
 }
 
+/* the count of UEs registered from src at src's home slot, by d (+1, -1);
+ * 255 stays: it may be more */
+static void tp_src_here_add(tp_bind_table_t *t, const tp_addr_t *src, int d)
+{
+	uint32_t h = tp_home(t, src);
+	tp_bind_slot_t v = t->s[h];
+
+	if(v.u.src_here == 255 || (d < 0 && v.u.src_here == 0))
+		return;
+	v.u.src_here = (uint8_t)(v.u.src_here + d);
+	tp_slot_write(t, h, &v);
+}
+
 /* slot i becomes the newest of its source's list */
 static void tp_src_link(tp_bind_table_t *t, uint32_t i)
 {
@@ -340,6 +450,7 @@ static void tp_src_link(tp_bind_table_t *t, uint32_t i)
 		tp_cold_of(t, cold->src_older)->src_newer = i + 1;
 	}
 	tp_src_store(t, pos >= 0 ? (uint32_t)pos : empty, &src, i + 1);
+	tp_src_here_add(t, &src, 1);
 }
 
 /* slot i leaves its source's list */
@@ -352,12 +463,13 @@ static void tp_src_unlink(tp_bind_table_t *t, uint32_t i)
 
 	if(!(s->u.flags & TP_F_BY_SRC))
 		return;
+	tp_store_source(s, &src);
+	tp_src_here_add(t, &src, -1);
 	if(cold->src_older)
 		tp_cold_of(t, cold->src_older)->src_newer = cold->src_newer;
 	if(cold->src_newer) {
 		tp_cold_of(t, cold->src_newer)->src_older = cold->src_older;
 	} else { /* the newest: the index now names the one before it */
-		tp_store_source(s, &src);
 		if((pos = tp_src_pos(t, &src, i + 1, NULL)) >= 0) {
 			if(cold->src_older)
 				tp_src_store(t, (uint32_t)pos, &src, cold->src_older);
@@ -391,8 +503,8 @@ static void tp_src_moved(tp_bind_table_t *t, uint32_t from, uint32_t to)
 
 int tp_store_put(tp_bind_table_t *t, const tp_bind_slot_t *v)
 {
-	tp_bind_slot_t c;
-	int i = tp_store_probe(t, &v->u.contact, &c);
+	tp_bind_slot_t c, w = *v;
+	int i = tp_store_probe(t, &v->u.contact, &c, NULL);
 
 	if(i < 0 && t->count >= t->cap)
 		return -1;
@@ -407,7 +519,8 @@ int tp_store_put(tp_bind_table_t *t, const tp_bind_slot_t *v)
 			;
 		__atomic_store_n(&t->count, t->count + 1, __ATOMIC_RELAXED);
 	}
-	tp_slot_write(t, (uint32_t)i, v);
+	w.u.src_here = t->s[i].u.src_here; /* the slot's */
+	tp_slot_write(t, (uint32_t)i, &w);
 	tp_src_link(t, (uint32_t)i);
 	tp_moves_end(t, TP_MOVES_SRC);
 	return 0;
@@ -415,13 +528,15 @@ int tp_store_put(tp_bind_table_t *t, const tp_bind_slot_t *v)
 
 void tp_store_rewrite(tp_bind_table_t *t, uint32_t i, const tp_bind_slot_t *v)
 {
-	tp_slot_write(t, i, v);
+	tp_bind_slot_t w = *v;
+
+	w.u.src_here = t->s[i].u.src_here; /* the slot's */
+	tp_slot_write(t, i, &w);
 }
 
 void tp_store_remove(tp_bind_table_t *t, uint32_t i)
 {
-	static const tp_bind_slot_t empty;
-	tp_bind_slot_t v;
+	tp_bind_slot_t v, empty;
 	uint32_t j;
 
 	tp_moves_begin(t, TP_MOVES_SLOTS);
@@ -433,10 +548,13 @@ void tp_store_remove(tp_bind_table_t *t, uint32_t i)
 			break;
 		if(tp_between(i, tp_home(t, &v.u.contact), j))
 			continue; /* its home is after the hole: it stays */
+		v.u.src_here = t->s[i].u.src_here; /* the slot's */
 		tp_slot_write(t, i, &v);
 		tp_src_moved(t, j, i);
 		i = j;
 	}
+	memset(&empty, 0, sizeof(empty));
+	empty.u.src_here = t->s[i].u.src_here;
 	tp_slot_write(t, i, &empty);
 	tp_moves_end(t, TP_MOVES_SRC);
 	tp_moves_end(t, TP_MOVES_SLOTS);

@@ -42,8 +42,10 @@
 /* what only the lock's holders read */
 typedef struct tp_bind_cold
 {
-	tp_istr_t *ua;
-	tp_istr_t *domain; /* the AoR from its last '@' on, or NULL */
+	/* shared by the UEs of one domain and User-Agent (one pointer, not
+	 * two: the part fits a 48-byte block): [its length][the AoR from its
+	 * last '@' on][the User-Agent] */
+	tp_istr_t *names;
 	uint32_t src_older; /* slot + 1 of the UE registered from the same
 						 * source before this one, 0: none */
 	uint32_t src_newer; /* ... after it, 0: this one is the newest */
@@ -61,7 +63,11 @@ typedef struct tp_bind_ue
 	uint8_t mode;
 	uint8_t flags;
 	uint8_t node; /* the P-CSCF it came from, 0: this one */
-	uint8_t spare;
+	/* the slot's, not its UE's (kept when UEs move): how many UEs
+	 * registered from an address whose home is this slot (255: maybe
+	 * more). 0 spares a lookup by destination that misses the lookup by
+	 * source */
+	uint8_t src_here;
 	uint16_t src_port;
 	uint16_t rule_no; /* 0: no rule, else the table's name rule_no - 1 */
 	int32_t reg_conn_id;
@@ -115,9 +121,11 @@ tp_bind_table_t *tp_store_create(uint32_t cap);
 int tp_store_read(tp_bind_table_t *t, uint32_t i, tp_bind_slot_t *c);
 
 /*! the slot of contact: \return its index (with its copy in *c), -1
- * absent, TP_STORE_RETRY. Without the lock, or with it (never retries) */
+ * absent, TP_STORE_RETRY. Without the lock, or with it (never retries).
+ * no_src (may be NULL): set to 1 when no UE registered from contact
+ * either (a lookup by source would miss) */
 int tp_store_probe(tp_bind_table_t *t, const tp_addr_t *contact,
-		tp_bind_slot_t *c);
+		tp_bind_slot_t *c, int *no_src);
 
 /*! the slot of the UE registered last from src (the head of its list);
  * \return as tp_store_probe, or TP_STORE_LOCKED when the source IP is
@@ -160,6 +168,29 @@ void tp_store_remove(tp_bind_table_t *t, uint32_t i);
  * (its slot, with its copy in *older), -1 at the end */
 int tp_store_src_older(tp_bind_table_t *t, const tp_bind_slot_t *c,
 		tp_bind_slot_t *older);
+
+/*! the User-Agent of a cold part's names, and its length */
+static inline const char *tp_names_ua(const tp_istr_t *names, size_t *len)
+{
+	size_t d = (uint8_t)names->s[0];
+
+	*len = names->len - 1 - d;
+	return names->s + 1 + d;
+}
+
+/*! the User-Agent of a cold part, and its length */
+static inline const char *tp_cold_ua(const tp_bind_cold_t *cold, size_t *len)
+{
+	return tp_names_ua(cold->names, len);
+}
+
+/*! the AoR's domain ('@' on) of a cold part, and its length */
+static inline const char *tp_cold_domain(
+		const tp_bind_cold_t *cold, size_t *len)
+{
+	*len = (uint8_t)cold->names->s[0];
+	return cold->names->s + 1;
+}
 
 /*! the slot a UE of contact is looked for from (where it sits, or
  * after: linear probing) */

@@ -91,7 +91,7 @@ unsigned int tp_bind_next(tp_bind_table_t *t, time_t now, tp_bind_cursor_t *cur,
 typedef struct tp_reclass_item
 {
 	tp_addr_t contact;
-	tp_istr_t *ua; /* a reference of its own */
+	tp_istr_t *names; /* its domain and User-Agent: a reference of its own */
 	tp_mode_t mode;
 	int observe;
 	char rule[TP_NAME_MAX + 1];
@@ -116,8 +116,8 @@ static int tp_reclass_copy(tp_bind_table_t *t, uint32_t *from, time_t now,
 				|| !!(c.u.flags & TP_F_PASS) == pass)
 			continue;
 		items[n].contact = c.u.contact;
-		items[n].ua = c.u.cold->ua;
-		tp_intern_ref(c.u.cold->ua);
+		items[n].names = c.u.cold->names;
+		tp_intern_ref(c.u.cold->names);
 		n++;
 	}
 	tp_unlock(&t->lock);
@@ -135,8 +135,8 @@ static unsigned int tp_reclass_write(tp_bind_table_t *t, uint8_t pass,
 
 	tp_lock(&t->lock);
 	for(k = 0; k < n; k++) {
-		i = tp_store_probe(t, &items[k].contact, &c);
-		if(i < 0 || c.u.cold->ua != items[k].ua
+		i = tp_store_probe(t, &items[k].contact, &c, NULL);
+		if(i < 0 || c.u.cold->names != items[k].names
 				|| !!(c.u.flags & TP_F_PASS) == pass
 				|| (rule_no = tp_store_name_no(t, items[k].rule)) < 0)
 			continue;
@@ -164,6 +164,8 @@ unsigned int tp_bind_reclassify(tp_bind_table_t *t, time_t now,
 {
 	tp_reclass_item_t items[TP_RECLASS_BATCH];
 	unsigned int n = 0, walk, seen;
+	const char *ua;
+	size_t ua_len;
 	uint32_t from;
 	uint8_t pass;
 	int got, k;
@@ -178,13 +180,14 @@ unsigned int tp_bind_reclassify(tp_bind_table_t *t, time_t now,
 			for(k = 0; k < got; k++) {
 				items[k].rule[0] = '\0';
 				items[k].observe = 0;
-				f(items[k].ua->s, items[k].ua->len, &items[k].mode,
+				ua = tp_names_ua(items[k].names, &ua_len);
+				f(ua, ua_len, &items[k].mode,
 						&items[k].observe, items[k].rule,
 						sizeof(items[k].rule), arg);
 			}
 			n += tp_reclass_write(t, pass, items, got, changed);
 			for(k = 0; k < got; k++)
-				tp_intern_put(t->strs, items[k].ua);
+				tp_intern_put(t->strs, items[k].names);
 			seen += (unsigned int)got;
 		}
 		if(seen == 0)

@@ -13,6 +13,7 @@
 
 #include "bind_fixtures.h"
 #include "tp_bind.h"
+#include "tp_bind_store.h"
 #include "unit.h"
 
 #define N_CONTACTS 48
@@ -101,6 +102,39 @@ static void expect(int got, const tp_binding_t *out, int k, const char *what,
 	if(k >= 0)
 		ck_assert_msg(out->reg_conn_id == m[k].conn, "op %d %s: UE %d, not %d",
 				op, what, out->reg_conn_id, m[k].conn);
+}
+
+/* the table's own invariants: every UE is found from its home slot where
+ * it sits, the count is right, and each slot's src_here counts the UEs
+ * indexed by a source whose home it is (a slot's, not a UE's: removals
+ * that move UEs must leave it) */
+static void check_structure(tp_bind_table_t *t, int op)
+{
+	static unsigned int want[2 * N_CONTACTS + 2];
+	tp_bind_slot_t c, o;
+	unsigned int n = 0, p;
+	tp_addr_t src;
+
+	ck_assert_uint_le(t->slots, sizeof(want) / sizeof(want[0]));
+	memset(want, 0, sizeof(want));
+	for(p = 0; p < t->slots; p++) {
+		ck_assert(tp_store_read(t, p, &c));
+		if(c.u.contact.af == 0)
+			continue;
+		n++;
+		ck_assert_msg(tp_store_probe(t, &c.u.contact, &o, NULL) == (int)p,
+				"op %d: the UE of slot %u is not found there", op, p);
+		if(c.u.flags & TP_F_BY_SRC) {
+			tp_store_source(&c, &src);
+			want[tp_store_home(t, &src)]++;
+		}
+	}
+	ck_assert_uint_eq(n, tp_bind_count(t));
+	for(p = 0; p < t->slots; p++) {
+		tp_store_read(t, p, &c);
+		ck_assert_msg(c.u.src_here == want[p], "op %d: slot %u src_here %u,"
+				" not %u", op, p, c.u.src_here, want[p]);
+	}
 }
 
 START_TEST(test_bind_against_model)
@@ -192,6 +226,7 @@ START_TEST(test_bind_against_model)
 		for(live = 0, k = 0; k < N_CONTACTS; k++)
 			live += (unsigned int)m[k].live;
 		ck_assert_uint_eq(tp_bind_count(t), live);
+		check_structure(t, op);
 	}
 	tp_bind_destroy(t);
 }
