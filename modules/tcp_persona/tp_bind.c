@@ -148,7 +148,7 @@ int tp_bind_fill(tp_bind_table_t *t, const tp_bind_slot_t *c, tp_binding_t *b,
 	b->reg_conn_id = c->u.reg_conn_id;
 	b->node = c->u.node;
 	b->expires = (time_t)c->u.expires;
-	memcpy(b->rule, rule, strlen(rule) + 1);
+	memcpy(b->rule, rule, sizeof(b->rule)); /* padded: no strlen */
 	b->aor[0] = '\0';
 	return 1;
 }
@@ -416,6 +416,16 @@ static int tp_get(tp_bind_table_t *t, const tp_addr_t *a, const tp_addr_t *src,
 int tp_bind_get_dst(
 		tp_bind_table_t *t, const tp_addr_t *dst, time_t now, tp_binding_t *out)
 {
+	tp_bind_slot_t c;
+	int i, no_src;
+
+	/* the common answers first: the UE of that contact, or nobody at all
+	 * (every request to a UE, and to the network, asks) */
+	i = tp_store_probe(t, dst, &c, &no_src);
+	if(i >= 0 && tp_live(&c, now) && tp_bind_fill(t, &c, out, 0) > 0)
+		return 1;
+	if(i == -1 && no_src)
+		return -1;
 	return tp_get(t, dst, NULL, now, TP_GET_DST, out);
 }
 

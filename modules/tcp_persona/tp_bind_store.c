@@ -32,21 +32,12 @@ typedef struct tp_key
 	uint64_t w[3];
 } tp_key_t;
 
-/* which bits of words 1..3 are the key; which of word 1 is the af */
-static tp_key_t tp_key_mask;
-static uint64_t tp_af_mask;
-
-static void tp_key_masks(void)
-{
-	tp_bind_slot_t m;
-
-	memset(&m, 0, sizeof(m));
-	m.u.contact.af = 0xff;
-	tp_af_mask = m.w[1];
-	m.u.contact.port = 0xffff;
-	memset(m.u.contact.ip, 0xff, sizeof(m.u.contact.ip));
-	memcpy(tp_key_mask.w, &m.w[1], sizeof(tp_key_mask.w));
-}
+/* which bits of words 1..3 are the key (not the padding, nor what
+ * follows the contact), and which of word 1 the af */
+static const tp_bind_slot_t tp_key_bits = {.u = {.contact = {.af = 0xff,
+		.port = 0xffff, .ip = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+				0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}}};
+static const tp_bind_slot_t tp_af_bits = {.u = {.contact = {.af = 0xff}}};
 
 /* the contact starts word 1: the key words are the address's bytes */
 typedef union tp_key_bytes
@@ -66,7 +57,9 @@ static void tp_key_of(const tp_addr_t *a, tp_key_t *k)
 	u.a.af = a->af;
 	u.a.port = a->port;
 	memcpy(u.a.ip, a->ip, a->af == 4 ? 4 : 16);
-	memcpy(k->w, u.w, sizeof(k->w));
+	k->w[0] = u.w[0] & tp_key_bits.w[1];
+	k->w[1] = u.w[1] & tp_key_bits.w[2];
+	k->w[2] = u.w[2] & tp_key_bits.w[3];
 }
 
 static uint32_t tp_key_hash(const tp_key_t *k, uint64_t seed)
@@ -84,7 +77,9 @@ static uint32_t tp_key_hash(const tp_key_t *k, uint64_t seed)
 /* whether slot s's words 1..3 (loaded by the caller) are key k */
 static int tp_key_at(const tp_key_t *k, uint64_t w1, uint64_t w2, uint64_t w3)
 {
-	return w1 == k->w[0] && w2 == k->w[1] && (w3 & tp_key_mask.w[2]) == k->w[2];
+	return (w1 & tp_key_bits.w[1]) == k->w[0]
+		   && (w2 & tp_key_bits.w[2]) == k->w[1]
+		   && (w3 & tp_key_bits.w[3]) == k->w[2];
 }
 
 static uint32_t tp_home_of(const tp_bind_table_t *t, const tp_key_t *k)
@@ -133,7 +128,6 @@ tp_bind_table_t *tp_store_create(uint32_t cap)
 		return NULL;
 	if((t = tp_shm_zalloc(sizeof(*t))) == NULL)
 		return NULL;
-	tp_key_masks();
 	t->cap = cap;
 	t->slots = cap + cap / 3 + 2; /* at most 3/4 full, one always empty */
 	t->s = tp_shm_zalloc((size_t)t->slots * sizeof(tp_bind_slot_t));
@@ -176,6 +170,12 @@ int tp_store_read(tp_bind_table_t *t, uint32_t i, tp_bind_slot_t *c)
 	for(k = 1; k < 6; k++)
 		c->w[k] = __atomic_load_n(&s->w[k], __ATOMIC_ACQUIRE);
 	return __atomic_load_n(&s->u.seq, __ATOMIC_ACQUIRE) == q;
+}
+
+int tp_store_full(tp_bind_table_t *t, uint32_t i)
+{
+	return (__atomic_load_n(&t->s[i].w[1], __ATOMIC_ACQUIRE) & tp_af_bits.w[1])
+		   != 0;
 }
 
 /* writes v's fields over slot i (under the lock) */
@@ -240,6 +240,8 @@ int tp_store_probe(tp_bind_table_t *t, const tp_addr_t *contact,
 
 	if(no_src)
 		*no_src = 0;
+	if(contact->af == 0)
+		return -1; /* no address: it would match an empty slot */
 	tp_key_of(contact, &k);
 	i = tp_home_of(t, &k);
 	/* the key words alone until they match; a key read while a writer
@@ -257,7 +259,7 @@ int tp_store_probe(tp_bind_table_t *t, const tp_addr_t *contact,
 				return TP_STORE_RETRY;
 			return (int)i;
 		}
-		if((w1 & tp_af_mask) == 0)
+		if((w1 & tp_af_bits.w[1]) == 0)
 			break;
 	}
 	/* a miss holds only if no UE moved back past the probe meanwhile; no
@@ -358,8 +360,10 @@ int tp_store_name_no(tp_bind_table_t *t, const char *name)
 
 const char *tp_store_name(tp_bind_table_t *t, uint16_t rule_no)
 {
+	static const char none[TP_NAME_MAX + 1];
+
 	if(rule_no == 0 || rule_no > __atomic_load_n(&t->n_names, __ATOMIC_ACQUIRE))
-		return "";
+		return none;
 	return t->names[rule_no - 1];
 }
 

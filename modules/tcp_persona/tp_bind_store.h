@@ -120,6 +120,10 @@ tp_bind_table_t *tp_store_create(uint32_t cap);
 /*! a consistent copy of slot i; \return 1, or 0 when a writer is at it */
 int tp_store_read(tp_bind_table_t *t, uint32_t i, tp_bind_slot_t *c);
 
+/*! whether slot i holds a UE now (one read, no copy: walks skip empty
+ * slots with it) */
+int tp_store_full(tp_bind_table_t *t, uint32_t i);
+
 /*! the slot of contact: \return its index (with its copy in *c), -1
  * absent, TP_STORE_RETRY. Without the lock, or with it (never retries).
  * no_src (may be NULL): set to 1 when no UE registered from contact
@@ -149,7 +153,8 @@ void tp_store_source(const tp_bind_slot_t *c, tp_addr_t *src);
  * the table keeps TP_BIND_NAMES names already */
 int tp_store_name_no(tp_bind_table_t *t, const char *name);
 
-/*! the name of rule_no, "" for 0 or one unknown (no lock needed) */
+/*! the name of rule_no, "" for 0 or one unknown (no lock needed): always
+ * TP_NAME_MAX + 1 bytes, NUL-padded */
 const char *tp_store_name(tp_bind_table_t *t, uint16_t rule_no);
 
 /*! writes v (seq ignored) to the slot of v's contact, new or not, and

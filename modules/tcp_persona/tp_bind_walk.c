@@ -243,7 +243,10 @@ void tp_bind_each_reuse_part(tp_bind_table_t *t, time_t now,
 	for(i = start, n = 0; n < t->slots; n++) {
 		if(i == end || (i == 0 && n > 0))
 			past_end = 1;
-		if(tp_peek(t, i, &c)) {
+		if(!tp_store_full(t, i)) {
+			if(past_end)
+				break;
+		} else if(tp_peek(t, i, &c)) {
 			if(c.u.contact.af == 0) {
 				if(past_end)
 					break;
@@ -288,6 +291,10 @@ static int tp_sweep_some(tp_bind_table_t *t, uint32_t *i, time_t now,
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 	for(seen = 0; *i < t->slots && n < TP_SWEEP_BATCH && seen < TP_WALK_HOLD;
 			seen++) {
+		if(!tp_store_full(t, *i)) {
+			(*i)++;
+			continue;
+		}
 		tp_store_read(t, *i, &c);
 		if(c.u.contact.af && c.u.expires <= (uint32_t)now) {
 			dead[n++] = c.u.cold;
