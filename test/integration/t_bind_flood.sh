@@ -14,6 +14,13 @@ if ! tp_wire_start -A MAX_BINDINGS=2; then
 	exit
 fi
 field() { tp_kamcmd tcp_persona.stats | sed -n "s/^\t$1: //p"; }
+# flood NAME: the 300 REGISTERs of ues.csv at once from UE3, bounded in
+# time; its output in NAME.out, its exit status returned
+flood() {
+	timeout -k 2 60 "$SIPP" "$TP_PROXY_IP:$TP_PROXY_PORT" -t t1 -i "$UE3" -p 5095 \
+		-sf "$TP_ROOT/bench/sipp/register_many.xml" -inf "$TP_WORK/ues.csv" \
+		-m 300 -r 300 -l 100 -nostdin >"$TP_WORK/$1.out" 2>&1
+}
 
 tp_check "UE $UE1 registers and is bound" tp_ue_start "$UE1" "Persona-Dialog/1.0"
 tp_check "UE $UE2 registers and is bound" tp_ue_start "$UE2" "Persona-Dialog/1.0"
@@ -32,9 +39,7 @@ tp_check "a bound UE refreshes its registration over a new connection" \
 	echo SEQUENTIAL
 	for i in $(seq 1 300); do echo "flood$i;$((20000 + i))"; done
 } >"$TP_WORK/ues.csv"
-timeout -k 2 60 "$SIPP" "$TP_PROXY_IP:$TP_PROXY_PORT" -t t1 -i "$UE3" -p 5095 \
-	-sf "$TP_ROOT/bench/sipp/register_many.xml" -inf "$TP_WORK/ues.csv" \
-	-m 300 -r 300 -l 100 -nostdin >"$TP_WORK/flood.out" 2>&1
+flood flood
 tp_eq "the flood's 300 REGISTERs all got their 200 OK" 0 "$?"
 tp_eq "still two bindings, 301 refused" "2 301" "$(field bindings) $(field bindings_refused)"
 tp_eq "usrloc registered them all (registration is not refused): 3 UEs + 300" \
@@ -60,9 +65,7 @@ fi
 tp_check "startup warns that hash_size 4 holds 12 UEs" \
 	grep -q "hash_size 4: the binding table holds 12 UEs" "$TP_WORK/kamailio.log"
 tp_eq "the status shows the capacity" 12 "$(field capacity)"
-timeout -k 2 60 "$SIPP" "$TP_PROXY_IP:$TP_PROXY_PORT" -t t1 -i "$UE3" -p 5095 \
-	-sf "$TP_ROOT/bench/sipp/register_many.xml" -inf "$TP_WORK/ues.csv" \
-	-m 300 -r 300 -l 100 -nostdin >"$TP_WORK/flood2.out" 2>&1
+flood flood2
 tp_eq "the flood's 300 REGISTERs all got their 200 OK" 0 "$?"
 tp_eq "12 bound, 288 refused" "12 288" "$(field bindings) $(field bindings_refused)"
 tp_check "the refusal is logged with its reason" \
