@@ -188,6 +188,23 @@ static int tp_ack_no_connect(sip_msg_t *msg)
 	return TP_ENF_APPLIED;
 }
 
+/* a request within a dialog the module does not follow (persona dialog) */
+static int tp_enforce_untracked(
+		sip_msg_t *msg, const tp_binding_t *b, const tp_addr_t *hop)
+{
+	str cid = tp_enf_callid(msg);
+	tp_call_t c;
+
+	if(msg->REQ_METHOD == METHOD_ACK)
+		return tp_ack_no_connect(msg);
+	if(tp_track_get(tp_calls_ended, cid.s, cid.len, &b->contact, &c) < 0)
+		return TP_ENF_NOTHING; /* a dialog the module never saw */
+	/* it crossed the dialog's end: a connection for it alone, not a
+	 * dialog's connection nobody would close */
+	tp_arm_new(msg, b, hop, TP_ARM_NEW_TX, 0, 0);
+	return TP_ENF_APPLIED;
+}
+
 /* a request within a dialog of a UE of persona dialog */
 static int tp_enforce_indialog_dialog(
 		sip_msg_t *msg, const tp_binding_t *b, const tp_addr_t *hop)
@@ -196,7 +213,7 @@ static int tp_enforce_indialog_dialog(
 	tp_call_t c;
 
 	if(tp_track_get(tp_calls, cid.s, cid.len, &b->contact, &c) < 0)
-		return TP_ENF_NOTHING; /* a dialog the module never saw */
+		return tp_enforce_untracked(msg, b, hop);
 	if(c.conn_id != 0 && tp_enf_pinnable(c.conn_id, hop) > 0) {
 		tp_pin(msg, c.conn_id);
 		if(msg->REQ_METHOD == METHOD_BYE)

@@ -33,6 +33,7 @@
 
 tp_bind_table_t *tp_bindings;
 tp_track_t *tp_calls;
+tp_track_t *tp_calls_ended;
 tp_owned_t *tp_owned_conns;
 struct tm_binds tp_tmb;
 static unsigned int *tp_attempt_seq;
@@ -107,18 +108,38 @@ int tp_release_conn(int conn_id)
 	return 1;
 }
 
+/* a request that crosses the end (an ACK behind the BYE, a re-INVITE
+ * sent as the BYE was answered) is then told from one of a dialog the
+ * module never saw */
+static void tp_call_remember_end(
+		const char *callid, size_t len, const tp_call_t *c)
+{
+	tp_call_t e;
+
+	memset(&e, 0, sizeof(e));
+	e.mode = c->mode;
+	e.ue = c->ue;
+	e.attempt = c->attempt;
+	e.expires = time(NULL) + TP_CALL_ENDED_SECS;
+	if(tp_track_set(tp_calls_ended, callid, len, &e) < 0)
+		LM_DBG("no shared memory to remember the end of [%.*s]\n", (int)len,
+				callid);
+}
+
 void tp_call_end(const str *callid, const tp_addr_t *ue)
 {
 	tp_call_t c;
 
 	if(tp_track_del(tp_calls, callid->s, callid->len, ue, &c) < 0)
 		return;
+	tp_call_remember_end(callid->s, callid->len, &c);
 	if(c.owned)
 		tp_release_conn(c.conn_id);
 }
 
 static void tp_call_gone(const char *callid, size_t len, const tp_call_t *c)
 {
+	tp_call_remember_end(callid, len, c);
 	if(c->owned)
 		tp_release_conn(c->conn_id);
 }
@@ -636,9 +657,11 @@ int tp_hooks_init(unsigned int bind_capacity)
 	}
 	tp_bindings = tp_bind_create(bind_capacity);
 	tp_calls = tp_track_create(TP_CALL_SLOTS_LOG2);
+	tp_calls_ended = tp_track_create(TP_CALL_SLOTS_LOG2);
 	tp_owned_conns = tp_owned_create(TP_OWNED_SLOTS_LOG2);
 	tp_attempt_seq = shm_mallocxz(sizeof(*tp_attempt_seq));
-	if(tp_bindings == NULL || tp_calls == NULL || tp_owned_conns == NULL
+	if(tp_bindings == NULL || tp_calls == NULL || tp_calls_ended == NULL
+			|| tp_owned_conns == NULL
 			|| tp_attempt_seq == NULL || tp_conn_ids_init() < 0
 			|| tp_fresh_init() < 0) {
 		LM_ERR("no shared memory for the binding tables\n");

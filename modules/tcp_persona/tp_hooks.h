@@ -53,11 +53,16 @@ typedef struct tp_arm
 
 extern tp_bind_table_t *tp_bindings;
 extern tp_track_t *tp_calls;
+extern tp_track_t *tp_calls_ended; /*!< calls ended lately (no connection) */
 extern tp_owned_t *tp_owned_conns;
 extern struct tm_binds tp_tmb;
 
 /*! longest a dialog is remembered without an end (backstop) */
 #define TP_CALL_MAX_SECS (12 * 3600)
+
+/*! how long an ended call is remembered: 64*T1, as long as the far end
+ * may still send an ACK (for a retransmitted 2xx) */
+#define TP_CALL_ENDED_SECS 32
 
 /*! loads tm, creates the tables, registers the tm, script, send and TCP
  * closed-event callbacks; \return 0, or -1 with the reason logged */

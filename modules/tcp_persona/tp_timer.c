@@ -69,6 +69,7 @@ static void tp_tick(unsigned int ticks, void *param)
 		return;
 	tp_bind_sweep(tp_bindings, now);
 	tp_track_sweep(tp_calls, now, tp_on_gone);
+	tp_track_sweep(tp_calls_ended, now, NULL);
 	/* gone without a close event (idle expiry in tcp_main): lost too */
 	lost = tp_owned_sweep(tp_owned_conns, tp_conn_alive);
 	if(lost > 0) {
