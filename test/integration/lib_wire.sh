@@ -187,6 +187,24 @@ tp_ladder_mask() {
 		-e 's/:[0-9]+ /:* /g' -e 's/:=([0-9]+) /:\1 /g'
 }
 
+TP_RACE_PEERS=$TP_WIRE_DIR/race_peers.py
+
+# tp_race_ue IP UA [ARGS]: a race_peers.py UE (answers every request on
+# the connection it came on) in the background; returns once registered
+tp_race_ue() {
+	local log=$TP_WORK/race-ue-$1.log i
+	timeout -k 2 50 python3 "$TP_RACE_PEERS" ue --proxy "$TP_PROXY_IP" \
+		--proxy-port "$TP_PROXY_PORT" --ip "$1" --port "$TP_UE_PORT" \
+		--user "$(tp_ue_user "$1")" --ua "$2" --life 40 "${@:3}" >"$log" 2>&1 &
+	tp_pids+=($!)
+	for i in $(seq 1 50); do
+		grep -q "^registered " "$log" && return 0
+		sleep 0.1
+	done
+	cat "$log" >&2
+	return 1
+}
+
 # tp_ue_user IP: the AoR user of the UE on IP (127.0.0.81 -> ue81)
 tp_ue_user() {
 	echo "ue${1##*.}"

@@ -15,7 +15,6 @@ tp_workdir
 read -r UE1 UE2 UE3 _ <<<"$TP_UE_IPS"
 P=$TP_PROXY_IP
 RACES=${TP_RACE_CALLS:-20}
-PEERS=$TP_WIRE_DIR/race_peers.py
 NET_RACE_PORT=5064
 
 if ! tp_wire_start -A WORKERS=4; then
@@ -24,37 +23,23 @@ if ! tp_wire_start -A WORKERS=4; then
 	exit
 fi
 
-# race_ue IP UA [ARGS]: a race_peers.py UE in the background, registered
-race_ue() {
-	local log=$TP_WORK/race-ue-$1.log i
-	timeout -k 2 50 python3 "$PEERS" ue --proxy "$P" --proxy-port "$TP_PROXY_PORT" \
-		--ip "$1" --port "$TP_UE_PORT" --user "$(tp_ue_user "$1")" --ua "$2" \
-		--life 40 "${@:3}" >"$log" 2>&1 &
-	tp_pids+=($!)
-	for i in $(seq 1 50); do
-		grep -q "^registered " "$log" && return 0
-		sleep 0.1
-	done
-	cat "$log" >&2
-	return 1
-}
 race_net() {
-	timeout -k 2 30 python3 "$PEERS" net --proxy "$P" --proxy-port "$TP_PROXY_PORT" \
+	timeout -k 2 30 python3 "$TP_RACE_PEERS" net --proxy "$P" --proxy-port "$TP_PROXY_PORT" \
 		--ip "$TP_NET_IP" --port "$NET_RACE_PORT" --aor "$(tp_ue_user "$1")" \
 		>>"$TP_WORK/race-net.log" 2>&1
 }
 
-tp_check "UE $UE1 (dialog, race peer) registers" race_ue "$UE1" "Persona-Dialog/1.0"
-tp_check "UE $UE3 (transaction, race peer) registers" race_ue "$UE3" "Persona-Transaction/1.0"
+tp_check "UE $UE1 (dialog, race peer) registers" tp_race_ue "$UE1" "Persona-Dialog/1.0"
+tp_check "UE $UE3 (transaction, race peer) registers" tp_race_ue "$UE3" "Persona-Transaction/1.0"
 tp_check "UE $UE2 (dialog, race peer, answers after 1 s) registers" \
-	race_ue "$UE2" "Persona-Dialog/1.0" --delay 1
+	tp_race_ue "$UE2" "Persona-Dialog/1.0" --delay 1
 
 tp_check "dialog UE: re-INVITE racing UPDATE, then BYE racing re-INVITE, all answered" \
 	race_net "$UE1"
 tp_check "transaction UE: the same races, all answered" race_net "$UE3"
 sed 's/^/# /' "$TP_WORK/race-net.log"
 tp_check "$RACES CANCELs racing the UE's 200 (dialog UE), every call ended properly" \
-	timeout -k 2 120 python3 "$PEERS" cancel --proxy "$P" --proxy-port "$TP_PROXY_PORT" \
+	timeout -k 2 120 python3 "$TP_RACE_PEERS" cancel --proxy "$P" --proxy-port "$TP_PROXY_PORT" \
 	--ip "$TP_NET_IP" --port "$NET_RACE_PORT" --aor "$(tp_ue_user "$UE2")" \
 	--calls "$RACES" >>"$TP_WORK/race-net.log" 2>&1
 sed -n 's/^cancel: /# cancel: /p' "$TP_WORK/race-net.log"

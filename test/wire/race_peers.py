@@ -22,6 +22,11 @@ two small peers can. They are minimal on purpose: only what the races need.
        race. An answered call gets ACK and
        BYE, a refused one (487) its ACK. Exits 0 when every call ended
        properly. Prints how often each side won.
+  late  over UDP, an MT call to --aor, ended by a BYE; once the BYE is
+       answered, --after seconds later, the ACK again and (0.3 s later) an
+       UPDATE: both
+       come after the dialog's end, as when they cross the BYE. Exits 0
+       when the BYE and the UPDATE got a final answer. Prints one line.
 """
 
 import argparse
@@ -262,9 +267,29 @@ def cancel(args):
     return 0 if won + lost == args.calls else 1
 
 
+def late(args):
+    n = Net(args)
+    n.send("INVITE", 1)
+    got = n.finals([1])
+    if got.get(1, (0,))[0] != 200:
+        print("late: INVITE answered %s" % (got.get(1, ("nothing",))[0],))
+        return 1
+    n.dialog_from(got[1][1])
+    n.send("ACK", 1)
+    n.send("BYE", 2)
+    bye = n.finals([2]).get(2, ("none",))[0]
+    time.sleep(args.after)
+    n.send("ACK", 1)
+    time.sleep(0.3)  # the UPDATE's connection is not there for the ACK
+    n.send("UPDATE", 3)
+    update = n.finals([3]).get(3, ("none",))[0]
+    print("late: BYE %s UPDATE %s" % (bye, update), flush=True)
+    return 0 if bye == 200 and update != "none" else 1
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("role", choices=["ue", "net", "cancel"])
+    p.add_argument("role", choices=["ue", "net", "cancel", "late"])
     p.add_argument("--proxy", required=True)
     p.add_argument("--proxy-port", type=int, required=True)
     p.add_argument("--ip", required=True)
@@ -275,10 +300,11 @@ def main():
     p.add_argument("--life", type=float, default=30)
     p.add_argument("--calls", type=int, default=20)
     p.add_argument("--delay", type=float, default=0)
+    p.add_argument("--after", type=float, default=0.5)
     a = p.parse_args()
     if a.role == "ue":
         return asyncio.run(ue(a))
-    return net(a) if a.role == "net" else cancel(a)
+    return {"net": net, "cancel": cancel, "late": late}[a.role](a)
 
 
 if __name__ == "__main__":
