@@ -188,16 +188,33 @@ static int tp_ack_no_connect(sip_msg_t *msg)
 	return TP_ENF_APPLIED;
 }
 
+/* the ACK of a 2xx to an INVITE sent on a connection of its own (c's
+ * inv_conn_id): it goes there and ends it; else it connects nowhere */
+static int tp_ack_on_invite_conn(
+		sip_msg_t *msg, const tp_call_t *c, const tp_addr_t *hop)
+{
+	if(c == NULL || c->inv_conn_id == 0
+			|| tp_enf_pinnable(c->inv_conn_id, hop) <= 0)
+		return tp_ack_no_connect(msg);
+	tp_pin(msg, c->inv_conn_id);
+	tp_disown(c->inv_conn_id);
+	msg->fwd_send_flags.f |= SND_F_CON_CLOSE;
+	return TP_ENF_APPLIED;
+}
+
 /* a request within a dialog the module does not follow (persona dialog) */
 static int tp_enforce_untracked(
 		sip_msg_t *msg, const tp_binding_t *b, const tp_addr_t *hop)
 {
 	str cid = tp_enf_callid(msg);
 	tp_call_t c;
+	int ended;
 
-	if(msg->REQ_METHOD == METHOD_ACK)
-		return tp_ack_no_connect(msg);
-	if(tp_track_get(tp_calls_ended, cid.s, cid.len, &b->contact, &c) < 0)
+	ended = tp_track_get(tp_calls_ended, cid.s, cid.len, &b->contact, &c) > 0
+			&& c.expires >= time(NULL);
+	if(msg->REQ_METHOD == METHOD_ACK) /* (of a late re-INVITE's 2xx) */
+		return tp_ack_on_invite_conn(msg, ended ? &c : NULL, hop);
+	if(!ended)
 		return TP_ENF_NOTHING; /* a dialog the module never saw */
 	/* it crossed the dialog's end: a connection for it alone, not a
 	 * dialog's connection nobody would close */
@@ -224,7 +241,7 @@ static int tp_enforce_indialog_dialog(
 		return tp_ack_no_connect(msg);
 	if(msg->REQ_METHOD == METHOD_BYE) {
 		/* the dialog ends with this BYE: a connection for it alone */
-		tp_track_del(tp_calls, cid.s, cid.len, &b->contact, NULL);
+		tp_call_forget(&cid, &b->contact, NULL);
 		tp_arm_new(msg, b, hop, TP_ARM_NEW_TX, 0, c.attempt);
 		return TP_ENF_APPLIED;
 	}
@@ -246,13 +263,9 @@ static int tp_enforce_indialog_tx(
 	}
 	/* the ACK of a 2xx ends the INVITE's transaction on its connection;
 	 * the entry stays for a repeated ACK until the INVITE's tx is gone */
-	if(tp_track_get(tp_calls, cid.s, cid.len, &b->contact, &c) < 0
-			|| c.inv_conn_id == 0 || tp_enf_pinnable(c.inv_conn_id, hop) <= 0)
-		return tp_ack_no_connect(msg);
-	tp_pin(msg, c.inv_conn_id);
-	tp_disown(c.inv_conn_id);
-	msg->fwd_send_flags.f |= SND_F_CON_CLOSE;
-	return TP_ENF_APPLIED;
+	if(tp_track_get(tp_calls, cid.s, cid.len, &b->contact, &c) < 0)
+		return tp_ack_on_invite_conn(msg, NULL, hop);
+	return tp_ack_on_invite_conn(msg, &c, hop);
 }
 
 /* a terminating request within a dialog (or an ACK, or a CANCEL) */

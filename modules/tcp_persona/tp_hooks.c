@@ -108,14 +108,16 @@ int tp_release_conn(int conn_id)
 	return 1;
 }
 
-/* a request that crosses the end (an ACK behind the BYE, a re-INVITE
- * sent as the BYE was answered) is then told from one of a dialog the
- * module never saw */
+/* a request that crosses a dialog's end (an ACK behind the BYE, a
+ * re-INVITE sent as the BYE was answered) is then told from one of a
+ * dialog the module never saw; an attempt that failed had no dialog */
 static void tp_call_remember_end(
 		const char *callid, size_t len, const tp_call_t *c)
 {
 	tp_call_t e;
 
+	if(c->mode != TP_MODE_DIALOG)
+		return; /* the transaction persona needs no dialog's state */
 	memset(&e, 0, sizeof(e));
 	e.mode = c->mode;
 	e.ue = c->ue;
@@ -126,20 +128,30 @@ static void tp_call_remember_end(
 				callid);
 }
 
+int tp_call_forget(const str *callid, const tp_addr_t *ue, tp_call_t *out)
+{
+	tp_call_t c;
+
+	/* remembered as ended before it is forgotten: a worker between the
+	 * two would find neither */
+	if(tp_track_get(tp_calls, callid->s, callid->len, ue, &c) < 0)
+		return -1;
+	tp_call_remember_end(callid->s, callid->len, &c);
+	return tp_track_del(tp_calls, callid->s, callid->len, ue, out);
+}
+
 void tp_call_end(const str *callid, const tp_addr_t *ue)
 {
 	tp_call_t c;
 
-	if(tp_track_del(tp_calls, callid->s, callid->len, ue, &c) < 0)
+	if(tp_call_forget(callid, ue, &c) < 0)
 		return;
-	tp_call_remember_end(callid->s, callid->len, &c);
 	if(c.owned)
 		tp_release_conn(c.conn_id);
 }
 
 static void tp_call_gone(const char *callid, size_t len, const tp_call_t *c)
 {
-	tp_call_remember_end(callid, len, c);
 	if(c->owned)
 		tp_release_conn(c->conn_id);
 }
@@ -218,19 +230,37 @@ static tp_track_edit_result_t tp_edit_drop_invite(
 	return TP_EDIT_NONE;
 }
 
+/* persona dialog: a re-INVITE that came after its dialog ended; the ACK
+ * of its 2xx goes on its connection. Kept with the end, not as a live
+ * call: a request after it must not take the dialog for alive */
+static tp_track_edit_result_t tp_edit_late_invite_conn(
+		tp_call_t *c, int found, void *arg)
+{
+	tp_edit_arg_t *e = arg;
+
+	if(!found)
+		return TP_EDIT_NONE;
+	c->inv_conn_id = e->conn_id;
+	return TP_EDIT_STORE;
+}
+
 static void tp_track_leg(const tp_tx_t *tx, const tp_leg_t *l, int id)
 {
 	tp_edit_arg_t e = {tx, l, id};
+	tp_track_t *table = tp_calls;
 	tp_track_edit_f f;
 
-	if(l->kind == TP_LEG_NEW_DIALOG)
+	if(l->kind == TP_LEG_NEW_DIALOG) {
 		f = tp_edit_dialog_conn;
-	else if(tx->a.is_invite)
+	} else if(tx->a.is_invite && l->mode == TP_MODE_DIALOG) {
+		table = tp_calls_ended;
+		f = tp_edit_late_invite_conn;
+	} else if(tx->a.is_invite) {
 		f = tp_edit_invite_conn;
-	else
+	} else {
 		return;
-	if(tp_track_edit(tp_calls, tx->callid.s, tx->callid.len, &l->ue, f, &e)
-			< 0)
+	}
+	if(tp_track_edit(table, tx->callid.s, tx->callid.len, &l->ue, f, &e) < 0)
 		LM_ERR("call [%.*s]: no shared memory to track connection %d\n",
 				tx->callid.len, tx->callid.s, id);
 }

@@ -60,8 +60,8 @@ extern struct tm_binds tp_tmb;
 /*! longest a dialog is remembered without an end (backstop) */
 #define TP_CALL_MAX_SECS (12 * 3600)
 
-/*! how long an ended call is remembered: 64*T1, as long as the far end
- * may still send an ACK (for a retransmitted 2xx) */
+/*! how long an ended dialog is remembered: a request in flight at its
+ * end comes well within 64*T1 (as long as a transaction lasts) */
 #define TP_CALL_ENDED_SECS 32
 
 /*! loads tm, creates the tables, registers the tm, script, send and TCP
@@ -85,6 +85,10 @@ int tp_disown(int conn_id);
 /*! the module is done with a connection it owns: close it now (one it
  * does not own is left alone); \return 1 closed, -1 not owned */
 int tp_release_conn(int conn_id);
+
+/*! forgets the call (callid, ue), remembering that it ended (persona
+ * dialog); \return 1 and its last state in *out (may be NULL), or -1 */
+int tp_call_forget(const str *callid, const tp_addr_t *ue, tp_call_t *out);
 
 /*! ends the call (callid, ue): forgets it and closes the connection the
  * proxy opened for it */

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Requests that come after their dialog ended, as when they cross the BYE
 # (over UDP from the far end, two workers may take the ACK and the BYE in
-# either order): the ACK again and an UPDATE, once the BYE is answered.
-# Dialog: the late ACK opens no connection; the late UPDATE gets one of its
-# own, closed by the proxy after its answer (not a dialog connection that
-# nobody closes). Transaction: the same. Nothing is left afterwards.
+# either order): once the BYE is answered, the ACK again, then a re-INVITE
+# (with its ACK) and an UPDATE.
+# Dialog: the late ACK opens no connection; the late re-INVITE and UPDATE
+# get one each, closed by the proxy (not a dialog connection that nobody
+# closes). Transaction: the same. Nothing is left afterwards.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_wire.sh"
 tp_workdir
@@ -27,7 +28,7 @@ late_net() {
 
 tp_check "UE $UE1 (dialog) registers" tp_race_ue "$UE1" "Persona-Dialog/1.0"
 tp_check "UE $UE2 (transaction) registers" tp_race_ue "$UE2" "Persona-Transaction/1.0"
-tp_check "dialog UE: a call, then an ACK and an UPDATE after its BYE, answered" \
+tp_check "dialog UE: a call, then an ACK, a re-INVITE and an UPDATE after its BYE, answered" \
 	late_net "$UE1"
 tp_check "transaction UE: the same, answered" late_net "$UE2"
 sed 's/^/# /' "$TP_WORK/late-net.log"
@@ -40,21 +41,28 @@ head="open=proxy proxy=$P:\* ue=%s:$TP_UE_PORT msgs="
 
 l=$(lines "$UE1")
 echo "$l" | sed 's/^/# dialog: /'
-tp_eq "dialog: two proxy connections (the call, the late UPDATE)" 2 "$(grep -c . <<<"$l")"
-tp_check "dialog: the call on one, closed by the proxy after the BYE's 200" \
-	grep -qE "^$(printf "$head" "$UE1")INVITE,[^ ]*ACK,BYE,200/BYE calls=c[0-9]+ close=FIN-proxy$" <<<"$l"
-tp_check "dialog: the late UPDATE alone on the other, closed by the proxy" \
-	grep -qE "^$(printf "$head" "$UE1")UPDATE,200/UPDATE calls=c[0-9]+ close=FIN-proxy$" <<<"$l"
-tp_eq "dialog: the late ACK went nowhere (one ACK on the wire)" 1 "$(acks "$l")"
+tp_eq "dialog: three proxy connections (the call, the late re-INVITE, UPDATE)" 3 \
+	"$(grep -c . <<<"$l")"
+tp_eq "dialog: every one closed by the proxy" "" "$(grep -v 'close=FIN-proxy$' <<<"$l" | head -3)"
+tp_check "dialog: the call on one, closed after the BYE's 200" \
+	grep -qE "^$(printf "$head" "$UE1")INVITE,[^ ]*ACK,BYE,200/BYE calls=" <<<"$l"
+tp_check "dialog: the late re-INVITE and its ACK on one of their own" \
+	grep -qE "^$(printf "$head" "$UE1")INVITE,200/INVITE,ACK calls=" <<<"$l"
+tp_check "dialog: the late UPDATE alone on the other" \
+	grep -qE "^$(printf "$head" "$UE1")UPDATE,200/UPDATE calls=" <<<"$l"
+tp_eq "dialog: the late ACK went nowhere (two ACKs on the wire)" 2 "$(acks "$l")"
 
 l=$(lines "$UE2")
 echo "$l" | sed 's/^/# transaction: /'
-tp_eq "transaction: three proxy connections (INVITE, BYE, late UPDATE)" 3 "$(grep -c . <<<"$l")"
+tp_eq "transaction: four proxy connections (INVITE, BYE, late re-INVITE, UPDATE)" 4 \
+	"$(grep -c . <<<"$l")"
 tp_eq "transaction: every one closed by the proxy" "" \
 	"$(grep -v 'close=FIN-proxy$' <<<"$l" | head -3)"
+tp_eq "transaction: the call's INVITE and the late re-INVITE, each with its ACK, on one each" 2 \
+	"$(grep -cE "^$(printf "$head" "$UE2")INVITE,200/INVITE,ACK calls=" <<<"$l")"
 tp_check "transaction: the late UPDATE alone on one" \
 	grep -qE "^$(printf "$head" "$UE2")UPDATE,200/UPDATE calls=" <<<"$l"
-tp_eq "transaction: the late ACK went nowhere (one ACK on the wire)" 1 "$(acks "$l")"
+tp_eq "transaction: the late ACK went nowhere (two ACKs on the wire)" 2 "$(acks "$l")"
 
 for ue in "$UE1" "$UE2"; do
 	tp_eq "the module holds no connection to $ue afterwards" 0 \

@@ -23,10 +23,10 @@ two small peers can. They are minimal on purpose: only what the races need.
        BYE, a refused one (487) its ACK. Exits 0 when every call ended
        properly. Prints how often each side won.
   late  over UDP, an MT call to --aor, ended by a BYE; once the BYE is
-       answered, --after seconds later, the ACK again and (0.3 s later) an
-       UPDATE: both
-       come after the dialog's end, as when they cross the BYE. Exits 0
-       when the BYE and the UPDATE got a final answer. Prints one line.
+       answered, --after seconds later, the ACK again, then (0.5 s later) a
+       re-INVITE (and its ACK) and an UPDATE: all come after the dialog's
+       end, as when they cross the BYE. Exits 0 when the BYE got a 200 and
+       the late requests a final answer. Prints one line.
 """
 
 import argparse
@@ -276,15 +276,21 @@ def late(args):
         return 1
     n.dialog_from(got[1][1])
     n.send("ACK", 1)
+    time.sleep(0.2)  # the ACK goes before the BYE
     n.send("BYE", 2)
-    bye = n.finals([2]).get(2, ("none",))[0]
+    codes = [n.finals([2]).get(2, ("none",))[0]]
     time.sleep(args.after)
     n.send("ACK", 1)
-    time.sleep(0.3)  # the UPDATE's connection is not there for the ACK
-    n.send("UPDATE", 3)
-    update = n.finals([3]).get(3, ("none",))[0]
-    print("late: BYE %s UPDATE %s" % (bye, update), flush=True)
-    return 0 if bye == 200 and update != "none" else 1
+    time.sleep(0.5)  # the late requests' connections are not there for it
+    n.send("INVITE", 3)
+    codes.append(n.finals([3]).get(3, ("none",))[0])
+    if codes[-1] == 200:
+        n.send("ACK", 3)
+    time.sleep(0.2)
+    n.send("UPDATE", 4)
+    codes.append(n.finals([4]).get(4, ("none",))[0])
+    print("late: BYE %s re-INVITE %s UPDATE %s" % tuple(codes), flush=True)
+    return 0 if codes[0] == 200 and "none" not in codes else 1
 
 
 def main():
