@@ -33,11 +33,10 @@ typedef struct tp_key
 } tp_key_t;
 
 /* which bits of words 1..3 are the key (not the padding, nor what
- * follows the contact), and which of word 1 the af */
+ * follows the contact) */
 static const tp_bind_slot_t tp_key_bits = {.u = {.contact = {.af = 0xff,
 		.port = 0xffff, .ip = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 				0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}}};
-static const tp_bind_slot_t tp_af_bits = {.u = {.contact = {.af = 0xff}}};
 
 /* the contact starts word 1: the key words are the address's bytes */
 typedef union tp_key_bytes
@@ -87,6 +86,13 @@ static uint32_t tp_home_of(const tp_bind_table_t *t, const tp_key_t *k)
 	return tp_reduce(tp_key_hash(k, 0), t->slots);
 }
 
+/* a slot's tag from its key's hash: the low bits (the home takes the
+ * high ones), never 0 (empty) */
+static uint8_t tp_tag_of_hash(uint32_t h)
+{
+	return (uint8_t)(0x80 | (h & 0x7f));
+}
+
 static uint32_t tp_home(const tp_bind_table_t *t, const tp_addr_t *a)
 {
 	tp_key_t k;
@@ -131,10 +137,11 @@ tp_bind_table_t *tp_store_create(uint32_t cap)
 	t->cap = cap;
 	t->slots = cap + cap / 3 + 2; /* at most 3/4 full, one always empty */
 	t->s = tp_shm_zalloc((size_t)t->slots * sizeof(tp_bind_slot_t));
+	t->tags = tp_shm_zalloc(t->slots);
 	t->by_src = tp_shm_zalloc((size_t)t->slots * sizeof(uint64_t));
 	t->names = tp_shm_zalloc(TP_BIND_NAMES * sizeof(*t->names));
 	t->strs = tp_intern_create(10);
-	if(t->s == NULL || t->by_src == NULL || t->names == NULL
+	if(t->s == NULL || t->tags == NULL || t->by_src == NULL || t->names == NULL
 			|| t->strs == NULL) {
 		tp_store_destroy(t);
 		return NULL;
@@ -149,6 +156,8 @@ void tp_store_destroy(tp_bind_table_t *t)
 		tp_intern_destroy(t->strs);
 	if(t->s)
 		tp_shm_free(t->s);
+	if(t->tags)
+		tp_shm_free(t->tags);
 	if(t->by_src)
 		tp_shm_free(t->by_src);
 	if(t->names)
@@ -174,21 +183,28 @@ int tp_store_read(tp_bind_table_t *t, uint32_t i, tp_bind_slot_t *c)
 
 int tp_store_full(tp_bind_table_t *t, uint32_t i)
 {
-	return (__atomic_load_n(&t->s[i].w[1], __ATOMIC_ACQUIRE) & tp_af_bits.w[1])
-		   != 0;
+	return __atomic_load_n(&t->tags[i], __ATOMIC_ACQUIRE) != 0;
 }
 
-/* writes v's fields over slot i (under the lock) */
+/* writes v's fields over slot i, and its tag (under the lock). The tag
+ * comes after the fields: a reader that saw it reads the key it tags */
 static void tp_slot_write(tp_bind_table_t *t, uint32_t i, const tp_bind_slot_t *v)
 {
 	tp_bind_slot_t *s = &t->s[i];
 	uint32_t q = __atomic_load_n(&s->u.seq, __ATOMIC_RELAXED);
+	uint8_t tag = 0;
+	tp_key_t key;
 	int k;
 
+	if(v->u.contact.af) {
+		tp_key_of(&v->u.contact, &key);
+		tag = tp_tag_of_hash(tp_key_hash(&key, 0));
+	}
 	__atomic_store_n(&s->u.seq, q + 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&s->u.expires, v->u.expires, __ATOMIC_RELEASE);
 	for(k = 1; k < 6; k++)
 		__atomic_store_n(&s->w[k], v->w[k], __ATOMIC_RELEASE);
+	__atomic_store_n(&t->tags[i], tag, __ATOMIC_RELEASE);
 	__atomic_store_n(&s->u.seq, q + 2, __ATOMIC_RELEASE);
 }
 
@@ -231,11 +247,11 @@ static uint8_t tp_src_here_of(uint64_t w3)
 int tp_store_probe(tp_bind_table_t *t, const tp_addr_t *contact,
 		tp_bind_slot_t *c, int *no_src)
 {
-	uint32_t m = tp_moves_now(t, TP_MOVES_SLOTS), i, n;
+	uint32_t m = tp_moves_now(t, TP_MOVES_SLOTS), i, n, h;
 	uint32_t ms = tp_moves_now(t, TP_MOVES_SRC);
 	const tp_bind_slot_t *s;
-	uint64_t w1, w3;
-	uint8_t here = 1;
+	uint64_t home_w3 = 0;
+	uint8_t tag, want;
 	tp_key_t k;
 
 	if(no_src)
@@ -243,29 +259,39 @@ int tp_store_probe(tp_bind_table_t *t, const tp_addr_t *contact,
 	if(contact->af == 0)
 		return -1; /* no address: it would match an empty slot */
 	tp_key_of(contact, &k);
-	i = tp_home_of(t, &k);
-	/* the key words alone until they match; a key read while a writer
-	 * changes it may not match: a miss is checked below */
+	h = tp_key_hash(&k, 0);
+	i = tp_reduce(h, t->slots);
+	want = tp_tag_of_hash(h);
+	/* most UEs sit in their home slot: its lines are fetched while the
+	 * tags are (the slot may straddle two); its src_here is used on a
+	 * miss */
+	__builtin_prefetch(&t->s[i].w[1]);
+	__builtin_prefetch(&t->s[i].w[5]);
+	if(no_src)
+		home_w3 = __atomic_load_n(&t->s[i].w[3], __ATOMIC_ACQUIRE);
+	/* the tags until an empty slot; a slot whose tag matches, its key
+	 * words alone until they match. Either, read while a writer changes
+	 * it, may not match: a miss is checked below */
 	for(n = 0; n < t->slots; n++, i = tp_next(t, i)) {
+		tag = __atomic_load_n(&t->tags[i], __ATOMIC_ACQUIRE);
+		if(tag == 0)
+			break;
+		if(tag != want)
+			continue;
 		s = &t->s[i];
-		w1 = __atomic_load_n(&s->w[1], __ATOMIC_ACQUIRE);
-		w3 = __atomic_load_n(&s->w[3], __ATOMIC_ACQUIRE);
-		if(n == 0)
-			here = tp_src_here_of(w3);
-		if(tp_key_at(&k, w1, __atomic_load_n(&s->w[2], __ATOMIC_ACQUIRE),
-				   w3)) {
+		if(tp_key_at(&k, __atomic_load_n(&s->w[1], __ATOMIC_ACQUIRE),
+				   __atomic_load_n(&s->w[2], __ATOMIC_ACQUIRE),
+				   __atomic_load_n(&s->w[3], __ATOMIC_ACQUIRE))) {
 			if(!tp_store_read(t, i, c)
 					|| !tp_key_at(&k, c->w[1], c->w[2], c->w[3]))
 				return TP_STORE_RETRY;
 			return (int)i;
 		}
-		if((w1 & tp_af_bits.w[1]) == 0)
-			break;
 	}
 	/* a miss holds only if no UE moved back past the probe meanwhile; no
 	 * source here holds only if no source's list changed */
 	if(no_src)
-		*no_src = here == 0 && tp_still(t, TP_MOVES_SRC, ms);
+		*no_src = tp_src_here_of(home_w3) == 0 && tp_still(t, TP_MOVES_SRC, ms);
 	return tp_still(t, TP_MOVES_SLOTS, m) ? -1 : TP_STORE_RETRY;
 }
 

@@ -13,7 +13,9 @@
  * a lookup is one read from memory. Readers take no lock: each slot has a
  * sequence number, odd while a writer changes it, and table-wide ones
  * count removals that move slots back (linear probing without
- * tombstones) and changes of a source's list. A probe by contact that
+ * tombstones) and changes of a source's list. A probe by contact scans
+ * a byte per slot, a tag of its key, and reads the slots whose tag
+ * matches. A probe by contact that
  * hits needs no more; one that misses holds only if no slot moved
  * meanwhile, a probe by source only if neither count changed: else it is
  * retried. Writers hold the table's one
@@ -87,6 +89,10 @@ struct tp_bind_table
 {
 	/* read by every lookup, written only at creation */
 	tp_bind_slot_t *s;
+	/* a byte per slot: 0 empty, else 0x80 | 7 bits of its key's hash. A
+	 * probe scans these (64 slots a cache line) and reads only the slots
+	 * whose tag matches: a miss costs a line, not the cluster's slots */
+	uint8_t *tags;
 	uint64_t *by_src; /* (fingerprint << 32) | (slot + 1), 0: empty */
 	char (*names)[TP_NAME_MAX + 1];
 	tp_intern_t *strs;

@@ -105,7 +105,8 @@ static void expect(int got, const tp_binding_t *out, int k, const char *what,
 }
 
 /* the table's own invariants: every UE is found from its home slot where
- * it sits, the count is right, and each slot's src_here counts the UEs
+ * it sits (so its tag is its key's), a slot's tag is 0 exactly when it is
+ * empty, the count is right, and each slot's src_here counts the UEs
  * indexed by a source whose home it is (a slot's, not a UE's: removals
  * that move UEs must leave it) */
 static void check_structure(tp_bind_table_t *t, int op)
@@ -119,6 +120,9 @@ static void check_structure(tp_bind_table_t *t, int op)
 	memset(want, 0, sizeof(want));
 	for(p = 0; p < t->slots; p++) {
 		ck_assert(tp_store_read(t, p, &c));
+		ck_assert_msg(tp_store_full(t, p) == (c.u.contact.af != 0),
+				"op %d: slot %u's tag says %s", op, p,
+				tp_store_full(t, p) ? "full" : "empty");
 		if(c.u.contact.af == 0)
 			continue;
 		n++;
