@@ -97,7 +97,10 @@ static void tp_arm_new(sip_msg_t *msg, const tp_binding_t *b,
 	tp_hooks_arm(msg, &a);
 }
 
-static void tp_arm_end(sip_msg_t *msg, const tp_binding_t *b)
+/* the BYE of the call's attempt: its answer ends that attempt's entry,
+ * not one a new INVITE with the Call-ID put there meanwhile */
+static void tp_arm_end(
+		sip_msg_t *msg, const tp_binding_t *b, unsigned int attempt)
 {
 	tp_arm_t a;
 
@@ -105,6 +108,7 @@ static void tp_arm_end(sip_msg_t *msg, const tp_binding_t *b)
 	a.kind = TP_ARM_END_DIALOG;
 	a.mode = b->mode;
 	a.ue = b->contact;
+	a.attempt = attempt;
 	tp_hooks_arm(msg, &a);
 }
 
@@ -234,14 +238,14 @@ static int tp_enforce_indialog_dialog(
 	if(c.conn_id != 0 && tp_enf_pinnable(c.conn_id, hop) > 0) {
 		tp_pin(msg, c.conn_id);
 		if(msg->REQ_METHOD == METHOD_BYE)
-			tp_arm_end(msg, b);
+			tp_arm_end(msg, b, c.attempt);
 		return TP_ENF_APPLIED;
 	}
 	if(msg->REQ_METHOD == METHOD_ACK)
 		return tp_ack_no_connect(msg);
 	if(msg->REQ_METHOD == METHOD_BYE) {
 		/* the dialog ends with this BYE: a connection for it alone */
-		tp_call_forget(&cid, &b->contact, NULL);
+		tp_call_forget(&cid, &b->contact, c.attempt, NULL);
 		tp_arm_new(msg, b, hop, TP_ARM_NEW_TX, 0, c.attempt);
 		return TP_ENF_APPLIED;
 	}
@@ -354,7 +358,7 @@ static int tp_enforce_mo_dialog(sip_msg_t *msg, const tp_binding_t *b)
 		tp_disown(c.conn_id);
 		tp_close_after_reply(msg);
 	}
-	tp_arm_end(msg, b);
+	tp_arm_end(msg, b, c.attempt);
 	return TP_ENF_APPLIED;
 }
 

@@ -124,27 +124,32 @@ static void tp_call_remember_end(
 	e.attempt = c->attempt;
 	e.expires = time(NULL) + TP_CALL_ENDED_SECS;
 	if(tp_track_set(tp_calls_ended, callid, len, &e) < 0)
-		LM_DBG("no shared memory to remember the end of [%.*s]\n", (int)len,
-				callid);
+		LM_WARN("no shared memory to remember the end of [%.*s]: a request"
+				" crossing its BYE gets stock handling\n",
+				(int)len, callid);
 }
 
-int tp_call_forget(const str *callid, const tp_addr_t *ue, tp_call_t *out)
+int tp_call_forget(const str *callid, const tp_addr_t *ue,
+		unsigned int attempt, tp_call_t *out)
 {
 	tp_call_t c;
 
 	/* remembered as ended before it is forgotten: a worker between the
-	 * two would find neither */
-	if(tp_track_get(tp_calls, callid->s, callid->len, ue, &c) < 0)
+	 * two would find neither. Only that attempt's: a new INVITE with the
+	 * Call-ID may have replaced it */
+	if(tp_track_get(tp_calls, callid->s, callid->len, ue, &c) < 0
+			|| c.attempt != attempt)
 		return -1;
 	tp_call_remember_end(callid->s, callid->len, &c);
-	return tp_track_del(tp_calls, callid->s, callid->len, ue, out);
+	return tp_track_del_if(
+			tp_calls, callid->s, callid->len, ue, attempt, 0, out);
 }
 
-void tp_call_end(const str *callid, const tp_addr_t *ue)
+void tp_call_end(const str *callid, const tp_addr_t *ue, unsigned int attempt)
 {
 	tp_call_t c;
 
-	if(tp_call_forget(callid, ue, &c) < 0)
+	if(tp_call_forget(callid, ue, attempt, &c) < 0)
 		return;
 	if(c.owned)
 		tp_release_conn(c.conn_id);
@@ -189,12 +194,16 @@ typedef struct tp_edit_arg
 } tp_edit_arg_t;
 
 /* the dialog's connection is the leg's new one (a retry replaces the
- * entry of the attempt before it) */
+ * entry of the attempt before it). A reopened one only while its dialog
+ * is there: one ended meanwhile (a BYE crossed the request) or replaced
+ * by a new attempt must not come back */
 static tp_track_edit_result_t tp_edit_dialog_conn(
 		tp_call_t *c, int found, void *arg)
 {
 	tp_edit_arg_t *e = arg;
 
+	if(e->l->reopen && (!found || c->attempt != e->tx->a.attempt))
+		return TP_EDIT_NONE;
 	c->conn_id = e->conn_id;
 	c->owned = 1;
 	c->inv_conn_id = 0;
@@ -244,11 +253,13 @@ static tp_track_edit_result_t tp_edit_late_invite_conn(
 	return TP_EDIT_STORE;
 }
 
-static void tp_track_leg(const tp_tx_t *tx, const tp_leg_t *l, int id)
+/* \return what the edit did (TP_EDIT_NONE: not tracked), or -1 */
+static int tp_track_leg(const tp_tx_t *tx, const tp_leg_t *l, int id)
 {
 	tp_edit_arg_t e = {tx, l, id};
 	tp_track_t *table = tp_calls;
 	tp_track_edit_f f;
+	int r;
 
 	if(l->kind == TP_LEG_NEW_DIALOG) {
 		f = tp_edit_dialog_conn;
@@ -258,11 +269,13 @@ static void tp_track_leg(const tp_tx_t *tx, const tp_leg_t *l, int id)
 	} else if(tx->a.is_invite) {
 		f = tp_edit_invite_conn;
 	} else {
-		return;
+		return TP_EDIT_NONE;
 	}
-	if(tp_track_edit(table, tx->callid.s, tx->callid.len, &l->ue, f, &e) < 0)
+	r = tp_track_edit(table, tx->callid.s, tx->callid.len, &l->ue, f, &e);
+	if(r < 0)
 		LM_ERR("call [%.*s]: no shared memory to track connection %d\n",
 				tx->callid.len, tx->callid.s, id);
+	return r;
 }
 
 /* the leg's dialog never came to be (refused, unanswered): forgotten if
@@ -396,7 +409,14 @@ static void tp_on_sent(struct cell *t, tp_tx_t *tx, struct tmcb_params *ps)
 		return;
 	tp_own(id, tx, l);
 	ps->t_rbuf->dst.id = id; /* CANCEL and tm's ACK go there too */
-	tp_track_leg(tx, l, id);
+	if(tp_track_leg(tx, l, id) == TP_EDIT_NONE && l->reopen) {
+		/* its dialog ended (or was replaced) meanwhile: a connection for
+		 * this transaction alone, closed like one (before TP_LEG_SENT
+		 * shows the leg to the answer's process) */
+		l->reopen = 0;
+		l->kind = TP_LEG_NEW_TX;
+		tp_track_leg(tx, l, id);
+	}
 	__atomic_store_n(&l->conn_id, id, __ATOMIC_SEQ_CST);
 	if(__atomic_fetch_or(&l->state, TP_LEG_SENT, __ATOMIC_SEQ_CST)
 			& TP_LEG_FINAL) {
@@ -441,7 +461,10 @@ static void tp_on_answer(struct cell *t, tp_tx_t *tx, struct tmcb_params *ps)
 	if(ps->code < 200 || ps->rpl == NULL || tp_is_cancel_reply(ps->rpl))
 		return; /* provisional, or the CANCEL's */
 	if(tx->a.kind == TP_ARM_END_DIALOG) {
-		tp_call_end(&tx->callid, &tx->a.ue);
+		/* a challenged BYE is sent again, with credentials: its dialog
+		 * lives on */
+		if(ps->code != 401 && ps->code != 407)
+			tp_call_end(&tx->callid, &tx->a.ue, tx->a.attempt);
 		return;
 	}
 	if((b = tp_answer_leg(tx)) < 0)
@@ -467,7 +490,8 @@ static void tp_on_destroy(struct cell *t, tp_tx_t *tx)
 	if(tx->a.kind == TP_ARM_END_DIALOG) {
 		/* a BYE never answered ends the call too (a no-op after its
 		 * answer did) */
-		tp_call_end(&tx->callid, &tx->a.ue);
+		if(t->uas.status != 401 && t->uas.status != 407)
+			tp_call_end(&tx->callid, &tx->a.ue, tx->a.attempt);
 		return;
 	}
 	for(b = 0; b < tx->nlegs; b++) {

@@ -86,13 +86,15 @@ int tp_disown(int conn_id);
  * does not own is left alone); \return 1 closed, -1 not owned */
 int tp_release_conn(int conn_id);
 
-/*! forgets the call (callid, ue), remembering that it ended (persona
- * dialog); \return 1 and its last state in *out (may be NULL), or -1 */
-int tp_call_forget(const str *callid, const tp_addr_t *ue, tp_call_t *out);
+/*! forgets the call (callid, ue) while it is that attempt's,
+ * remembering that it ended (persona dialog); \return 1 and its last
+ * state in *out (may be NULL), or -1 */
+int tp_call_forget(const str *callid, const tp_addr_t *ue,
+		unsigned int attempt, tp_call_t *out);
 
-/*! ends the call (callid, ue): forgets it and closes the connection the
- * proxy opened for it */
-void tp_call_end(const str *callid, const tp_addr_t *ue);
+/*! ends the call (callid, ue) of that attempt: forgets it and closes
+ * the connection the proxy opened for it */
+void tp_call_end(const str *callid, const tp_addr_t *ue, unsigned int attempt);
 
 /*! ends one attempt of a dialog (all its UEs): forgets it and closes the
  * connections the proxy opened for it; a later attempt is left alone */

@@ -83,6 +83,7 @@ for ue in "$UE1" "$UE2"; do
 done
 tp_eq "no proxy connection to a UE is left open" 0 \
 	"$(ss -Htn state established "( src $P )" | awk -v p=":$TP_PROXY_PORT" '$3 !~ p"$"' | grep -c .)"
+tp_check "shared memory is read (kamcmd core.shmmem)" test -n "$before" -a -n "$after"
 tp_eq "shared memory back to where it was before the calls, the dialogs' ends forgotten ($before -> $after)" \
 	"$before" "$after"
 tp_eq "no send went out without a connection of its own (module warnings)" 0 \

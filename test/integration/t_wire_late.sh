@@ -5,12 +5,14 @@
 # (with its ACK) and an UPDATE.
 # Dialog: the late ACK opens no connection; the late re-INVITE and UPDATE
 # get one each, closed by the proxy (not a dialog connection that nobody
-# closes). Transaction: the same. Nothing is left afterwards.
+# closes). Transaction: the same. A BYE answered 401 does not end the
+# dialog: the BYE sent again rides its connection. Nothing is left
+# afterwards.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_wire.sh"
 tp_workdir
 
-read -r UE1 UE2 _ <<<"$TP_UE_IPS"
+read -r UE1 UE2 UE3 _ <<<"$TP_UE_IPS"
 P=$TP_PROXY_IP
 NET_LATE_PORT=5065
 
@@ -31,6 +33,10 @@ tp_check "UE $UE2 (transaction) registers" tp_race_ue "$UE2" "Persona-Transactio
 tp_check "dialog UE: a call, then an ACK, a re-INVITE and an UPDATE after its BYE, answered" \
 	late_net "$UE1"
 tp_check "transaction UE: the same, answered" late_net "$UE2"
+tp_check "UE $UE3 (dialog, answers a call's first BYE 401) registers" \
+	tp_race_ue "$UE3" "Persona-Dialog/1.0" --challenge-bye
+tp_check "dialog UE that challenges the BYE: the same, the BYE sent again" \
+	late_net "$UE3"
 sed 's/^/# /' "$TP_WORK/late-net.log"
 sleep 6 # tm's wait timer: every transaction is gone
 tp_check "the capture is written" tp_capture_stop
@@ -64,7 +70,15 @@ tp_check "transaction: the late UPDATE alone on one" \
 	grep -qE "^$(printf "$head" "$UE2")UPDATE,200/UPDATE calls=" <<<"$l"
 tp_eq "transaction: the late ACK went nowhere (two ACKs on the wire)" 2 "$(acks "$l")"
 
-for ue in "$UE1" "$UE2"; do
+l=$(lines "$UE3")
+echo "$l" | sed 's/^/# challenged BYE: /'
+tp_check "challenged BYE: the call, both BYEs too, on one connection, closed after the 200" \
+	grep -qE "^$(printf "$head" "$UE3")INVITE,[^ ]*ACK,BYE,401/BYE,BYE,200/BYE calls=c[0-9]+ close=FIN-proxy$" <<<"$l"
+tp_eq "challenged BYE: three proxy connections (the call, the late re-INVITE, UPDATE)" 3 \
+	"$(grep -c . <<<"$l")"
+tp_eq "challenged BYE: every one closed by the proxy" "" "$(grep -v 'close=FIN-proxy$' <<<"$l" | head -3)"
+
+for ue in "$UE1" "$UE2" "$UE3"; do
 	tp_eq "the module holds no connection to $ue afterwards" 0 \
 		"$(tp_kamcmd tcp_persona.binding "$ue:$TP_UE_PORT" | grep -c 'owner: ')"
 done

@@ -10,7 +10,8 @@ two small peers can. They are minimal on purpose: only what the races need.
        an INVITE (initial or re-INVITE) 200 at once, ACK nothing, anything
        else 200. With --delay S an initial INVITE gets 180 at once and its
        200 S seconds later, unless a CANCEL comes first (200 to the CANCEL,
-       487 to the INVITE). Runs for --life seconds.
+       487 to the INVITE). With --challenge-bye the first BYE of a call
+       gets 401. Runs for --life seconds.
   net  over UDP, places an MT call to --aor through the proxy and races:
        re-INVITE and UPDATE sent together, then re-INVITE and BYE sent
        together; waits for a final answer to each. Exits 0 when every
@@ -25,7 +26,8 @@ two small peers can. They are minimal on purpose: only what the races need.
   late  over UDP, an MT call to --aor, ended by a BYE; once the BYE is
        answered, --after seconds later, the ACK again, then (0.5 s later) a
        re-INVITE (and its ACK) and an UPDATE: all come after the dialog's
-       end, as when they cross the BYE. Exits 0 when the BYE got a 200 and
+       end, as when they cross the BYE. A BYE answered 401 is sent again
+       first. Exits 0 when the BYE got a 200 and
        the late requests a final answer. Prints one line.
 """
 
@@ -77,7 +79,7 @@ async def ue_ring(writer, first, hdrs, contact, totag, delay):
     writer.write(answer(first, hdrs, 200, "OK", contact, totag))
 
 
-async def ue_serve(reader, writer, contact, stats, delay=0):
+async def ue_serve(reader, writer, contact, stats, delay=0, challenged=None):
     buf = b""
     ringing = {}  # Call-ID -> (task, first, hdrs, totag)
     while True:
@@ -100,6 +102,13 @@ async def ue_serve(reader, writer, contact, stats, delay=0):
                     ue_ring(writer, first, hdrs, contact, totag, delay))
                 ringing[cid] = (task, first, hdrs, totag)
                 continue
+            if method == "BYE" and challenged is not None \
+                    and cid not in challenged:
+                challenged.add(cid)  # the first BYE of a call: 401
+                writer.write(answer(first, hdrs, 401, "Unauthorized",
+                                    contact, totag))
+                await writer.drain()
+                continue
             writer.write(answer(first, hdrs, 200, "OK", contact, totag))
             if method == "CANCEL" and cid in ringing:
                 task, ifirst, ihdrs, itag = ringing.pop(cid)
@@ -114,8 +123,9 @@ async def ue_serve(reader, writer, contact, stats, delay=0):
 async def ue(args):
     contact = "sip:%s@%s:%d;transport=tcp" % (args.user, args.ip, args.port)
     stats = {}
+    challenged = set() if args.challenge_bye else None
     server = await asyncio.start_server(
-        lambda r, w: ue_serve(r, w, contact, stats, args.delay),
+        lambda r, w: ue_serve(r, w, contact, stats, args.delay, challenged),
         args.ip, args.port)
     reader, writer = await asyncio.open_connection(
         args.proxy, args.proxy_port, local_addr=(args.ip, 0))
@@ -138,7 +148,8 @@ async def ue(args):
         return 1
     print("registered %s UA=%s" % (args.user, args.ua), flush=True)
     # requests on the registration connection are answered there too
-    reg_task = asyncio.ensure_future(ue_serve(reader, writer, contact, stats))
+    reg_task = asyncio.ensure_future(
+        ue_serve(reader, writer, contact, stats, 0, challenged))
     await asyncio.sleep(args.life)
     reg_task.cancel()
     server.close()
@@ -279,18 +290,23 @@ def late(args):
     time.sleep(0.2)  # the ACK goes before the BYE
     n.send("BYE", 2)
     codes = [n.finals([2]).get(2, ("none",))[0]]
+    cseq = 3
+    if codes[0] == 401:  # sent again (no credentials needed here)
+        n.send("BYE", cseq)
+        codes[0] = "401,%s" % (n.finals([cseq]).get(cseq, ("none",))[0],)
+        cseq += 1
     time.sleep(args.after)
     n.send("ACK", 1)
     time.sleep(0.5)  # the late requests' connections are not there for it
-    n.send("INVITE", 3)
-    codes.append(n.finals([3]).get(3, ("none",))[0])
+    n.send("INVITE", cseq)
+    codes.append(n.finals([cseq]).get(cseq, ("none",))[0])
     if codes[-1] == 200:
-        n.send("ACK", 3)
+        n.send("ACK", cseq)
     time.sleep(0.2)
-    n.send("UPDATE", 4)
-    codes.append(n.finals([4]).get(4, ("none",))[0])
+    n.send("UPDATE", cseq + 1)
+    codes.append(n.finals([cseq + 1]).get(cseq + 1, ("none",))[0])
     print("late: BYE %s re-INVITE %s UPDATE %s" % tuple(codes), flush=True)
-    return 0 if codes[0] == 200 and "none" not in codes else 1
+    return 0 if str(codes[0]) in ("200", "401,200") and "none" not in codes else 1
 
 
 def main():
@@ -307,6 +323,7 @@ def main():
     p.add_argument("--calls", type=int, default=20)
     p.add_argument("--delay", type=float, default=0)
     p.add_argument("--after", type=float, default=0.5)
+    p.add_argument("--challenge-bye", action="store_true")
     a = p.parse_args()
     if a.role == "ue":
         return asyncio.run(ue(a))
