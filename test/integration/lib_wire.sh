@@ -205,6 +205,19 @@ tp_race_ue() {
 	return 1
 }
 
+# tp_check_nothing_left UE_IP...: the module holds no connection to any
+# of the UEs, and no proxy connection to a UE is open (on the wire)
+tp_check_nothing_left() {
+	local ue
+	for ue in "$@"; do
+		tp_eq "the module holds no connection to $ue afterwards" 0 \
+			"$(tp_kamcmd tcp_persona.binding "$ue:$TP_UE_PORT" | grep -c 'owner: ')"
+	done
+	tp_eq "no proxy connection to a UE is left open" 0 \
+		"$(ss -Htn state established "( src $TP_PROXY_IP )" |
+			awk -v p=":$TP_PROXY_PORT" '$3 !~ p"$"' | grep -c .)"
+}
+
 # tp_ue_user IP: the AoR user of the UE on IP (127.0.0.81 -> ue81)
 tp_ue_user() {
 	echo "ue${1##*.}"

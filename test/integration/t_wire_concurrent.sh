@@ -77,12 +77,7 @@ t=$(tp_ladder --only-ue "$UE2" | tp_ladder_mask | grep ' open=proxy ' | cut -d' 
 tp_eq "transaction: two proxy connections per call" "$((2 * CALLS))" "$(grep -c . <<<"$t")"
 tp_eq "transaction: each carries one transaction and is closed by the proxy" "" \
 	"$(grep -vE "^open=proxy proxy=$P:\* ue=$UE2:$TP_UE_PORT ($tx_inv|$tx_bye)\$" <<<"$t" | head -3)"
-for ue in "$UE1" "$UE2"; do
-	tp_eq "the module holds no connection to $ue afterwards" 0 \
-		"$(tp_kamcmd tcp_persona.binding "$ue:$TP_UE_PORT" | grep -c 'owner: ')"
-done
-tp_eq "no proxy connection to a UE is left open" 0 \
-	"$(ss -Htn state established "( src $P )" | awk -v p=":$TP_PROXY_PORT" '$3 !~ p"$"' | grep -c .)"
+tp_check_nothing_left "$UE1" "$UE2"
 tp_check "shared memory is read (kamcmd core.shmmem)" test -n "$before" -a -n "$after"
 tp_eq "shared memory back to where it was before the calls, the dialogs' ends forgotten ($before -> $after)" \
 	"$before" "$after"

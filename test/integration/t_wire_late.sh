@@ -78,10 +78,5 @@ tp_eq "challenged BYE: three proxy connections (the call, the late re-INVITE, UP
 	"$(grep -c . <<<"$l")"
 tp_eq "challenged BYE: every one closed by the proxy" "" "$(grep -v 'close=FIN-proxy$' <<<"$l" | head -3)"
 
-for ue in "$UE1" "$UE2" "$UE3"; do
-	tp_eq "the module holds no connection to $ue afterwards" 0 \
-		"$(tp_kamcmd tcp_persona.binding "$ue:$TP_UE_PORT" | grep -c 'owner: ')"
-done
-tp_eq "no proxy connection to a UE is left open" 0 \
-	"$(ss -Htn state established "( src $P )" | awk -v p=":$TP_PROXY_PORT" '$3 !~ p"$"' | grep -c .)"
+tp_check_nothing_left "$UE1" "$UE2" "$UE3"
 tp_done

@@ -66,10 +66,5 @@ tp_eq "CANCEL races: each one call, ended (487 and ACK, or BYE and 200; the ACK 
 	"$(grep -vE "^open=proxy proxy=$P:\* ue=$UE2:$TP_UE_PORT msgs=INVITE,[^ ]*(487/INVITE,ACK|BYE,200/BYE|BYE,200/BYE,ACK|BYE,ACK,200/BYE) calls=c[0-9]+ close=FIN-proxy\$" <<<"$l" | head -3)"
 echo "$l" | sed 's/^open=proxy.* msgs=/# cancel race: /; s/ calls=.*//' | sort | uniq -c | sed 's/^/# /'
 
-for ue in "$UE1" "$UE2" "$UE3"; do
-	tp_eq "the module holds no connection to $ue afterwards" 0 \
-		"$(tp_kamcmd tcp_persona.binding "$ue:$TP_UE_PORT" | grep -c 'owner: ')"
-done
-tp_eq "no proxy connection to a UE is left open" 0 \
-	"$(ss -Htn state established "( src $P )" | awk -v p=":$TP_PROXY_PORT" '$3 !~ p"$"' | grep -c .)"
+tp_check_nothing_left "$UE1" "$UE2" "$UE3"
 tp_done
