@@ -244,6 +244,19 @@ static uint8_t tp_src_here_of(uint64_t w3)
 	return s.u.src_here;
 }
 
+#ifdef TP_STANDALONE
+void (*tp_store_probe_hook)(tp_bind_table_t *t, uint32_t i);
+#define TP_PROBE_HOOK(t, i)           \
+	do {                              \
+		if(tp_store_probe_hook)       \
+			tp_store_probe_hook(t, i); \
+	} while(0)
+#else
+#define TP_PROBE_HOOK(t, i) \
+	do {                    \
+	} while(0)
+#endif
+
 int tp_store_probe(tp_bind_table_t *t, const tp_addr_t *contact,
 		tp_bind_slot_t *c, int *no_src)
 {
@@ -274,6 +287,7 @@ int tp_store_probe(tp_bind_table_t *t, const tp_addr_t *contact,
 	 * it, may not match: a miss is checked below */
 	for(n = 0; n < t->slots; n++, i = tp_next(t, i)) {
 		tag = __atomic_load_n(&t->tags[i], __ATOMIC_ACQUIRE);
+		TP_PROBE_HOOK(t, i);
 		if(tag == 0)
 			break;
 		if(tag != want)

@@ -137,6 +137,12 @@ int tp_store_full(tp_bind_table_t *t, uint32_t i);
 int tp_store_probe(tp_bind_table_t *t, const tp_addr_t *contact,
 		tp_bind_slot_t *c, int *no_src);
 
+#ifdef TP_STANDALONE
+/*! tests only: called by tp_store_probe() right after it read slot i's
+ * tag, so that a test can change the table at that point of a probe */
+extern void (*tp_store_probe_hook)(tp_bind_table_t *t, uint32_t i);
+#endif
+
 /*! the slot of the UE registered last from src (the head of its list);
  * \return as tp_store_probe, or TP_STORE_LOCKED when the source IP is
  * out of line and the caller does not hold the lock (locked 0) */

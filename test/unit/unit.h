@@ -30,5 +30,6 @@ TCase *tp_tcase_observe(void);
 TCase *tp_tcase_moconn(void);
 TCase *tp_tcase_profile_rule(void);
 TCase *tp_tcase_bind_model(void);
+TCase *tp_tcase_bind_interleave(void);
 
 #endif
