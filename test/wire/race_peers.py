@@ -215,17 +215,25 @@ class Net:
         self.ruri = re.search(r"<([^>]*)>", hdrs["contact"][0]).group(1)
         self.routes = list(reversed(hdrs.get("record-route", [])))
 
+    def establish(self, role):
+        """INVITE (CSeq 1), its 200, the ACK, and 0.2 s for the ACK to go
+        through before what follows; False (and one line) if not
+        answered 200."""
+        self.send("INVITE", 1)
+        got = self.finals([1])
+        if got.get(1, (0,))[0] != 200:
+            print("%s: INVITE answered %s" % (role, got.get(1, ("nothing",))[0]))
+            return False
+        self.dialog_from(got[1][1])
+        self.send("ACK", 1)
+        time.sleep(0.2)
+        return True
+
 
 def net(args):
     n = Net(args)
-    n.send("INVITE", 1)
-    got = n.finals([1])
-    if got.get(1, (0,))[0] != 200:
-        print("net: INVITE answered %s" % (got.get(1, ("nothing",))[0],))
+    if not n.establish("net"):
         return 1
-    n.dialog_from(got[1][1])
-    n.send("ACK", 1)
-    time.sleep(0.2)
     n.send("INVITE", 2)
     n.send("UPDATE", 3)
     got = n.finals([2, 3])
@@ -280,14 +288,8 @@ def cancel(args):
 
 def late(args):
     n = Net(args)
-    n.send("INVITE", 1)
-    got = n.finals([1])
-    if got.get(1, (0,))[0] != 200:
-        print("late: INVITE answered %s" % (got.get(1, ("nothing",))[0],))
+    if not n.establish("late"):  # (its ACK goes before the BYE)
         return 1
-    n.dialog_from(got[1][1])
-    n.send("ACK", 1)
-    time.sleep(0.2)  # the ACK goes before the BYE
     n.send("BYE", 2)
     codes = [n.finals([2]).get(2, ("none",))[0]]
     cseq = 3
