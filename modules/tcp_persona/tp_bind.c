@@ -121,7 +121,6 @@ static void tp_slot_from(const tp_binding_t *b, tp_bind_cold_t *cold,
 	v->u.contact.port = b->contact.port;
 	memcpy(v->u.contact.ip, b->contact.ip, b->contact.af == 4 ? 4 : 16);
 	v->u.expires = (uint32_t)b->expires;
-	v->u.mode = (uint8_t)b->mode;
 	v->u.node = b->node;
 	v->u.reg_conn_id = b->reg_conn_id;
 	v->u.rule_no = (uint16_t)rule_no;
@@ -132,6 +131,7 @@ static void tp_slot_from(const tp_binding_t *b, tp_bind_cold_t *cold,
 											 ? TP_F_BY_SRC
 											 : 0)
 						   | (b->observe ? TP_F_OBSERVE : 0));
+	tp_slot_set_mode(v, b->mode);
 }
 
 int tp_bind_fill(tp_bind_table_t *t, const tp_bind_slot_t *c, tp_binding_t *b,
@@ -143,7 +143,7 @@ int tp_bind_fill(tp_bind_table_t *t, const tp_bind_slot_t *c, tp_binding_t *b,
 		return TP_STORE_LOCKED;
 	b->contact = c->u.contact;
 	tp_store_source(c, &b->source);
-	b->mode = (tp_mode_t)c->u.mode;
+	b->mode = tp_slot_mode(c);
 	b->observe = !!(c->u.flags & TP_F_OBSERVE);
 	b->reg_conn_id = c->u.reg_conn_id;
 	b->node = c->u.node;
@@ -308,6 +308,7 @@ int tp_bind_del_if(tp_bind_table_t *t, const tp_addr_t *contact,
 typedef enum tp_get_how
 {
 	TP_GET_DST,			 /* by contact, else by source */
+	TP_GET_DST_SRC,		 /* by source: the lookup by contact missed */
 	TP_GET_SRC,			 /* by source, else by contact */
 	TP_GET_CONTACT_FROM, /* by contact, if registered from src's IP */
 	TP_GET_HAS			 /* by contact, live or not */
@@ -361,6 +362,8 @@ static inline int tp_get_once(tp_bind_table_t *t, const tp_addr_t *a,
 			if((c->u.flags & TP_F_SRC_IP) && !locked)
 				return TP_STORE_LOCKED;
 			return tp_store_source_ip_is(c, src) ? i : -1;
+		case TP_GET_DST_SRC:
+			return tp_by_source(t, a, now, c, locked);
 		case TP_GET_SRC:
 			if((i = tp_by_source(t, a, now, c, locked)) != -1)
 				return i;
@@ -426,6 +429,9 @@ int tp_bind_get_dst(
 		return 1;
 	if(i == -1 && no_src)
 		return -1;
+	/* no live UE of that contact: by source alone, not by contact again */
+	if(i == -1 || (i >= 0 && !tp_live(&c, now)))
+		return tp_get(t, dst, NULL, now, TP_GET_DST_SRC, out);
 	return tp_get(t, dst, NULL, now, TP_GET_DST, out);
 }
 

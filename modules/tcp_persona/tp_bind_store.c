@@ -9,6 +9,9 @@
 
 #include <stddef.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/random.h>
 
 #include "tp_bind_store.h"
 
@@ -55,22 +58,51 @@ static void tp_key_of(const tp_addr_t *a, tp_key_t *k)
 
 	u.a.af = a->af;
 	u.a.port = a->port;
-	memcpy(u.a.ip, a->ip, a->af == 4 ? 4 : 16);
+	if(a->af == 4)
+		memcpy(u.a.ip, a->ip, 4);
+	else
+		memcpy(u.a.ip, a->ip, 16);
 	k->w[0] = u.w[0] & tp_key_bits.w[1];
 	k->w[1] = u.w[1] & tp_key_bits.w[2];
 	k->w[2] = u.w[2] & tp_key_bits.w[3];
 }
 
-static uint32_t tp_key_hash(const tp_key_t *k, uint64_t seed)
+/* the key's hash under one of the table's secret keys: NH (a product of
+ * sums, universal over the keys) folded to 64 bits, then mixed. The
+ * high half gives the home (and a source's fingerprint), the low half the
+ * tag and the lane: apart at any table size. Keys chosen at random when
+ * the table is made: no one can compute contacts that share a home, and
+ * address ranges numbered in order (a carrier's pool) spread as random
+ * ones do */
+static uint64_t tp_key_hash(const tp_key_t *k, const uint64_t *key)
 {
-	uint64_t h = seed ^ (k->w[0] * 0x9e3779b97f4a7c15ull)
-				 ^ (k->w[1] * 0xc2b2ae3d27d4eb4full)
-				 ^ (k->w[2] * 0x165667b19e3779f9ull);
+	uint64_t h;
+#ifdef __SIZEOF_INT128__
+	unsigned __int128 p =
+			(unsigned __int128)(k->w[0] + key[0]) * (k->w[1] + key[1])
+			+ (unsigned __int128)(k->w[2] + key[2]) * key[3];
 
+	h = (uint64_t)p ^ (uint64_t)(p >> 64);
+#else
+	/* no 128-bit product: each word keyed and mixed in turn */
+	h = key[3];
+	h = (h ^ k->w[0] ^ key[0]) * 0x9e3779b97f4a7c15ull;
 	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
+	h = (h ^ k->w[1] ^ key[1]) * 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 29;
+	h = (h ^ k->w[2] ^ key[2]) * 0x94d049bb133111ebull;
+#endif
 	h ^= h >> 32;
-	return (uint32_t)h;
+	h *= 0xd6e8feb86659fd93ull;
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ull;
+	return h ^ (h >> 32);
+}
+
+/* the parts of a hash: the home's (high) half, the tag's and lane's */
+static uint32_t tp_hash_high(uint64_t h)
+{
+	return (uint32_t)(h >> 32);
 }
 
 /* whether slot s's words 1..3 (loaded by the caller) are key k */
@@ -83,14 +115,56 @@ static int tp_key_at(const tp_key_t *k, uint64_t w1, uint64_t w2, uint64_t w3)
 
 static uint32_t tp_home_of(const tp_bind_table_t *t, const tp_key_t *k)
 {
-	return tp_reduce(tp_key_hash(k, 0), t->slots);
+	return tp_reduce(tp_hash_high(tp_key_hash(k, t->key)), t->slots);
 }
 
-/* a slot's tag from its key's hash: the low bits (the home takes the
- * high ones), never 0 (empty) */
-static uint8_t tp_tag_of_hash(uint32_t h)
+/* a slot's tag from its key's hash: 7 low bits (the home takes the high
+ * half), never 0 (empty) */
+static uint8_t tp_tag_of_hash(uint64_t h)
 {
 	return (uint8_t)(0x80 | (h & 0x7f));
+}
+
+/* a source's lane in the src_here counts: the two low bits after the
+ * tag's */
+static unsigned tp_lane_of_hash(uint64_t h)
+{
+	return (unsigned)(h >> 7) & 3;
+}
+
+/* the count of a lane in a slot's src_here */
+static unsigned tp_lane_count(uint16_t here, unsigned lane)
+{
+	return (here >> (4 * lane)) & 15u;
+}
+
+/* an address's home slot, and its lane there */
+static uint32_t tp_home_lane(
+		const tp_bind_table_t *t, const tp_addr_t *a, unsigned *lane)
+{
+	tp_key_t k;
+	uint64_t h;
+
+	tp_key_of(a, &k);
+	h = tp_key_hash(&k, t->key);
+	*lane = tp_lane_of_hash(h);
+	return tp_reduce(tp_hash_high(h), t->slots);
+}
+
+unsigned tp_store_lane(tp_bind_table_t *t, const tp_addr_t *a)
+{
+	unsigned lane;
+
+	tp_home_lane(t, a, &lane);
+	return lane;
+}
+
+uint8_t tp_store_tag(tp_bind_table_t *t, const tp_addr_t *a)
+{
+	tp_key_t k;
+
+	tp_key_of(a, &k);
+	return tp_tag_of_hash(tp_key_hash(&k, t->key));
 }
 
 static uint32_t tp_home(const tp_bind_table_t *t, const tp_addr_t *a)
@@ -107,12 +181,12 @@ uint32_t tp_store_home(tp_bind_table_t *t, const tp_addr_t *contact)
 }
 
 /* a source's hash: its index entry's fingerprint, and its home */
-static uint32_t tp_src_hash(const tp_addr_t *a)
+static uint32_t tp_src_hash(const tp_bind_table_t *t, const tp_addr_t *a)
 {
 	tp_key_t k;
 
 	tp_key_of(a, &k);
-	return tp_key_hash(&k, 0x5bd1e9955bd1e995ull);
+	return tp_hash_high(tp_key_hash(&k, t->key + 4));
 }
 
 static uint32_t tp_next(const tp_bind_table_t *t, uint32_t i)
@@ -126,6 +200,31 @@ static int tp_between(uint32_t i, uint32_t h, uint32_t j)
 	return i <= j ? (i < h && h <= j) : (i < h || h <= j);
 }
 
+/* n random words; from the clock and the process when the kernel has
+ * none to give (a hash that works, if one that can be guessed) */
+static void tp_hash_keys(uint64_t *key, int n)
+{
+	uint64_t x = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull
+				 ^ (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)key;
+	int i;
+
+	if(getrandom(key, (size_t)n * sizeof(*key), GRND_NONBLOCK)
+			!= (ssize_t)((size_t)n * sizeof(*key))) {
+		TP_WARN("no random bytes from the kernel: the binding table's"
+				" hash is keyed from the clock\n");
+		for(i = 0; i < n; i++) { /* splitmix64 */
+			uint64_t z = (x += 0x9e3779b97f4a7c15ull);
+
+			z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+			z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+			key[i] = z ^ (z >> 31);
+		}
+	}
+	for(i = 0; i < n; i++)
+		if(i % 4 != 0 && i % 4 != 2)
+			key[i] |= 1; /* multipliers: odd, so that no bit is lost */
+}
+
 tp_bind_table_t *tp_store_create(uint32_t cap)
 {
 	tp_bind_table_t *t;
@@ -134,10 +233,11 @@ tp_bind_table_t *tp_store_create(uint32_t cap)
 		return NULL;
 	if((t = tp_shm_zalloc(sizeof(*t))) == NULL)
 		return NULL;
+	tp_hash_keys(t->key, TP_BIND_KEYS);
 	t->cap = cap;
 	t->slots = cap + cap / 3 + 2; /* at most 3/4 full, one always empty */
 	t->s = tp_shm_zalloc((size_t)t->slots * sizeof(tp_bind_slot_t));
-	t->tags = tp_shm_zalloc(t->slots);
+	t->tags = tp_shm_zalloc((size_t)t->slots * sizeof(*t->tags));
 	t->by_src = tp_shm_zalloc((size_t)t->slots * sizeof(uint64_t));
 	t->names = tp_shm_zalloc(TP_BIND_NAMES * sizeof(*t->names));
 	t->strs = tp_intern_create(10);
@@ -166,7 +266,9 @@ void tp_store_destroy(tp_bind_table_t *t)
 	tp_shm_free(t);
 }
 
-int tp_store_read(tp_bind_table_t *t, uint32_t i, tp_bind_slot_t *c)
+/* tp_store_read(), inlined where a lookup reads its hit */
+static inline __attribute__((always_inline)) int tp_slot_read(
+		tp_bind_table_t *t, uint32_t i, tp_bind_slot_t *c)
 {
 	const tp_bind_slot_t *s = &t->s[i];
 	uint32_t q = __atomic_load_n(&s->u.seq, __ATOMIC_ACQUIRE);
@@ -181,9 +283,26 @@ int tp_store_read(tp_bind_table_t *t, uint32_t i, tp_bind_slot_t *c)
 	return __atomic_load_n(&s->u.seq, __ATOMIC_ACQUIRE) == q;
 }
 
+int tp_store_read(tp_bind_table_t *t, uint32_t i, tp_bind_slot_t *c)
+{
+	return tp_slot_read(t, i, c);
+}
+
 int tp_store_full(tp_bind_table_t *t, uint32_t i)
 {
-	return __atomic_load_n(&t->tags[i], __ATOMIC_ACQUIRE) != 0;
+	return (uint8_t)__atomic_load_n(&t->tags[i], __ATOMIC_ACQUIRE) != 0;
+}
+
+/* which lanes of src_here count a UE: the tag's high byte */
+static uint16_t tp_lanes_used(uint16_t here)
+{
+	uint16_t used = 0;
+	unsigned lane;
+
+	for(lane = 0; lane < 4; lane++)
+		if(tp_lane_count(here, lane))
+			used |= (uint16_t)(1u << lane);
+	return (uint16_t)(used << 8);
 }
 
 /* writes v's fields over slot i, and its tag (under the lock). The tag
@@ -192,13 +311,13 @@ static void tp_slot_write(tp_bind_table_t *t, uint32_t i, const tp_bind_slot_t *
 {
 	tp_bind_slot_t *s = &t->s[i];
 	uint32_t q = __atomic_load_n(&s->u.seq, __ATOMIC_RELAXED);
-	uint8_t tag = 0;
+	uint16_t tag = tp_lanes_used(v->u.src_here);
 	tp_key_t key;
 	int k;
 
 	if(v->u.contact.af) {
 		tp_key_of(&v->u.contact, &key);
-		tag = tp_tag_of_hash(tp_key_hash(&key, 0));
+		tag |= tp_tag_of_hash(tp_key_hash(&key, t->key));
 	}
 	__atomic_store_n(&s->u.seq, q + 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&s->u.expires, v->u.expires, __ATOMIC_RELEASE);
@@ -235,16 +354,7 @@ static int tp_still(tp_bind_table_t *t, int kind, uint32_t m)
 	return !(m & 1) && tp_moves_now(t, kind) == m;
 }
 
-/* the src_here byte of a slot's word 3 */
-static uint8_t tp_src_here_of(uint64_t w3)
-{
-	tp_bind_slot_t s;
-
-	s.w[3] = w3;
-	return s.u.src_here;
-}
-
-#ifdef TP_STANDALONE
+#ifdef TP_TEST_HOOKS
 void (*tp_store_probe_hook)(tp_bind_table_t *t, uint32_t i);
 #define TP_PROBE_HOOK(t, i)           \
 	do {                              \
@@ -260,11 +370,12 @@ void (*tp_store_probe_hook)(tp_bind_table_t *t, uint32_t i);
 int tp_store_probe(tp_bind_table_t *t, const tp_addr_t *contact,
 		tp_bind_slot_t *c, int *no_src)
 {
-	uint32_t m = tp_moves_now(t, TP_MOVES_SLOTS), i, n, h;
+	uint32_t m = tp_moves_now(t, TP_MOVES_SLOTS), i, n;
 	uint32_t ms = tp_moves_now(t, TP_MOVES_SRC);
 	const tp_bind_slot_t *s;
-	uint64_t home_w3 = 0;
-	uint8_t tag, want;
+	uint64_t h;
+	uint16_t tag, home_tag;
+	uint8_t want;
 	tp_key_t k;
 
 	if(no_src)
@@ -272,31 +383,30 @@ int tp_store_probe(tp_bind_table_t *t, const tp_addr_t *contact,
 	if(contact->af == 0)
 		return -1; /* no address: it would match an empty slot */
 	tp_key_of(contact, &k);
-	h = tp_key_hash(&k, 0);
-	i = tp_reduce(h, t->slots);
+	h = tp_key_hash(&k, t->key);
+	i = tp_reduce(tp_hash_high(h), t->slots);
 	want = tp_tag_of_hash(h);
 	/* most UEs sit in their home slot: its lines are fetched while the
-	 * tags are (the slot may straddle two); its src_here is used on a
-	 * miss */
+	 * tags are (the slot may straddle two). A miss needs only the tags:
+	 * the home's says whether to look by source */
 	__builtin_prefetch(&t->s[i].w[1]);
 	__builtin_prefetch(&t->s[i].w[5]);
-	if(no_src)
-		home_w3 = __atomic_load_n(&t->s[i].w[3], __ATOMIC_ACQUIRE);
+	home_tag = __atomic_load_n(&t->tags[i], __ATOMIC_ACQUIRE);
 	/* the tags until an empty slot; a slot whose tag matches, its key
 	 * words alone until they match. Either, read while a writer changes
 	 * it, may not match: a miss is checked below */
 	for(n = 0; n < t->slots; n++, i = tp_next(t, i)) {
 		tag = __atomic_load_n(&t->tags[i], __ATOMIC_ACQUIRE);
 		TP_PROBE_HOOK(t, i);
-		if(tag == 0)
+		if((uint8_t)tag == 0)
 			break;
-		if(tag != want)
+		if((uint8_t)tag != want)
 			continue;
 		s = &t->s[i];
 		if(tp_key_at(&k, __atomic_load_n(&s->w[1], __ATOMIC_ACQUIRE),
 				   __atomic_load_n(&s->w[2], __ATOMIC_ACQUIRE),
 				   __atomic_load_n(&s->w[3], __ATOMIC_ACQUIRE))) {
-			if(!tp_store_read(t, i, c)
+			if(!tp_slot_read(t, i, c)
 					|| !tp_key_at(&k, c->w[1], c->w[2], c->w[3]))
 				return TP_STORE_RETRY;
 			return (int)i;
@@ -305,7 +415,8 @@ int tp_store_probe(tp_bind_table_t *t, const tp_addr_t *contact,
 	/* a miss holds only if no UE moved back past the probe meanwhile; no
 	 * source here holds only if no source's list changed */
 	if(no_src)
-		*no_src = tp_src_here_of(home_w3) == 0 && tp_still(t, TP_MOVES_SRC, ms);
+		*no_src = !(home_tag >> 8 & 1u << tp_lane_of_hash(h))
+				  && tp_still(t, TP_MOVES_SRC, ms);
 	return tp_still(t, TP_MOVES_SLOTS, m) ? -1 : TP_STORE_RETRY;
 }
 
@@ -324,18 +435,6 @@ int tp_store_source_is(const tp_bind_slot_t *c, const tp_addr_t *src)
 	return c->u.src_port == src->port && tp_store_source_ip_is(c, src);
 }
 
-void tp_store_source(const tp_bind_slot_t *c, tp_addr_t *src)
-{
-	if(c->u.flags & TP_F_SRC_IP) {
-		memset(src, 0, sizeof(*src));
-		src->af = c->u.cold->src_af;
-		memcpy(src->ip, c->u.cold->tail, 16);
-	} else {
-		*src = c->u.contact;
-	}
-	src->port = c->u.src_port;
-}
-
 int tp_store_probe_src(tp_bind_table_t *t, const tp_addr_t *src,
 		tp_bind_slot_t *c, int locked)
 {
@@ -344,7 +443,7 @@ int tp_store_probe_src(tp_bind_table_t *t, const tp_addr_t *src,
 	int found = -1;
 	uint64_t v;
 
-	h = tp_src_hash(src);
+	h = tp_src_hash(t, src);
 	i = tp_reduce(h, t->slots);
 	for(n = 0; n < t->slots; n++, i = tp_next(t, i)) {
 		if((v = __atomic_load_n(&t->by_src[i], __ATOMIC_ACQUIRE)) == 0)
@@ -382,6 +481,8 @@ int tp_store_src_older(tp_bind_table_t *t, const tp_bind_slot_t *c,
 
 /* ---- writers ---- */
 
+const char tp_store_no_name[TP_NAME_MAX + 1];
+
 int tp_store_name_no(tp_bind_table_t *t, const char *name)
 {
 	uint32_t k, n = t->n_names;
@@ -398,15 +499,6 @@ int tp_store_name_no(tp_bind_table_t *t, const char *name)
 	return (int)n + 1;
 }
 
-const char *tp_store_name(tp_bind_table_t *t, uint16_t rule_no)
-{
-	static const char none[TP_NAME_MAX + 1];
-
-	if(rule_no == 0 || rule_no > __atomic_load_n(&t->n_names, __ATOMIC_ACQUIRE))
-		return none;
-	return t->names[rule_no - 1];
-}
-
 static tp_bind_cold_t *tp_cold_of(tp_bind_table_t *t, uint32_t slot_plus_1)
 {
 	return t->s[slot_plus_1 - 1].u.cold;
@@ -418,7 +510,7 @@ static tp_bind_cold_t *tp_cold_of(tp_bind_table_t *t, uint32_t slot_plus_1)
 static int tp_src_pos(tp_bind_table_t *t, const tp_addr_t *src, uint32_t val,
 		uint32_t *empty)
 {
-	uint32_t h = tp_src_hash(src), i = tp_reduce(h, t->slots), n;
+	uint32_t h = tp_src_hash(t, src), i = tp_reduce(h, t->slots), n;
 	tp_bind_slot_t c;
 	uint64_t v;
 
@@ -440,7 +532,7 @@ static int tp_src_pos(tp_bind_table_t *t, const tp_addr_t *src, uint32_t val,
 static void tp_src_store(tp_bind_table_t *t, uint32_t pos,
 		const tp_addr_t *src, uint32_t slot_plus_1)
 {
-	uint64_t v = ((uint64_t)tp_src_hash(src) << 32) | slot_plus_1;
+	uint64_t v = ((uint64_t)tp_src_hash(t, src) << 32) | slot_plus_1;
 
 	__atomic_store_n(&t->by_src[pos], slot_plus_1 ? v : 0, __ATOMIC_RELEASE);
 }
@@ -462,16 +554,19 @@ static void tp_src_del(tp_bind_table_t *t, uint32_t i)
 	tp_moves_end(t, TP_MOVES_SRC);
 }
 
-/* the count of UEs registered from src at src's home slot, by d (+1, -1);
- * 255 stays: it may be more */
+/* the count of UEs registered from src at src's home slot and lane, by
+ * d (+1, -1); 15 stays: it may be more */
 static void tp_src_here_add(tp_bind_table_t *t, const tp_addr_t *src, int d)
 {
-	uint32_t h = tp_home(t, src);
+	unsigned lane, n;
+	uint32_t h = tp_home_lane(t, src, &lane);
 	tp_bind_slot_t v = t->s[h];
 
-	if(v.u.src_here == 255 || (d < 0 && v.u.src_here == 0))
+	n = tp_lane_count(v.u.src_here, lane);
+	if(n == 15 || (d < 0 && n == 0))
 		return;
-	v.u.src_here = (uint8_t)(v.u.src_here + d);
+	v.u.src_here = (uint16_t)(d > 0 ? v.u.src_here + (1u << (4 * lane))
+									: v.u.src_here - (1u << (4 * lane)));
 	tp_slot_write(t, h, &v);
 }
 

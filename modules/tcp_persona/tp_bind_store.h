@@ -29,7 +29,9 @@
 #ifndef TP_BIND_STORE_H
 #define TP_BIND_STORE_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "tp_sys.h"
 #include "tp_addr.h"
@@ -40,6 +42,8 @@
 #define TP_F_PASS 2	   /* re-classified in the pass of this parity */
 #define TP_F_SRC_IP 4  /* the source IP is not the Contact's: out of line */
 #define TP_F_BY_SRC 8  /* the source is not the Contact: in the source index */
+#define TP_F_MODE_SHIFT 4 /* bits 4..6: the UE's tp_mode_t */
+#define TP_F_MODE (7 << TP_F_MODE_SHIFT)
 
 /* what only the lock's holders read */
 typedef struct tp_bind_cold
@@ -62,14 +66,15 @@ typedef struct tp_bind_ue
 	uint32_t seq; /* odd while a writer changes the slot */
 	uint32_t expires;
 	tp_addr_t contact;
-	uint8_t mode;
-	uint8_t flags;
-	uint8_t node; /* the P-CSCF it came from, 0: this one */
+	uint8_t flags; /* TP_F_*, and the mode */
+	uint8_t node;  /* the P-CSCF it came from, 0: this one */
 	/* the slot's, not its UE's (kept when UEs move): how many UEs
-	 * registered from an address whose home is this slot (255: maybe
-	 * more). 0 spares a lookup by destination that misses the lookup by
-	 * source */
-	uint8_t src_here;
+	 * registered from an address whose home is this slot, in four
+	 * counts of 4 bits (15: maybe more), one per lane, two bits of the
+	 * address's hash. A lookup by destination whose lane counts 0 needs
+	 * no lookup by source when it misses: a single count would send
+	 * every second miss there in a full table, lanes one in six */
+	uint16_t src_here;
 	uint16_t src_port;
 	uint16_t rule_no; /* 0: no rule, else the table's name rule_no - 1 */
 	int32_t reg_conn_id;
@@ -83,21 +88,45 @@ typedef union tp_bind_slot
 	uint64_t w[6];
 } tp_bind_slot_t;
 
+_Static_assert(sizeof(tp_bind_slot_t) == 48 && sizeof(tp_bind_ue_t) <= 48,
+		"a slot is 48 bytes");
+_Static_assert(offsetof(tp_bind_ue_t, src_here) >= 24
+					   && offsetof(tp_bind_ue_t, src_here) + 2 <= 32,
+		"src_here is read with word 3");
+_Static_assert(TP_MODE_COUNT <= 8, "a mode fits TP_F_MODE");
+
+static inline tp_mode_t tp_slot_mode(const tp_bind_slot_t *c)
+{
+	return (tp_mode_t)((c->u.flags & TP_F_MODE) >> TP_F_MODE_SHIFT);
+}
+
+static inline void tp_slot_set_mode(tp_bind_slot_t *c, tp_mode_t mode)
+{
+	c->u.flags = (uint8_t)((c->u.flags & ~TP_F_MODE)
+						   | (((unsigned)mode << TP_F_MODE_SHIFT) & TP_F_MODE));
+}
+
 #define TP_BIND_NAMES 1024 /* rule names a table keeps (never forgotten) */
+#define TP_BIND_KEYS 8	   /* the hash's secret words: contacts', sources' */
 
 struct tp_bind_table
 {
 	/* read by every lookup, written only at creation */
 	tp_bind_slot_t *s;
-	/* a byte per slot: 0 empty, else 0x80 | 7 bits of its key's hash. A
-	 * probe scans these (64 slots a cache line) and reads only the slots
-	 * whose tag matches: a miss costs a line, not the cluster's slots */
-	uint8_t *tags;
+	/* two bytes per slot. The low one: 0 empty, else 0x80 | 7 bits of
+	 * its key's hash; a probe scans these (32 slots a cache line) and
+	 * reads only the slots whose tag matches. The high one: bit l set
+	 * when lane l of the slot's src_here counts a UE. So a miss costs a
+	 * line of tags (a 2.7 MB array for a million UEs, mostly in cache),
+	 * neither the cluster's slots nor its home slot's */
+	uint16_t *tags;
 	uint64_t *by_src; /* (fingerprint << 32) | (slot + 1), 0: empty */
 	char (*names)[TP_NAME_MAX + 1];
 	tp_intern_t *strs;
 	uint32_t slots; /* of both arrays */
 	uint32_t cap;	/* UEs it may hold: 3/4 of the slots */
+	/* random: the hash's keys, [0..3] contacts', [4..7] sources' */
+	uint64_t key[TP_BIND_KEYS];
 	/* changes that can make a probe go wrong, counted (odd while one
 	 * runs): [TP_MOVES_SLOTS] a removal moving slots back, [TP_MOVES_SRC]
 	 * a source's entry or list changing. A line of their own */
@@ -123,6 +152,13 @@ typedef struct tp_bind_table tp_bind_table_t;
 /*! \return a table for cap UEs, or NULL */
 tp_bind_table_t *tp_store_create(uint32_t cap);
 
+/*! the lane of a's count in its home slot's src_here (4 bits at 4 *
+ * lane) */
+unsigned tp_store_lane(tp_bind_table_t *t, const tp_addr_t *a);
+
+/*! the tag a's slot would have */
+uint8_t tp_store_tag(tp_bind_table_t *t, const tp_addr_t *a);
+
 /*! a consistent copy of slot i; \return 1, or 0 when a writer is at it */
 int tp_store_read(tp_bind_table_t *t, uint32_t i, tp_bind_slot_t *c);
 
@@ -137,8 +173,9 @@ int tp_store_full(tp_bind_table_t *t, uint32_t i);
 int tp_store_probe(tp_bind_table_t *t, const tp_addr_t *contact,
 		tp_bind_slot_t *c, int *no_src);
 
-#ifdef TP_STANDALONE
-/*! tests only: called by tp_store_probe() right after it read slot i's
+#ifdef TP_TEST_HOOKS
+/*! unit tests only (the benchmarks measure the module's code): called by
+ * tp_store_probe() right after it read slot i's
  * tag, so that a test can change the table at that point of a probe */
 extern void (*tp_store_probe_hook)(tp_bind_table_t *t, uint32_t i);
 #endif
@@ -156,8 +193,18 @@ int tp_store_source_is(const tp_bind_slot_t *c, const tp_addr_t *src);
 /*! whether c's UE registered from src's IP (likewise) */
 int tp_store_source_ip_is(const tp_bind_slot_t *c, const tp_addr_t *src);
 
-/*! c's source address (likewise) */
-void tp_store_source(const tp_bind_slot_t *c, tp_addr_t *src);
+/*! c's source address (likewise; inline: every lookup's copy reads it) */
+static inline void tp_store_source(const tp_bind_slot_t *c, tp_addr_t *src)
+{
+	if(c->u.flags & TP_F_SRC_IP) {
+		memset(src, 0, sizeof(*src));
+		src->af = c->u.cold->src_af;
+		memcpy(src->ip, c->u.cold->tail, 16);
+	} else {
+		*src = c->u.contact;
+	}
+	src->port = c->u.src_port;
+}
 
 /* ---- writers: with the table's lock held ---- */
 
@@ -165,9 +212,16 @@ void tp_store_source(const tp_bind_slot_t *c, tp_addr_t *src);
  * the table keeps TP_BIND_NAMES names already */
 int tp_store_name_no(tp_bind_table_t *t, const char *name);
 
+extern const char tp_store_no_name[TP_NAME_MAX + 1];
+
 /*! the name of rule_no, "" for 0 or one unknown (no lock needed): always
  * TP_NAME_MAX + 1 bytes, NUL-padded */
-const char *tp_store_name(tp_bind_table_t *t, uint16_t rule_no);
+static inline const char *tp_store_name(tp_bind_table_t *t, uint16_t rule_no)
+{
+	if(rule_no == 0 || rule_no > __atomic_load_n(&t->n_names, __ATOMIC_ACQUIRE))
+		return tp_store_no_name;
+	return t->names[rule_no - 1];
+}
 
 /*! writes v (seq ignored) to the slot of v's contact, new or not, and
  * lists it in its source's list; \return 0, or -1 when the table is full */

@@ -140,14 +140,14 @@ static unsigned int tp_reclass_write(tp_bind_table_t *t, uint8_t pass,
 				|| !!(c.u.flags & TP_F_PASS) == pass
 				|| (rule_no = tp_store_name_no(t, items[k].rule)) < 0)
 			continue;
-		if(c.u.mode != (uint8_t)items[k].mode
+		if(tp_slot_mode(&c) != items[k].mode
 				|| !(c.u.flags & TP_F_OBSERVE) != !items[k].observe)
 			(*changed)++;
-		c.u.mode = (uint8_t)items[k].mode;
 		c.u.rule_no = (uint16_t)rule_no;
 		c.u.flags = (uint8_t)((c.u.flags & ~(TP_F_PASS | TP_F_OBSERVE))
 							  | (pass ? TP_F_PASS : 0)
 							  | (items[k].observe ? TP_F_OBSERVE : 0));
+		tp_slot_set_mode(&c, items[k].mode);
 		tp_store_rewrite(t, (uint32_t)i, &c);
 		done++;
 	}
@@ -219,7 +219,7 @@ static int tp_reuse_kept(const tp_bind_slot_t *c, time_t now)
 {
 	/* an observed reuse UE is handled as none: its connection is not
 	 * kept */
-	return c->u.mode == TP_MODE_REUSE && c->u.reg_conn_id != 0
+	return tp_slot_mode(c) == TP_MODE_REUSE && c->u.reg_conn_id != 0
 		   && !(c->u.flags & TP_F_OBSERVE) && c->u.expires > (uint32_t)now;
 }
 

@@ -28,6 +28,7 @@ int main(void)
 	suite_add_tcase(s, tp_tcase_urihost());
 	suite_add_tcase(s, tp_tcase_bind_model());
 	suite_add_tcase(s, tp_tcase_bind_interleave());
+	suite_add_tcase(s, tp_tcase_bind_hash());
 	suite_add_tcase(s, tp_tcase_repl());
 	suite_add_tcase(s, tp_tcase_family());
 	suite_add_tcase(s, tp_tcase_tomb());

@@ -1,7 +1,7 @@
 /*
  * tcp_persona - unit tests: a lock-free lookup of the binding table
  * interrupted by a writer at a chosen point of its probe (a hook in
- * tp_store_probe(), standalone builds only). Threads cannot hit these
+ * tp_store_probe(), unit test builds only). Threads cannot hit these
  * windows on purpose (a few ns each); here each one is hit every time.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -42,7 +42,9 @@ static void put_ue(tp_bind_table_t *t, const tp_addr_t *c, int conn)
 }
 
 /* three contacts whose home is the same slot: they sit in it and the
- * two after it, in the order they are put */
+ * two after it, in the order they are put. The third's tag is not the
+ * others' (the keys are random: so the probe for it compares no other
+ * slot's key) */
 static void three_of_one_home(tp_bind_table_t *t, tp_addr_t c[3])
 {
 	uint32_t home = 0;
@@ -54,8 +56,13 @@ static void three_of_one_home(tp_bind_table_t *t, tp_addr_t c[3])
 
 		if(n == 0)
 			home = tp_store_home(t, &a);
-		if(tp_store_home(t, &a) == home)
-			c[n++] = a;
+		if(tp_store_home(t, &a) != home)
+			continue;
+		if(n == 2
+				&& (tp_store_tag(t, &a) == tp_store_tag(t, &c[0])
+						|| tp_store_tag(t, &a) == tp_store_tag(t, &c[1])))
+			continue;
+		c[n++] = a;
 	}
 	ck_assert_int_eq(n, 3);
 }
@@ -82,9 +89,9 @@ START_TEST(test_miss_while_moved_is_retried)
 			(int)((h + 2) % ht->slots));
 	/* (with one tag for all three, the probe would compare the key of
 	 * the slot C moves into and find it without a retry) */
-	ck_assert_msg(ht->tags[h] != ht->tags[(h + 2) % ht->slots]
-					&& ht->tags[(h + 1) % ht->slots]
-							   != ht->tags[(h + 2) % ht->slots],
+	ck_assert_msg((uint8_t)ht->tags[h] != (uint8_t)ht->tags[(h + 2) % ht->slots]
+					&& (uint8_t)ht->tags[(h + 1) % ht->slots]
+							   != (uint8_t)ht->tags[(h + 2) % ht->slots],
 			"the three contacts share a tag: pick others");
 
 	hook_at = (h + 1) % ht->slots;

@@ -106,17 +106,21 @@ static void expect(int got, const tp_binding_t *out, int k, const char *what,
 
 /* the table's own invariants: every UE is found from its home slot where
  * it sits (so its tag is its key's), a slot's tag is 0 exactly when it is
- * empty, the count is right, and each slot's src_here counts the UEs
- * indexed by a source whose home it is (a slot's, not a UE's: removals
+ * empty, the count is right, and each lane of a slot's src_here counts
+ * the UEs indexed by a source whose home and lane it is (a slot's, not a UE's: removals
  * that move UEs must leave it) */
 static void check_structure(tp_bind_table_t *t, int op)
 {
-	static unsigned int want[2 * N_CONTACTS + 2];
+	static unsigned int want[4 * (2 * N_CONTACTS + 2)];
+	/* lanes that counted 15 once: they stay at 15 ("maybe more") */
+	static unsigned char full[4 * (2 * N_CONTACTS + 2)];
 	tp_bind_slot_t c, o;
 	unsigned int n = 0, p;
 	tp_addr_t src;
 
-	ck_assert_uint_le(t->slots, sizeof(want) / sizeof(want[0]));
+	ck_assert_uint_le(4 * t->slots, sizeof(want) / sizeof(want[0]));
+	if(op == 0)
+		memset(full, 0, sizeof(full));
 	memset(want, 0, sizeof(want));
 	for(p = 0; p < t->slots; p++) {
 		ck_assert(tp_store_read(t, p, &c));
@@ -130,14 +134,22 @@ static void check_structure(tp_bind_table_t *t, int op)
 				"op %d: the UE of slot %u is not found there", op, p);
 		if(c.u.flags & TP_F_BY_SRC) {
 			tp_store_source(&c, &src);
-			want[tp_store_home(t, &src)]++;
+			want[4 * tp_store_home(t, &src) + tp_store_lane(t, &src)]++;
 		}
 	}
 	ck_assert_uint_eq(n, tp_bind_count(t));
-	for(p = 0; p < t->slots; p++) {
-		tp_store_read(t, p, &c);
-		ck_assert_msg(c.u.src_here == want[p], "op %d: slot %u src_here %u,"
-				" not %u", op, p, c.u.src_here, want[p]);
+	for(p = 0; p < 4 * t->slots; p++) {
+		unsigned int got;
+
+		tp_store_read(t, p / 4, &c);
+		got = (c.u.src_here >> (4 * (p % 4))) & 15u;
+		full[p] |= want[p] >= 15;
+		ck_assert_msg(got == (want[p] < 15 && !full[p] ? want[p] : 15),
+				"op %d: slot %u lane %u counts %u, not %u", op, p / 4, p % 4,
+				got, want[p]);
+		ck_assert_msg(!(t->tags[p / 4] >> (8 + p % 4) & 1) == !got,
+				"op %d: slot %u's tag says lane %u is %s", op, p / 4, p % 4,
+				got ? "unused" : "used");
 	}
 }
 

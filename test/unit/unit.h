@@ -31,5 +31,6 @@ TCase *tp_tcase_moconn(void);
 TCase *tp_tcase_profile_rule(void);
 TCase *tp_tcase_bind_model(void);
 TCase *tp_tcase_bind_interleave(void);
+TCase *tp_tcase_bind_hash(void);
 
 #endif
