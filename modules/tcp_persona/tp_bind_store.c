@@ -12,6 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/random.h>
+#ifdef TP_TEST_HOOKS
+#include <stdio.h>
+#include <stdlib.h>
+#endif
 
 #include "tp_bind_store.h"
 
@@ -200,29 +204,67 @@ static int tp_between(uint32_t i, uint32_t h, uint32_t j)
 	return i <= j ? (i < h && h <= j) : (i < h || h <= j);
 }
 
+/* n words of splitmix64 from x on */
+static void tp_splitmix(uint64_t x, uint64_t *key, int n)
+{
+	int i;
+
+	for(i = 0; i < n; i++) {
+		uint64_t z = (x += 0x9e3779b97f4a7c15ull);
+
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		key[i] = z ^ (z >> 31);
+	}
+}
+
+#ifdef TP_TEST_HOOKS
+/* unit tests: every table's keys from one seed, printed, so that a run
+ * that failed can be replayed with TP_TEST_BIND_SEED (tables are made
+ * by one thread) */
+static void tp_test_keys(uint64_t *key, int n)
+{
+	static uint64_t seed, tables;
+	const char *env;
+
+	if(seed == 0) {
+		env = getenv("TP_TEST_BIND_SEED");
+		seed = env ? strtoull(env, NULL, 0) : 0;
+		if(seed == 0
+				&& getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+			seed = (uint64_t)time(NULL);
+		seed += seed == 0;
+		fprintf(stderr, "binding tables keyed from TP_TEST_BIND_SEED=%llu\n",
+				(unsigned long long)seed);
+	}
+	tp_splitmix(seed ^ (0xd6e8feb86659fd93ull * ++tables), key, n);
+}
+#endif
+
 /* n random words; from the clock and the process when the kernel has
  * none to give (a hash that works, if one that can be guessed) */
 static void tp_hash_keys(uint64_t *key, int n)
 {
-	uint64_t x = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull
-				 ^ (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)key;
 	int i;
 
+#ifdef TP_TEST_HOOKS
+	tp_test_keys(key, n);
+#else
 	if(getrandom(key, (size_t)n * sizeof(*key), GRND_NONBLOCK)
 			!= (ssize_t)((size_t)n * sizeof(*key))) {
 		TP_WARN("no random bytes from the kernel: the binding table's"
 				" hash is keyed from the clock\n");
-		for(i = 0; i < n; i++) { /* splitmix64 */
-			uint64_t z = (x += 0x9e3779b97f4a7c15ull);
-
-			z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-			z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-			key[i] = z ^ (z >> 31);
-		}
+		tp_splitmix((uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull
+							^ (uint64_t)getpid() << 32
+							^ (uint64_t)(uintptr_t)key,
+				key, n);
 	}
+#endif
+	/* the factors' keys: odd, so that an IPv4 key (w1 = 0) is multiplied
+	 * by an odd number and keeps all its bits */
 	for(i = 0; i < n; i++)
-		if(i % 4 != 0 && i % 4 != 2)
-			key[i] |= 1; /* multipliers: odd, so that no bit is lost */
+		if(i % 4 == 1 || i % 4 == 3)
+			key[i] |= 1;
 }
 
 tp_bind_table_t *tp_store_create(uint32_t cap)

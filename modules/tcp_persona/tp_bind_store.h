@@ -14,8 +14,8 @@
  * sequence number, odd while a writer changes it, and table-wide ones
  * count removals that move slots back (linear probing without
  * tombstones) and changes of a source's list. A probe by contact scans
- * a byte per slot, a tag of its key, and reads the slots whose tag
- * matches. A probe by contact that
+ * two bytes per slot, a tag of its key and the lanes its source counts
+ * use, and reads the slots whose tag matches. A probe by contact that
  * hits needs no more; one that misses holds only if no slot moved
  * meanwhile, a probe by source only if neither count changed: else it is
  * retried. Writers hold the table's one
@@ -90,9 +90,6 @@ typedef union tp_bind_slot
 
 _Static_assert(sizeof(tp_bind_slot_t) == 48 && sizeof(tp_bind_ue_t) <= 48,
 		"a slot is 48 bytes");
-_Static_assert(offsetof(tp_bind_ue_t, src_here) >= 24
-					   && offsetof(tp_bind_ue_t, src_here) + 2 <= 32,
-		"src_here is read with word 3");
 _Static_assert(TP_MODE_COUNT <= 8, "a mode fits TP_F_MODE");
 
 static inline tp_mode_t tp_slot_mode(const tp_bind_slot_t *c)

@@ -208,6 +208,72 @@ static int newest_holds(void)
 	return wrong_newest == 0;
 }
 
+/* phase 3: the only UE registered from source S refreshes over and
+ * over; each refresh takes it off S's list and puts it back, so the
+ * count of S's lane in its home slot is 0 for a moment. A lookup by
+ * destination S that reads the count then must not believe it (the
+ * source-list change count says so) and must answer the UE every time */
+static tp_bind_table_t *t3;
+static int lone_missed;
+
+static tp_binding_t lone_ue(void)
+{
+	tp_binding_t b;
+
+	memset(&b, 0, sizeof(b));
+	b.contact = tp_fx_addr(3, 5060);
+	b.source = tp_fx_addr(3, 41000); /* the UE's own connection */
+	b.mode = TP_MODE_REUSE;
+	b.reg_conn_id = 3;
+	b.expires = 5000;
+	return b;
+}
+
+static void *lone_refresher(void *arg)
+{
+	tp_binding_t b = lone_ue();
+
+	(void)arg;
+	while(!__atomic_load_n(&stop, __ATOMIC_RELAXED))
+		tp_bind_put(t3, &b, "UA", 2);
+	return NULL;
+}
+
+static void *lone_reader(void *arg)
+{
+	tp_addr_t s = lone_ue().source;
+	tp_binding_t out;
+
+	(void)arg;
+	while(!__atomic_load_n(&stop, __ATOMIC_RELAXED))
+		if(tp_bind_get_dst(t3, &s, 1000, &out) < 0 || out.reg_conn_id != 3)
+			__atomic_add_fetch(&lone_missed, 1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+static int lone_source_holds(void)
+{
+	tp_binding_t b = lone_ue();
+	pthread_t th[3];
+	int i;
+
+	if((t3 = tp_bind_create(16)) == NULL || tp_bind_put(t3, &b, "UA", 2) < 0)
+		return 0;
+	__atomic_store_n(&stop, 0, __ATOMIC_RELAXED);
+	for(i = 0; i < 3; i++)
+		pthread_create(
+				&th[i], NULL, i == 0 ? lone_refresher : lone_reader, NULL);
+	sleep(1);
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+	for(i = 0; i < 3; i++)
+		pthread_join(th[i], NULL);
+	printf("stress_bind: a source's only UE while it refreshes, by"
+		   " destination: %d misses\n",
+			lone_missed);
+	tp_bind_destroy(t3);
+	return lone_missed == 0;
+}
+
 /* after the storm, every UE is found by its contact, and its source
  * answers with a UE registered from there */
 static int indexed(const tp_bind_view_t *v)
@@ -252,7 +318,7 @@ int main(void)
 	if(walked != tp_bind_count(t) || torn || lost)
 		return 1;
 	tp_bind_destroy(t);
-	if(!newest_holds())
+	if(!newest_holds() || !lone_source_holds())
 		return 1;
 	return 0;
 }
