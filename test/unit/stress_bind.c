@@ -185,22 +185,28 @@ static void *newest_reader(void *arg)
 	return NULL;
 }
 
-static int newest_holds(void)
+/* one writer and two readers for a second */
+static void refresh_while_read(void *(*writer_f)(void *), void *(*reader_f)(void *))
 {
 	pthread_t th[3];
 	int i;
 
-	if((t2 = tp_bind_create(16)) == NULL)
-		return 0;
-	put_ue(t2, 2, 2); /* B */
-	put_ue(t2, 1, 1); /* A, the newest */
 	__atomic_store_n(&stop, 0, __ATOMIC_RELAXED);
 	for(i = 0; i < 3; i++)
-		pthread_create(&th[i], NULL, i == 0 ? refresher : newest_reader, NULL);
+		pthread_create(&th[i], NULL, i == 0 ? writer_f : reader_f, NULL);
 	sleep(1);
 	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	for(i = 0; i < 3; i++)
 		pthread_join(th[i], NULL);
+}
+
+static int newest_holds(void)
+{
+	if((t2 = tp_bind_create(16)) == NULL)
+		return 0;
+	put_ue(t2, 2, 2); /* B */
+	put_ue(t2, 1, 1); /* A, the newest */
+	refresh_while_read(refresher, newest_reader);
 	printf("stress_bind: the newest UE of a source while it refreshes: %d"
 		   " wrong answers\n",
 			wrong_newest);
@@ -254,19 +260,10 @@ static void *lone_reader(void *arg)
 static int lone_source_holds(void)
 {
 	tp_binding_t b = lone_ue();
-	pthread_t th[3];
-	int i;
 
 	if((t3 = tp_bind_create(16)) == NULL || tp_bind_put(t3, &b, "UA", 2) < 0)
 		return 0;
-	__atomic_store_n(&stop, 0, __ATOMIC_RELAXED);
-	for(i = 0; i < 3; i++)
-		pthread_create(
-				&th[i], NULL, i == 0 ? lone_refresher : lone_reader, NULL);
-	sleep(1);
-	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
-	for(i = 0; i < 3; i++)
-		pthread_join(th[i], NULL);
+	refresh_while_read(lone_refresher, lone_reader);
 	printf("stress_bind: a source's only UE while it refreshes, by"
 		   " destination: %d misses\n",
 			lone_missed);
