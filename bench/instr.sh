@@ -10,6 +10,10 @@
 #   (i) no module (ii) all none (iii) all reuse (iv) all dialog
 #   (v) all transaction (vi-d) script close on BYE 2xx (vi-t) + after ACK
 #   (i-ctl) no module, tcpops loaded and never called: the control
+#   (i-ev) no module, and the text of the three event routes the wire
+#   tests have (never run; core variables for $persona): what script
+#   text alone moves in the allocator's layout. Every other configuration
+#   runs without those routes (bench_cfg)
 #   (ii-idle) this module loaded, never called: its presence apart from
 #   its work ((ii) minus (ii-idle) is what persona_enforce() and its
 #   callbacks add to a call)
@@ -25,7 +29,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export TP_TEST_NAME=bench-instr
 # (i-ctl), an unused module loaded, is this benchmark's control
-export BENCH_CONFIGS=${BENCH_CONFIGS:-i i-ctl ii-idle ii iii iv v vi-d vi-t}
+export BENCH_CONFIGS=${BENCH_CONFIGS:-i i-ctl i-ev ii-idle ii iii iv v vi-d vi-t}
 source "$here/setup.sh"
 
 CALLS=${BENCH_INSTR_CALLS:-200}
@@ -120,6 +124,10 @@ if [[ ${IR[i-ctl]:-x} =~ ^[0-9]+$ && ${IR[i]:-x} =~ ^[0-9]+$ ]]; then
 	q=$(ratio "${IR[i-ctl]}" "${IR[i]}")
 	echo "control (i-ctl), an unused module loaded, against (i) [$ALLOC]:" \
 		"$((${IR[i-ctl]} - ${IR[i]})) instructions per call (${q}x): what loading any module moves"
+fi
+if [[ ${IR[i-ev]:-x} =~ ^[0-9]+$ && ${IR[i]:-x} =~ ^[0-9]+$ ]]; then
+	echo "control (i-ev), three event routes never run, against (i) [$ALLOC]:" \
+		"$((${IR[i-ev]} - ${IR[i]})) instructions per call ($(ratio "${IR[i-ev]}" "${IR[i]}")x): what script text alone moves"
 fi
 if [[ ${IR[ii-idle]:-x} =~ ^[0-9]+$ && ${IR[i]:-x} =~ ^[0-9]+$ ]]; then
 	echo "presence (ii-idle), this module loaded and never called, against (i) [$ALLOC]:" \

@@ -2,13 +2,15 @@
 # (sourced after test/integration/lib.sh and lib_wire.sh).
 
 # bench_cfg OUT: the wire tests' P-CSCF (pcscf.cfg, cfg/wire.rules) without
-# its log line per request and reply, at debug=1. The reply's log line
-# becomes a no-op statement: Kamailio 5.6 rejects a route whose "{" line
-# is directly followed by "#!ifdef".
+# its log line per request and reply, at debug=1, and without the event
+# routes the wire tests read events from: never run here, their parsed
+# text alone moves TLSF's costs by about 1% of a call (control (i-ev)).
+# The reply's log line becomes a no-op statement: Kamailio 5.6 rejects a
+# route whose "{" line is directly followed by "#!ifdef".
 bench_cfg() {
 	tp_wire_cfg "$1" RULES_FILE="$TP_IT_DIR/cfg/wire.rules" LUA=/dev/null
 	sed -i -e 's/^\txlog("L_INFO", "\(REQ\|RPL\) .*$/\t$var(bench) = 0;/' \
-		-e 's/^debug=2/debug=1/' "$1"
+		-e 's/^debug=2/debug=1/' -e '1a #!define WITHOUT_EVENT_ROUTES' "$1"
 }
 
 # The configurations e2e.sh and instr.sh compare (BENCH_CONFIGS picks some):
@@ -19,16 +21,18 @@ bench_cfg() {
 #          today for dialog)     (vi-t) also set_forward_close() on the ACK
 #   (i-ctl) no module, tcpops loaded and never called (instr.sh: what any
 #          loaded module moves in the allocators' layout)
+#   (i-ev) no module, the wire tests' three event routes as text, never
+#          run (instr.sh: what script text moves in the layout)
 #   (ii-idle) this module loaded, its functions never called (instr.sh:
 #          what its presence costs, apart from its work)
 #   (ii-nodisc) (ii) with persona discovery off (discover_families 0):
 #          what discovery adds to (ii)
 # CONFIGS: their names; UA: the UEs' User-Agent; ARGS: kamailio's -A
 read -r -a CONFIGS <<<"${BENCH_CONFIGS:-i ii iii iv v vi-d vi-t}"
-declare -A UA=([i]=Persona-None/1 [i-ctl]=Persona-None/1 [ii-idle]=Persona-None/1 [ii]=Persona-None/1 [ii-nodisc]=Persona-None/1 [iii]=Persona-Reuse/1
+declare -A UA=([i]=Persona-None/1 [i-ctl]=Persona-None/1 [i-ev]=Persona-None/1 [ii-idle]=Persona-None/1 [ii]=Persona-None/1 [ii-nodisc]=Persona-None/1 [iii]=Persona-Reuse/1
 	[iv]=Persona-Dialog/1 [v]=Persona-Transaction/1 [vi-d]=Persona-None/1
 	[vi-t]=Persona-None/1)
-declare -A ARGS=([i]="" [i-ctl]="-A WITH_UNUSED_MODULE" [ii-idle]="-A WITH_PERSONA_MODULE" [ii]="-A WITH_PERSONA" [ii-nodisc]="-A WITH_PERSONA -A WITHOUT_DISCOVERY" [iii]="-A WITH_PERSONA"
+declare -A ARGS=([i]="" [i-ctl]="-A WITH_UNUSED_MODULE" [i-ev]="-A WITH_EVENT_TEXT" [ii-idle]="-A WITH_PERSONA_MODULE" [ii]="-A WITH_PERSONA" [ii-nodisc]="-A WITH_PERSONA -A WITHOUT_DISCOVERY" [iii]="-A WITH_PERSONA"
 	[iv]="-A WITH_PERSONA" [v]="-A WITH_PERSONA"
 	[vi-d]="-A WITH_SCRIPT_CLOSE" [vi-t]="-A WITH_SCRIPT_CLOSE -A WITH_SCRIPT_CLOSE_ACK")
 
