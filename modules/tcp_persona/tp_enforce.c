@@ -410,7 +410,7 @@ int tp_persona_enforce(sip_msg_t *msg)
 		if((r = tp_enforce_initial(msg)) != TP_ENF_NOTHING)
 			return r;
 	} else if(tp_enf_uri_hop(msg, GET_NEXT_HOP(msg), &a, &b) > 0) {
-		tp_pv_set(msg, b.rule, b.mode);
+		tp_pv_set_rule(msg, b.rule, b.mode);
 		return tp_enforce_mt_indialog(msg, &b, &a);
 	}
 	/* originating: from a bound UE */
@@ -420,7 +420,7 @@ int tp_persona_enforce(sip_msg_t *msg)
 		return TP_ENF_NOTHING;
 	if(initial && tp_enf_dialog_creating(msg))
 		tp_discover_initial(msg, &b);
-	tp_pv_set(msg, b.rule, b.mode);
+	tp_pv_set_rule(msg, b.rule, b.mode);
 	return b.mode == TP_MODE_DIALOG ? tp_enforce_mo_dialog(msg, &b)
 									: (b.mode == TP_MODE_NONE ? TP_ENF_NOTHING
 															  : TP_ENF_APPLIED);

@@ -111,7 +111,7 @@ int tp_enforce_initial(sip_msg_t *msg)
 		tp_discover_mt(msg); /* how it ends, for persona discovery */
 	if(tg.bound == 0)
 		return TP_ENF_NOTHING;
-	tp_pv_set(msg, tg.first.rule, tg.first.mode);
+	tp_pv_set_rule(msg, tg.first.rule, tg.first.mode);
 	if(tg.kept == 0)
 		return TP_ENF_REUSE_GONE; /* the script answers (480) */
 	if(!ruri_kept)

@@ -53,6 +53,18 @@ void tp_pv_set(sip_msg_t *msg, const char *name, tp_mode_t mode)
 	tp_pv_cur.name[TP_NAME_MAX] = '\0';
 }
 
+void tp_pv_set_rule(
+		sip_msg_t *msg, const char rule[TP_NAME_MAX + 1], tp_mode_t mode)
+{
+	tp_pv_cur.msg_id = msg->id;
+	tp_pv_cur.msg_pid = msg->pid;
+	tp_pv_cur.set = 1;
+	tp_pv_cur.mode = mode;
+	/* one fixed copy, no scan for the end */
+	memcpy(tp_pv_cur.name, rule, TP_NAME_MAX + 1);
+	tp_pv_cur.name[TP_NAME_MAX] = '\0';
+}
+
 int tp_pv_parse_name(pv_spec_t *sp, str *in)
 {
 	int i, key = 0;

@@ -23,6 +23,9 @@
 
 /*! records the persona for msg; name NULL or "" when no rule matched */
 void tp_pv_set(sip_msg_t *msg, const char *name, tp_mode_t mode);
+/*! the same for a binding's rule, a whole padded array (tp_binding_t) */
+void tp_pv_set_rule(
+		sip_msg_t *msg, const char rule[TP_NAME_MAX + 1], tp_mode_t mode);
 
 int tp_pv_parse_name(pv_spec_t *sp, str *in);
 int tp_pv_get(sip_msg_t *msg, pv_param_t *param, pv_value_t *res);

@@ -152,7 +152,7 @@ static int tp_binding_base(
 		tp_conn_core_id_seen(b->reg_conn_id);
 	}
 	/* the script sees what is applied: none for an observe-only rule */
-	tp_pv_set(msg, b->rule, b->observe ? TP_MODE_NONE : b->mode);
+	tp_pv_set_rule(msg, b->rule, b->observe ? TP_MODE_NONE : b->mode);
 	return 0;
 }
 

@@ -43,10 +43,19 @@ void tp_ip_from_addr(struct ip_addr *ip, const tp_addr_t *a)
 static int tp_sip_uri_addr(struct sip_uri *u, tp_addr_t *a, int *proto)
 {
 	struct ip_addr *ip;
+	uint8_t v4[4];
 
-	if((ip = str2ipx(&u->host)) == NULL)
+	/* the common host, a canonical IPv4 address, without the core's
+	 * general reader (a third of a none UE's in-dialog request) */
+	if(tp_urihost_ipv4(u->host.s, (size_t)u->host.len, v4)) {
+		memset(a, 0, sizeof(*a));
+		a->af = 4;
+		a->port = u->port_no;
+		memcpy(a->ip, v4, sizeof(v4));
+	} else if((ip = str2ipx(&u->host)) != NULL)
+		tp_addr_from_ip(a, ip, u->port_no);
+	else
 		return -1; /* a name: no UE is bound to it */
-	tp_addr_from_ip(a, ip, u->port_no);
 	/* no port (or 0, which the core's forwarding reads alike): the
 	 * transport's default */
 	if(a->port == 0)

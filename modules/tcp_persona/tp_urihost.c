@@ -70,32 +70,50 @@ static int tp_word_is(const char *s, size_t len, const char *word, size_t wlen)
 static size_t tp_number(const char *s, const char *end, size_t max_digits,
 		unsigned long max, unsigned long *v)
 {
+	unsigned long x = 0; /* not *v: a char store may alias it */
 	size_t n = 0;
 
-	*v = 0;
 	while(s + n < end && n <= max_digits && s[n] >= '0' && s[n] <= '9')
-		*v = *v * 10 + (unsigned long)(s[n++] - '0');
-	if(n == 0 || n > max_digits || *v > max || (n > 1 && s[0] == '0'))
+		x = x * 10 + (unsigned long)(s[n++] - '0');
+	*v = x;
+	if(n == 0 || n > max_digits || x > max || (n > 1 && s[0] == '0'))
 		return 0;
 	return n;
+}
+
+/* one octet of a.b.c.d: 1-3 digits, no leading zero, at most 255;
+ * \return the byte after it, or NULL. Unrolled: it runs for every next
+ * hop, and a loop through tp_number() cost three times as much */
+static const char *tp_octet(const char *p, const char *end, uint8_t *o)
+{
+	unsigned int v, d;
+
+	if(p >= end || (v = (unsigned char)*p - '0') > 9)
+		return NULL;
+	if(++p >= end || (d = (unsigned char)*p - '0') > 9)
+		goto done;
+	if(v == 0)
+		return NULL; /* a leading zero */
+	v = v * 10 + d;
+	if(++p >= end || (d = (unsigned char)*p - '0') > 9)
+		goto done;
+	v = v * 10 + d;
+	if(v > 255 || (++p < end && (unsigned int)((unsigned char)*p - '0') <= 9))
+		return NULL;
+done:
+	*o = (uint8_t)v;
+	return p;
 }
 
 /* a.b.c.d in canonical form: what the core's str2ip reads alike */
 static const char *tp_ipv4(const char *p, const char *end, uint8_t ip[4])
 {
-	unsigned long v;
-	size_t n;
-	int i;
-
-	for(i = 0; i < 4; i++) {
-		if(i > 0 && (p >= end || *p++ != '.'))
-			return NULL;
-		if((n = tp_number(p, end, 3, 255, &v)) == 0)
-			return NULL;
-		ip[i] = (uint8_t)v;
-		p += n;
-	}
-	return p;
+	if((p = tp_octet(p, end, &ip[0])) == NULL || p >= end || *p != '.'
+			|| (p = tp_octet(p + 1, end, &ip[1])) == NULL || p >= end
+			|| *p != '.' || (p = tp_octet(p + 1, end, &ip[2])) == NULL
+			|| p >= end || *p != '.')
+		return NULL;
+	return tp_octet(p + 1, end, &ip[3]);
 }
 
 /* ";name[=value]..." up to end; the transport parameter, at most once */
@@ -174,4 +192,10 @@ int tp_urihost_plain(const char *s, size_t len, tp_addr_t *a, tp_uri_tr_t *tr)
 	a->af = 4;
 	a->port = (unsigned short)(port ? port : (*tr == TP_TR_TLS ? 5061 : 5060));
 	return 1;
+}
+
+int tp_urihost_ipv4(const char *s, size_t len, uint8_t ip[4])
+{
+	return len >= sizeof("0.0.0.0") - 1 && len <= sizeof("255.255.255.255") - 1
+		   && tp_ipv4(s, s + len, ip) == s + len;
 }

@@ -13,13 +13,14 @@
  * without the core's full parse_uri(). Only plain forms are read: an IPv4
  * host in canonical dotted form, a plain user, simple parameters. Anything
  * else is left to the core's parser, so an address this reader gives is
- * always the one the core reads (fuzzed against it: test/fuzz/fuzz_hop.c).
+ * always the one the core reads (fuzzed against it: test/fuzz/fuzz_contact.c).
  */
 
 #ifndef TP_URIHOST_H
 #define TP_URIHOST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tp_addr.h"
 
@@ -37,5 +38,12 @@ typedef enum tp_uri_tr
  * *tr set, or 0: not a plain URI, ask the core
  */
 int tp_urihost_plain(const char *s, size_t len, tp_addr_t *a, tp_uri_tr_t *tr);
+
+/*!
+ * \return 1 with ip set when s (len bytes) is all of an IPv4 address in
+ * canonical dotted form (which the core's str2ipx reads alike), else 0:
+ * ask the core
+ */
+int tp_urihost_ipv4(const char *s, size_t len, uint8_t ip[4]);
 
 #endif /* TP_URIHOST_H */

@@ -116,6 +116,72 @@ START_TEST(test_urihost_left_to_core)
 }
 END_TEST
 
+/* a URI's host: only a canonical IPv4 address is read, all of it. The
+ * host is copied to a buffer of its exact size: ASan sees a read past it */
+static void host_is(const char *host, int want, const uint8_t ip[4])
+{
+	uint8_t got[4] = {0};
+	size_t len = strlen(host);
+	char *exact = malloc(len ? len : 1);
+	int r;
+
+	ck_assert_ptr_nonnull(exact);
+	memcpy(exact, host, len);
+	r = tp_urihost_ipv4(exact, len, got);
+	free(exact);
+
+	ck_assert_msg(r == want, "[%s]: %d, want %d", host, r, want);
+	if(want)
+		ck_assert_msg(memcmp(got, ip, 4) == 0, "[%s] read wrong", host);
+}
+
+START_TEST(test_urihost_ipv4_host)
+{
+	static const uint8_t lo[4] = {127, 0, 0, 81}, top[4] = {255, 255, 255, 255},
+						 zero[4] = {0, 0, 0, 0};
+
+	host_is("127.0.0.81", 1, lo);
+	host_is("255.255.255.255", 1, top);
+	host_is("0.0.0.0", 1, zero);
+	/* left to the core: not canonical, not all of it, not IPv4 */
+	host_is("127.0.0.081", 0, NULL);
+	host_is("256.0.0.1", 0, NULL);
+	host_is("1.2.3.1000", 0, NULL);
+	host_is("1.2.3.00", 0, NULL);
+	host_is("1.2.3.4a", 0, NULL);
+	host_is("1..3.4", 0, NULL);
+	host_is("1.2.3", 0, NULL);
+	host_is("1.2.3.4.", 0, NULL);
+	host_is("1.2.3.4.5", 0, NULL);
+	host_is("1.2.3.4:5060", 0, NULL);
+	host_is(" 1.2.3.4", 0, NULL);
+	host_is("[::1]", 0, NULL);
+	host_is("ue.example.net", 0, NULL);
+	host_is("", 0, NULL);
+}
+END_TEST
+
+/* every cut of a host is read within its length: "255.255.255.2" (13
+ * bytes) and longer are addresses, shorter cuts are not */
+START_TEST(test_urihost_ipv4_host_cut)
+{
+	const char *host = "255.255.255.255";
+	uint8_t got[4];
+	size_t n, len = strlen(host);
+	char *cut;
+	int r;
+
+	for(n = 0; n <= len; n++) {
+		cut = malloc(n ? n : 1);
+		ck_assert_ptr_nonnull(cut);
+		memcpy(cut, host, n);
+		r = tp_urihost_ipv4(cut, n, got);
+		free(cut);
+		ck_assert_msg(r == (n >= 13), "cut at %zu: %d", n, r);
+	}
+}
+END_TEST
+
 /* a URI cut anywhere is read within its length (an exact-size heap copy:
  * ASan stops a read past it), and gives its own host and port */
 START_TEST(test_urihost_length_bound)
@@ -152,5 +218,7 @@ TCase *tp_tcase_urihost(void)
 	tcase_add_test(tc, test_urihost_default_port);
 	tcase_add_test(tc, test_urihost_left_to_core);
 	tcase_add_test(tc, test_urihost_length_bound);
+	tcase_add_test(tc, test_urihost_ipv4_host);
+	tcase_add_test(tc, test_urihost_ipv4_host_cut);
 	return tc;
 }
