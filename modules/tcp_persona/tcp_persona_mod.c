@@ -51,6 +51,7 @@
 #include "tp_rpc.h"
 #include "tp_stats.h"
 #include "tp_timer.h"
+#include "tp_unavail.h"
 
 MODULE_VERSION
 
@@ -94,6 +95,8 @@ static param_export_t params[] = {
 	{"enable_dmq",   PARAM_INT, &tp_dmq_enable},
 	{"discover_families", PARAM_INT, &tp_discover_families},
 	{"discover_mt_sample", PARAM_INT, &tp_discover_mt_sample},
+	{"unavailable_reply_code", PARAM_INT, &tp_unavail_code},
+	{"unavailable_reply_reason", PARAM_STR, &tp_unavail_reason},
 	{0, 0, 0}
 };
 
@@ -177,7 +180,7 @@ static int mod_init(void)
 			|| tp_register_init() < 0
 			|| tp_dlg_init() < 0 || tp_ims_init() < 0 || tp_event_init() < 0
 			|| tp_timer_init() < 0 || tp_dmq_init() < 0
-			|| tp_discover_init() < 0)
+			|| tp_discover_init() < 0 || tp_unavail_init() < 0)
 		return -1;
 	LM_INFO("%d persona rules (%d from modparam, %d from rules_file %s),"
 			" default mode '%s', PCRE2 JIT %s, cache %u User-Agents\n",
@@ -263,7 +266,10 @@ static int ki_persona_bind(sip_msg_t *msg)
 
 static int ki_persona_enforce(sip_msg_t *msg)
 {
-	return tp_persona_enforce(msg);
+	int r = tp_persona_enforce(msg);
+
+	/* the refusal is rare: no call on the path every request takes */
+	return r == TP_ENF_REUSE_GONE ? tp_unavail_answer(msg, r) : r;
 }
 
 static int w_persona_bind(sip_msg_t *msg, char *p1, char *p2)

@@ -240,7 +240,9 @@ int tp_event_init(void)
 		LM_ERR("no shared memory for the unmatched event table\n");
 		return -1;
 	}
-	if(register_script_cb(tp_event_post_script, POST_SCRIPT_CB | REQUEST_CB, 0)
+	/* failure_route too: persona_enforce() refuses new branches there */
+	if(register_script_cb(
+			   tp_event_post_script, POST_SCRIPT_CB | REQUEST_CB | FAILURE_CB, 0)
 			< 0) {
 		LM_ERR("cannot register the post-script callback\n");
 		return -1;

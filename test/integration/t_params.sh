@@ -43,6 +43,13 @@ stops '"hash_size", 25' 'invalid "hash_size" value: 25, must be 0 (the table siz
 stops '"unmatched_interval", -1' 'invalid "unmatched_interval" value: -1, must be 0 to 86400'
 stops '"discover_families", 65537' 'invalid "discover_families" value: 65537, must be 0 to 65536'
 stops '"discover_mt_sample", -1' 'invalid "discover_mt_sample" value: -1, must be 0 to 1000000'
+# not 3xx: a stateless 3xx would name the refused UE in its Contact
+stops '"unavailable_reply_code", 302' 'invalid "unavailable_reply_code" value: 302, must be 0 (the script answers -2) or 400 to 699'
+stops '"unavailable_reply_code", 700' 'invalid "unavailable_reply_code" value: 700, must be 0 (the script answers -2) or 400 to 699'
+stops '"unavailable_reply_reason", ""' 'invalid "unavailable_reply_reason": it must be 1 to 128 characters on one line'
+stops '"unavailable_reply_reason", "Gone\r\nX-Injected: 1"' 'invalid "unavailable_reply_reason": it must be 1 to 128 characters on one line'
+# the module answers through the sl module's API
+stops '"unavailable_reply_code", 480' 'unavailable_reply_code needs the sl module loaded'
 
 if tp_kamailio_start "$(mkcfg '"cache_size", 0' '"match_limit", 1000' \
 	'"depth_limit", 1000' '"ua_max_len", 64' '"hash_size", 4' \

@@ -15,7 +15,11 @@ local function relay()
 end
 
 local function enforce()
-	if KSR.tcp_persona.persona_enforce() == -2 then
+	local r = KSR.tcp_persona.persona_enforce()
+	if r == 0 then
+		-- unavailable_reply_code set: the module answered its refusal
+		KSR.x.exit()
+	elseif r == -2 then
 		KSR.sl.sl_send_reply(480, "Temporarily Unavailable")
 		KSR.x.exit()
 	end
