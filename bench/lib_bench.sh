@@ -27,13 +27,18 @@ bench_cfg() {
 #          what its presence costs, apart from its work)
 #   (ii-nodisc) (ii) with persona discovery off (discover_families 0):
 #          what discovery adds to (ii)
+#   (ii-rc) (ii) with the script answering refusals: `persona_enforce();
+#          if ($rc == -2) {...}`, where the others set unavailable_reply_code
+#          and call persona_enforce() alone (what the test of $rc costs)
 # CONFIGS: their names; UA: the UEs' User-Agent; ARGS: kamailio's -A
 read -r -a CONFIGS <<<"${BENCH_CONFIGS:-i ii iii iv v vi-d vi-t}"
-declare -A UA=([i]=Persona-None/1 [i-ctl]=Persona-None/1 [i-ev]=Persona-None/1 [ii-idle]=Persona-None/1 [ii]=Persona-None/1 [ii-nodisc]=Persona-None/1 [iii]=Persona-Reuse/1
+declare -A UA=([i]=Persona-None/1 [i-ctl]=Persona-None/1 [i-ev]=Persona-None/1 [ii-idle]=Persona-None/1 [ii]=Persona-None/1 [ii-nodisc]=Persona-None/1 [ii-rc]=Persona-None/1 [iii]=Persona-Reuse/1
 	[iv]=Persona-Dialog/1 [v]=Persona-Transaction/1 [vi-d]=Persona-None/1
 	[vi-t]=Persona-None/1)
-declare -A ARGS=([i]="" [i-ctl]="-A WITH_UNUSED_MODULE" [i-ev]="-A WITH_EVENT_TEXT" [ii-idle]="-A WITH_PERSONA_MODULE" [ii]="-A WITH_PERSONA" [ii-nodisc]="-A WITH_PERSONA -A WITHOUT_DISCOVERY" [iii]="-A WITH_PERSONA"
-	[iv]="-A WITH_PERSONA" [v]="-A WITH_PERSONA"
+BENCH_UNAVAIL="-A WITH_UNAVAILABLE_REPLY"
+declare -A ARGS=([i]="" [i-ctl]="-A WITH_UNUSED_MODULE" [i-ev]="-A WITH_EVENT_TEXT" [ii-idle]="-A WITH_PERSONA_MODULE $BENCH_UNAVAIL" [ii]="-A WITH_PERSONA $BENCH_UNAVAIL"
+	[ii-nodisc]="-A WITH_PERSONA -A WITHOUT_DISCOVERY $BENCH_UNAVAIL" [ii-rc]="-A WITH_PERSONA" [iii]="-A WITH_PERSONA $BENCH_UNAVAIL"
+	[iv]="-A WITH_PERSONA $BENCH_UNAVAIL" [v]="-A WITH_PERSONA $BENCH_UNAVAIL"
 	[vi-d]="-A WITH_SCRIPT_CLOSE" [vi-t]="-A WITH_SCRIPT_CLOSE -A WITH_SCRIPT_CLOSE_ACK")
 
 # bench_caller_files: $TP_WORK/call.xml, a caller that takes its AoR from
