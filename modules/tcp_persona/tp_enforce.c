@@ -94,7 +94,7 @@ static void tp_arm_new(sip_msg_t *msg, const tp_binding_t *b,
 	a.reopen = reopen;
 	a.reg_conn_id = b->reg_conn_id;
 	a.attempt = attempt;
-	tp_hooks_arm(msg, &a);
+	tp_hooks_arm(msg, &a, NULL, 0);
 }
 
 /* the BYE of the call's attempt: its answer ends that attempt's entry,
@@ -109,7 +109,7 @@ static void tp_arm_end(
 	a.mode = b->mode;
 	a.ue = b->contact;
 	a.attempt = attempt;
-	tp_hooks_arm(msg, &a);
+	tp_hooks_arm(msg, &a, NULL, 0);
 }
 
 /* a bound UE's AoR and User-Agent, for a log line of that level or an

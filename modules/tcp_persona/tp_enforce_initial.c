@@ -7,8 +7,10 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
+#include <stddef.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "core/dprint.h"
 #include "core/dset.h"
 
@@ -17,6 +19,7 @@
 #include "tp_enforce.h"
 #include "tp_enforce_initial.h"
 #include "tp_hooks.h"
+#include "tp_leg.h"
 #include "tp_pv.h"
 
 /* what the branch set holds */
@@ -26,8 +29,21 @@ typedef struct tp_targets
 	int any_ue;		/* branches to bound UEs, persona none too */
 	int kept;		/* branches left to send */
 	int any_dialog; /* one goes to a UE of persona dialog */
+	int dialog_creating;
+	/* set with the first bound branch, read only then */
 	tp_binding_t first;
+	/* the kept branches' legs, in tm's order: the plan takes them as
+	 * they are (tp_hooks.c), without reading each hop again */
+	tp_leg_t legs[MAX_BRANCHES_LIMIT];
 } tp_targets_t;
+
+static void tp_target_leg(tp_targets_t *tg, const str *hop, const tp_addr_t *a,
+		const tp_binding_t *b, int alive)
+{
+	if(tg->kept < MAX_BRANCHES_LIMIT)
+		tp_leg_of(&tg->legs[tg->kept], tg->dialog_creating, hop, a, b, alive);
+	tg->kept++;
+}
 
 /* looks at one branch; \return 0 when it must be dropped: a reuse UE
  * whose registration connection is gone (nothing may connect to it) */
@@ -35,15 +51,15 @@ static int tp_target(sip_msg_t *msg, str *hop, tp_targets_t *tg)
 {
 	tp_binding_t b;
 	tp_addr_t a;
-	int alive;
+	int alive = 0;
 
 	if(tp_enf_uri_hop(msg, hop, &a, &b) < 0) {
-		tg->kept++;
+		tp_target_leg(tg, hop, NULL, NULL, 0);
 		return 1;
 	}
 	tg->any_ue = 1;
 	if(b.mode == TP_MODE_NONE) {
-		tg->kept++;
+		tp_target_leg(tg, hop, &a, &b, 0);
 		return 1;
 	}
 	if(tg->bound++ == 0)
@@ -58,7 +74,7 @@ static int tp_target(sip_msg_t *msg, str *hop, tp_targets_t *tg)
 			tp_enf_reuse_elsewhere(msg, &b, &a);
 	}
 	tg->any_dialog |= b.mode == TP_MODE_DIALOG;
-	tg->kept++;
+	tp_target_leg(tg, hop, &a, &b, alive);
 	return 1;
 }
 
@@ -87,7 +103,7 @@ static void tp_arm_branches(sip_msg_t *msg, const tp_targets_t *tg)
 	memset(&a, 0, sizeof(a));
 	a.kind = TP_ARM_BRANCHES;
 	a.is_invite = msg->REQ_METHOD == METHOD_INVITE;
-	a.dialog_creating = tp_enf_dialog_creating(msg) != 0;
+	a.dialog_creating = tg->dialog_creating;
 	/* new branches of a transaction the module follows (failure_route)
 	 * belong to its attempt */
 	if((a.attempt = tp_hooks_attempt()) == 0)
@@ -95,7 +111,8 @@ static void tp_arm_branches(sip_msg_t *msg, const tp_targets_t *tg)
 	/* the dialog module tells when this attempt ends (tp_dlg.h) */
 	if(a.is_invite && tg->any_dialog)
 		tp_dlg_follow(msg, a.attempt);
-	tp_hooks_arm(msg, &a);
+	tp_hooks_arm(msg, &a, tg->legs,
+			tg->kept < MAX_BRANCHES_LIMIT ? tg->kept : MAX_BRANCHES_LIMIT);
 }
 
 int tp_enforce_initial(sip_msg_t *msg)
@@ -103,7 +120,8 @@ int tp_enforce_initial(sip_msg_t *msg)
 	tp_targets_t tg;
 	int ruri_kept = 1;
 
-	memset(&tg, 0, sizeof(tg));
+	memset(&tg, 0, offsetof(tp_targets_t, first));
+	tg.dialog_creating = tp_enf_dialog_creating(msg) != 0;
 	if(ruri_get_forking_state())
 		ruri_kept = tp_target(msg, GET_NEXT_HOP(msg), &tg);
 	tp_targets_of_dset(msg, &tg);

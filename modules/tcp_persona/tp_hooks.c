@@ -546,26 +546,18 @@ unsigned int tp_hooks_attempt(void)
 	return tx->a.attempt;
 }
 
-/* the legs of the branches tm will build for msg, in its order: the
- * R-URI's (unless consumed), then the branch set's */
-static void tp_plan_branches(sip_msg_t *msg, const tp_arm_t *a, int max)
+/* the legs of the branches tm will build, in its order (the R-URI's
+ * unless consumed, then the branch set's), as persona_enforce() just
+ * judged them */
+static void tp_plan_branches(const tp_leg_t *legs, int n, int max)
 {
-	branch_t *br;
-	unsigned int i;
-	str hop;
-
-	if(ruri_get_forking_state() && tp_plan.n < max)
-		tp_leg_decide(&tp_plan.legs[tp_plan.n++], a, msg, GET_NEXT_HOP(msg));
-	for(i = 0; i < nr_branches && tp_plan.n < max; i++) {
-		if((br = get_sip_branch(i)) == NULL)
-			break;
-		hop.s = br->dst_uri_len ? br->dst_uri : br->uri;
-		hop.len = br->dst_uri_len ? br->dst_uri_len : br->len;
-		tp_leg_decide(&tp_plan.legs[tp_plan.n++], a, msg, &hop);
-	}
+	tp_plan.n = n < max ? n : max;
+	if(tp_plan.n > 0)
+		memcpy(tp_plan.legs, legs, tp_plan.n * sizeof(tp_leg_t));
 }
 
-static void tp_plan_make(sip_msg_t *msg, tp_tx_t *tx, int again)
+static void tp_plan_make(sip_msg_t *msg, tp_tx_t *tx, int again,
+		const tp_leg_t *legs, int n)
 {
 	const snd_flags_t *base = again ? &tx->script_flags : NULL;
 
@@ -581,7 +573,7 @@ static void tp_plan_make(sip_msg_t *msg, tp_tx_t *tx, int again)
 	}
 	tp_plan.tx = tx;
 	if(tx->a.kind == TP_ARM_BRANCHES) {
-		tp_plan_branches(msg, &tx->a, tx->nlegs);
+		tp_plan_branches(legs, n, tx->nlegs);
 	} else if(tx->a.kind == TP_ARM_NEW_DIALOG || tx->a.kind == TP_ARM_NEW_TX) {
 		tp_leg_from_arm(&tp_plan.legs[0], &tx->a);
 		tp_plan.one = 1;
@@ -593,7 +585,8 @@ static void tp_plan_make(sip_msg_t *msg, tp_tx_t *tx, int again)
 /* Follows the transaction msg gets (or has): tm keeps callbacks registered
  * for a message without a transaction yet and gives them to the one
  * t_relay() creates. Only armed requests pay for it. */
-static void tp_follow(sip_msg_t *msg, const tp_arm_t *a)
+static void tp_follow(
+		sip_msg_t *msg, const tp_arm_t *a, const tp_leg_t *legs, int nlegs)
 {
 	str cid = msg->callid ? msg->callid->body : (str)STR_NULL;
 	int n = sr_dst_max_branches;
@@ -604,8 +597,7 @@ static void tp_follow(sip_msg_t *msg, const tp_arm_t *a)
 		/* the branches added from now on are decided one by one; the
 		 * legs of those sent before stay as they are */
 		tx->a.kind = TP_ARM_BRANCHES;
-		tx->a.dialog_creating = a->dialog_creating;
-		tp_plan_make(msg, tx, 1);
+		tp_plan_make(msg, tx, 1, legs, nlegs);
 		return;
 	}
 
@@ -630,17 +622,18 @@ static void tp_follow(sip_msg_t *msg, const tp_arm_t *a)
 		shm_free(tx);
 		return;
 	}
-	tp_plan_make(msg, tx, 0);
+	tp_plan_make(msg, tx, 0, legs, nlegs);
 }
 
-void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a)
+void tp_hooks_arm(
+		sip_msg_t *msg, const tp_arm_t *a, const tp_leg_t *legs, int n)
 {
 	if(tp_is_cur(msg) && tp_cur.armed)
 		return; /* persona_enforce() twice on one request: once is enough */
 	tp_cur.msg_id = msg->id;
 	tp_cur.msg_pid = msg->pid;
 	tp_cur.armed = 1;
-	tp_follow(msg, a);
+	tp_follow(msg, a, legs, n);
 }
 
 /* after a route: nothing more is sent for this transaction */

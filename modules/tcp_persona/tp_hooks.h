@@ -75,8 +75,13 @@ unsigned int tp_attempt_new(void);
  * already (persona_enforce() in failure_route), else 0 */
 unsigned int tp_hooks_attempt(void);
 
-/*! remembers a for msg: tm's callbacks pick it up for its transaction */
-void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a);
+struct tp_leg;
+
+/*! remembers a for msg: tm's callbacks pick it up for its transaction.
+ * BRANCHES: legs (n) are the branches persona_enforce() keeps, in the
+ * order tm sends them (R-URI first); else NULL, 0 */
+void tp_hooks_arm(sip_msg_t *msg, const tp_arm_t *a,
+		const struct tp_leg *legs, int n);
 
 /*! the module lets go of a connection it owns (the caller closes it or
  * marks its last message), counted as closed; \return 1, or -1 not owned */

@@ -12,7 +12,6 @@
 #include "core/dprint.h"
 
 #include "tp_conn.h"
-#include "tp_enforce_initial.h"
 #include "tp_fresh.h"
 #include "tp_leg.h"
 #include "tp_sipaddr.h"
@@ -28,37 +27,29 @@ static uint64_t tp_hop_hash(const str *s)
 	return h;
 }
 
-int tp_leg_decide(tp_leg_t *l, const tp_arm_t *a, sip_msg_t *msg, str *hop_uri)
+void tp_leg_of(tp_leg_t *l, int dialog_creating, const str *hop_uri,
+		const tp_addr_t *hop, const tp_binding_t *b, int pin_alive)
 {
-	tp_binding_t b;
-	int proto = PROTO_NONE;
-
 	memset(l, 0, sizeof(*l));
+	if(b == NULL || b->mode == TP_MODE_NONE)
+		return; /* stock: no hop check (tp_hooks.c), so no hash */
 	l->hop_len = hop_uri->len;
 	l->hop_hash = tp_hop_hash(hop_uri);
-	if(tp_hop_addr(msg, hop_uri, &l->hop, &proto) < 0
-			|| (proto != PROTO_TCP && proto != PROTO_TLS)
-			|| tp_bind_get_dst(tp_bindings, &l->hop, time(NULL), &b) < 0)
-		return -1;
-	tp_enf_observed(&b, 0); /* persona_enforce() counted it */
-	if(b.mode == TP_MODE_NONE)
-		return -1;
-	l->mode = b.mode;
-	l->ue = b.contact;
-	l->reg_conn_id = b.reg_conn_id;
-	if(b.mode == TP_MODE_REUSE) {
-		/* its connection is another host's (persona_enforce() said so):
-		 * the branch goes as stock, to the address it is routed to */
-		l->kind = tp_enf_pinnable(b.reg_conn_id, &l->hop) < 0 ? TP_LEG_STOCK
-															: TP_LEG_PIN;
-		l->pin_id = b.reg_conn_id;
-	} else if(b.mode == TP_MODE_DIALOG && a->dialog_creating) {
+	l->hop = *hop;
+	l->mode = b->mode;
+	l->ue = b->contact;
+	l->reg_conn_id = b->reg_conn_id;
+	if(b->mode == TP_MODE_REUSE) {
+		/* its connection is another host's: the branch goes as stock,
+		 * to the address it is routed to */
+		l->kind = pin_alive < 0 ? TP_LEG_STOCK : TP_LEG_PIN;
+		l->pin_id = b->reg_conn_id;
+	} else if(b->mode == TP_MODE_DIALOG && dialog_creating) {
 		l->kind = TP_LEG_NEW_DIALOG;
 	} else {
 		/* a lone request to a dialog UE is a dialog of its own */
 		l->kind = TP_LEG_NEW_TX;
 	}
-	return 0;
 }
 
 void tp_leg_from_arm(tp_leg_t *l, const tp_arm_t *a)

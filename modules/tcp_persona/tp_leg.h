@@ -9,8 +9,9 @@
 
 /*! \file
  * A "leg" is one branch of a transaction the module follows: the UE it
- * goes to (found when tm builds the branch) and what the persona of that
- * UE wants for it. Nothing one leg pins or opens applies to another.
+ * goes to (found by persona_enforce(), matched when tm builds the branch)
+ * and what the persona of that UE wants for it. Nothing one leg pins or
+ * opens applies to another.
  */
 
 #ifndef TP_LEG_H
@@ -52,10 +53,14 @@ typedef struct tp_leg
 	int state;		 /*!< TP_LEG_* bits, atomic */
 } tp_leg_t;
 
-/*! the leg of a branch of msg routed to hop_uri, for an arm of kind
- * BRANCHES (the UE bound at that address decides); \return 0, or -1
- * (stock) */
-int tp_leg_decide(tp_leg_t *l, const tp_arm_t *a, sip_msg_t *msg, str *hop_uri);
+/*!
+ * The leg of a branch routed to hop_uri, for an arm of kind BRANCHES, as
+ * persona_enforce() found it: b the UE bound at hop (NULL: none there, or
+ * not over TCP or TLS; then stock, as for persona none), pin_alive what
+ * tp_enf_pinnable() said of a reuse UE's connection.
+ */
+void tp_leg_of(tp_leg_t *l, int dialog_creating, const str *hop_uri,
+		const tp_addr_t *hop, const tp_binding_t *b, int pin_alive);
 
 /*! the leg an arm for one destination (NEW_DIALOG, NEW_TX) gives */
 void tp_leg_from_arm(tp_leg_t *l, const tp_arm_t *a);
